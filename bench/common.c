@@ -1,0 +1,42 @@
+/* common.c — median-of-repeats timing for the benchmark programs. */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ob_log.h"
+#include "ob_status.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats)
+{
+    for (int i = 0; i < warmup; i++) fn(arg);
+    double *t = malloc(sizeof(double) * (size_t)repeats);
+    for (int i = 0; i < repeats; i++) {
+        double t0 = ob_now_seconds();
+        fn(arg);
+        t[i] = (ob_now_seconds() - t0) * 1e3;
+    }
+    qsort(t, (size_t)repeats, sizeof(double), cmp_double);
+    double median = repeats % 2 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
+    free(t);
+    return median;
+}
+
+void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra)
+{
+    printf("%s\t%.4f\t%d\t%s\n", name, median_ms, repeats, extra ? extra : "");
+    fflush(stdout);
+}
+
+void ob_bench_ok(int status, const char *what)
+{
+    if (status == OB_OK) return;
+    fprintf(stderr, "obscura bench: error: %s: %s\n", what, ob_last_error());
+    exit(1);
+}

@@ -1,0 +1,80 @@
+/* ctx.c — backend resolution and the per-context stream. */
+#include "ob_ctx.h"
+#include "ob_cuda_libs.h"
+#include "ob_log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ob_ctx {
+    ob_backend backend;
+    ob_stream stream;
+    char fallback_reason[256];
+    ob_cuda_libs libs; /* lazily created handles, cuda backend only */
+};
+
+const char *ob_backend_name(ob_backend b)
+{
+    switch (b) {
+    case OB_BACKEND_AUTO: return "auto";
+    case OB_BACKEND_CPU: return "cpu";
+    case OB_BACKEND_CUDA: return "cuda";
+    }
+    return "?";
+}
+
+ob_status ob_backend_parse(ob_backend *out, const char *name)
+{
+    for (int b = OB_BACKEND_AUTO; b <= OB_BACKEND_CUDA; b++)
+        if (strcmp(name, ob_backend_name((ob_backend)b)) == 0) {
+            *out = (ob_backend)b;
+            return OB_OK;
+        }
+    return OB_FAIL(OB_ERR_ARG, "unknown device '%s' (expected auto, cpu or cuda)", name);
+}
+
+ob_status ob_ctx_create(ob_ctx **out, ob_backend want, int verbose)
+{
+    *out = NULL;
+    ob_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) return OB_FAIL(OB_ERR_NOMEM, "cannot allocate a context");
+    ctx->backend = OB_BACKEND_CPU;
+    if (want != OB_BACKEND_CPU) {
+        char why[200] = "";
+        int n = ob_cuda_device_count(why, sizeof why);
+        if (n > 0) {
+            ctx->backend = OB_BACKEND_CUDA;
+        } else if (want == OB_BACKEND_CUDA) {
+            free(ctx);
+            ob_status s = ob_cuda_compiled() ? OB_ERR_NO_DEVICE : OB_ERR_UNSUPPORTED;
+            return OB_FAIL(s, "--device cuda: no usable GPU (%s)", why);
+        } else {
+            memcpy(ctx->fallback_reason, why, sizeof why);
+            if (verbose) ob_log_info("no usable GPU (%s): using the CPU backend", why);
+        }
+    }
+    if (ctx->backend == OB_BACKEND_CUDA) {
+        ob_status s = ob_stream_create(&ctx->stream);
+        if (s != OB_OK) {
+            free(ctx);
+            return s;
+        }
+    }
+    *out = ctx;
+    return OB_OK;
+}
+
+void ob_ctx_destroy(ob_ctx *ctx)
+{
+    if (!ctx) return;
+    ob_cuda_libs_release(&ctx->libs);
+    ob_stream_destroy(ctx->stream);
+    free(ctx);
+}
+
+ob_backend ob_ctx_backend(const ob_ctx *ctx) { return ctx->backend; }
+ob_location ob_ctx_location(const ob_ctx *ctx) { return ctx->backend == OB_BACKEND_CUDA ? OB_DEVICE : OB_HOST; }
+ob_stream ob_ctx_stream(const ob_ctx *ctx) { return ctx->stream; }
+const char *ob_ctx_fallback_reason(const ob_ctx *ctx) { return ctx->fallback_reason; }
+
+ob_cuda_libs *ob_ctx_cuda_libs(ob_ctx *ctx) { return &ctx->libs; }

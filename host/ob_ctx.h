@@ -1,0 +1,53 @@
+/* ob_ctx.h — the runtime context: which backend runs, on which stream.
+ *
+ * Contract
+ *   ob_ctx_create resolves the requested backend once:
+ *     OB_BACKEND_CPU   always the CPU path;
+ *     OB_BACKEND_CUDA  the CUDA path, or OB_ERR_NO_DEVICE / OB_ERR_UNSUPPORTED
+ *                      with the reason when no GPU answers or CUDA is not built;
+ *     OB_BACKEND_AUTO  cuda when CUDA is compiled and a device answers; any
+ *                      discovery error (e.g. cudaErrorInsufficientDriver on a
+ *                      machine with no driver) means "no GPU" and the CPU path,
+ *                      silently unless verbose.
+ *   The context owns a CUDA stream (cuda backend) and lazily created cuBLAS /
+ *   cuDNN / cuSOLVER handles (ob_cuda_libs.h). One context per thread.
+ *
+ * Example
+ *   ob_ctx *ctx;
+ *   OB_TRY(ob_ctx_create(&ctx, OB_BACKEND_AUTO, 0));
+ *   ... ob_ctx_backend(ctx) == OB_BACKEND_CPU on a machine without a GPU ...
+ *   ob_ctx_destroy(ctx);
+ */
+#ifndef OB_CTX_H
+#define OB_CTX_H
+
+#include "ob_cuda_host.h"
+#include "ob_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { OB_BACKEND_AUTO = 0, OB_BACKEND_CPU = 1, OB_BACKEND_CUDA = 2 } ob_backend;
+
+typedef struct ob_ctx ob_ctx;
+
+ob_status ob_ctx_create(ob_ctx **ctx, ob_backend want, int verbose);
+void ob_ctx_destroy(ob_ctx *ctx);
+
+/* The resolved backend: OB_BACKEND_CPU or OB_BACKEND_CUDA, never AUTO. */
+ob_backend ob_ctx_backend(const ob_ctx *ctx);
+/* Where tensors for this context live: OB_DEVICE for cuda, OB_HOST for cpu. */
+ob_location ob_ctx_location(const ob_ctx *ctx);
+ob_stream ob_ctx_stream(const ob_ctx *ctx);
+/* Why AUTO fell back to the CPU ("" when it did not). */
+const char *ob_ctx_fallback_reason(const ob_ctx *ctx);
+
+const char *ob_backend_name(ob_backend b);
+/* "auto" | "cpu" | "cuda" -> backend; OB_ERR_ARG otherwise. */
+ob_status ob_backend_parse(ob_backend *out, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

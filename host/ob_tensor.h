@@ -1,0 +1,82 @@
+/* ob_tensor.h — n-d arrays on the host or on a CUDA device.
+ *
+ * Contract
+ *   An ob_tensor describes up to 4 dimensions (images are (C, H, W), batches
+ *   (N, C, H, W)) with element strides. It either owns its buffer (made by
+ *   ob_tensor_alloc, released by ob_tensor_free) or borrows one (ob_tensor_wrap:
+ *   ob_tensor_free then only clears the struct). Allocations are 64-byte aligned
+ *   on the host. Sizes are checked for overflow; a tensor of more than
+ *   OB_TENSOR_MAX_ELEMS elements is refused with OB_ERR_NOMEM.
+ *   Device tensors exist only when CUDA is compiled and a GPU answers; asking for
+ *   one otherwise fails with OB_ERR_UNSUPPORTED / OB_ERR_NO_DEVICE.
+ *
+ * Example
+ *   ob_tensor img;
+ *   int64_t shape[3] = {3, 480, 640};                  // (C, H, W)
+ *   OB_TRY(ob_tensor_alloc(&img, OB_F32, OB_HOST, 3, shape));
+ *   float *px = ob_tensor_f32(&img);
+ *   ob_tensor_free(&img);
+ */
+#ifndef OB_TENSOR_H
+#define OB_TENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ob_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { OB_F32 = 0, OB_U8 = 1, OB_U16 = 2 } ob_dtype;
+typedef enum { OB_HOST = 0, OB_DEVICE = 1 } ob_location;
+
+#define OB_TENSOR_MAX_DIMS 4
+/* 2^32 elements: 16 GiB of float32, more than any image or batch obscura makes. */
+#define OB_TENSOR_MAX_ELEMS ((int64_t)1 << 32)
+
+typedef struct {
+    void *data;
+    ob_dtype dtype;
+    ob_location loc;
+    int ndim;
+    int64_t shape[OB_TENSOR_MAX_DIMS];   /* outermost first */
+    int64_t strides[OB_TENSOR_MAX_DIMS]; /* in elements */
+    int owns;                            /* 1: ob_tensor_free releases data */
+} ob_tensor;
+
+size_t ob_dtype_size(ob_dtype t);
+const char *ob_dtype_name(ob_dtype t);
+
+/* Allocate a contiguous tensor (contents uninitialised). */
+ob_status ob_tensor_alloc(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
+/* Same, zero-filled. */
+ob_status ob_tensor_zeros(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
+/* Describe a caller-owned contiguous buffer; no allocation. */
+ob_status ob_tensor_wrap(ob_tensor *t, void *data, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
+/* Release an owned buffer (no-op for borrowed or zeroed structs); leaves *t empty. */
+void ob_tensor_free(ob_tensor *t);
+
+int64_t ob_tensor_numel(const ob_tensor *t);
+size_t ob_tensor_nbytes(const ob_tensor *t);
+int ob_tensor_is_contiguous(const ob_tensor *t);
+/* 1 when a and b have the same ndim and shape. */
+int ob_tensor_same_shape(const ob_tensor *a, const ob_tensor *b);
+/* "(3, 480, 640)" into buf; returns buf. */
+const char *ob_tensor_shape_str(const ob_tensor *t, char *buf, size_t n);
+
+/* Copy between any two locations; shapes and dtypes must match, both contiguous. */
+ob_status ob_tensor_copy(ob_tensor *dst, const ob_tensor *src);
+/* Allocate *dst at `loc` with src's shape and copy src into it. */
+ob_status ob_tensor_clone_to(ob_tensor *dst, const ob_tensor *src, ob_location loc);
+
+static inline float *ob_tensor_f32(const ob_tensor *t) { return (float *)t->data; }
+
+/* Overflow-checked product of n sizes; fails with OB_ERR_NOMEM past `limit`. */
+ob_status ob_checked_numel(int64_t *out, const int64_t *shape, int n, int64_t limit);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,182 @@
+/* ob_test.c — the harness behind ob_test.h. The GPU-under-test helpers pick
+ * host or device memory from the backend the linking test names at run time:
+ * OB_TEST_CUDA binaries call ob_gpu_use_device() first (see ob_gpu_init). */
+#include "ob_test.h"
+#include "ob_cuda_host.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ob_test_passed, ob_test_failed;
+
+int ob_test_check_at(int ok, const char *file, int line, const char *fmt, ...)
+{
+    if (ok) {
+        ob_test_passed++;
+        return 1;
+    }
+    ob_test_failed++;
+    const char *base = strrchr(file, '/');
+    fprintf(stderr, "FAIL %s:%d: ", base ? base + 1 : file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 0;
+}
+
+int ob_test_allclose(const char *label, const float *got, const float *ref, size_t n, double atol, double rtol)
+{
+    double max_abs = 0, max_rel = 0;
+    size_t worst = 0, bad = 0;
+    double worst_excess = -1;
+    for (size_t i = 0; i < n; i++) {
+        double g = got[i], r = ref[i];
+        double err = fabs(g - r);
+        double rel = err / (fabs(r) > 1e-30 ? fabs(r) : 1e-30);
+        int ok = isfinite(g) && isfinite(r) && err <= atol + rtol * fabs(r);
+        if (!isfinite(g) || !isfinite(r)) err = INFINITY;
+        if (!ok) bad++;
+        double excess = err - (atol + rtol * fabs(r));
+        if (excess > worst_excess || (!isfinite(err) && worst_excess != INFINITY)) {
+            worst_excess = isfinite(err) ? excess : INFINITY;
+            worst = i;
+        }
+        if (err > max_abs) max_abs = err;
+        if (isfinite(err) && rel > max_rel) max_rel = rel;
+    }
+    int ok = bad == 0 && n > 0;
+    printf("%s %s: n=%zu max_abs=%.3g max_rel=%.3g (atol %.1g, rtol %.1g)", ok ? "ok  " : "FAIL", label, n,
+           max_abs, max_rel, atol, rtol);
+    if (!ok && n > 0)
+        printf(" -- %zu bad, worst [%zu] got %.9g ref %.9g", bad, worst, (double)got[worst], (double)ref[worst]);
+    printf("\n");
+    return ob_test_check_at(ok, __FILE__, __LINE__, "%s not close", label);
+}
+
+int ob_test_finish(void)
+{
+    printf("%d passed, %d failed\n", ob_test_passed, ob_test_failed);
+    return (ob_test_failed == 0 && ob_test_passed > 0) ? 0 : 1;
+}
+
+void ob_test_skip(const char *why)
+{
+    printf("SKIPPED: %s\n", why);
+    exit(77);
+}
+
+uint64_t ob_test_rand_u64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+double ob_test_rand_uniform(uint64_t *s) { return (double)(ob_test_rand_u64(s) >> 11) * (1.0 / 9007199254740992.0); }
+
+int ob_test_rand_int(uint64_t *s, int lo, int hi) { return lo + (int)(ob_test_rand_u64(s) % (uint64_t)(hi - lo + 1)); }
+
+void ob_test_fill_uniform(float *x, size_t n, uint64_t seed, float lo, float hi)
+{
+    uint64_t s = seed;
+    for (size_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * (float)ob_test_rand_uniform(&s);
+}
+
+void ob_test_fill_nan(float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) x[i] = NAN;
+}
+
+const char *ob_test_tmpdir(void)
+{
+    const char *d = getenv("OB_TEST_TMP");
+    return d && *d ? d : "/tmp";
+}
+
+const char *ob_test_path(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", ob_test_tmpdir(), name);
+    return buf;
+}
+
+const char *ob_test_source_dir(void)
+{
+    const char *d = getenv("OB_SOURCE_DIR");
+    return d && *d ? d : ".";
+}
+
+/* ---- GPU under test ------------------------------------------------------ */
+static int use_device; /* set by OB_GPU_TEST_INIT in cuda_* binaries */
+
+void ob_gpu_test_init(int device)
+{
+    use_device = device;
+    if (device) {
+        char why[200];
+        if (ob_cuda_device_count(why, sizeof why) == 0) {
+            /* cuda_* tests are only built for bench/gpu_check; without a GPU they
+             * cannot say anything, and must not pass */
+            fprintf(stderr, "no GPU: %s\n", why);
+            exit(1);
+        }
+    }
+}
+
+static int on_device(void) { return use_device; }
+
+float *ob_gpu_alloc(size_t n)
+{
+    if (on_device()) {
+        void *p = NULL;
+        if (ob_device_malloc(&p, n * sizeof(float) + 4) != OB_OK) {
+            fprintf(stderr, "ob_gpu_alloc: %s\n", ob_last_error());
+            exit(1);
+        }
+        float *nan_fill = malloc(n * sizeof(float) + 4);
+        ob_test_fill_nan(nan_fill, n);
+        ob_device_memcpy(p, OB_DEVICE, nan_fill, OB_HOST, n * sizeof(float));
+        free(nan_fill);
+        return p;
+    }
+    float *p = malloc(n * sizeof(float) + 4);
+    if (!p) {
+        fprintf(stderr, "ob_gpu_alloc: out of memory\n");
+        exit(1);
+    }
+    ob_test_fill_nan(p, n);
+    return p;
+}
+
+float *ob_gpu_upload(const float *host, size_t n)
+{
+    float *p = ob_gpu_alloc(n);
+    if (on_device()) ob_device_memcpy(p, OB_DEVICE, host, OB_HOST, n * sizeof(float));
+    else memcpy(p, host, n * sizeof(float));
+    return p;
+}
+
+void ob_gpu_download(float *host, const float *gpu, size_t n)
+{
+    if (on_device()) {
+        if (ob_device_memcpy(host, OB_HOST, gpu, OB_DEVICE, n * sizeof(float)) != OB_OK) {
+            fprintf(stderr, "ob_gpu_download: %s\n", ob_last_error());
+            exit(1);
+        }
+    } else {
+        memcpy(host, gpu, n * sizeof(float));
+    }
+}
+
+void ob_gpu_free(void *p)
+{
+    if (on_device()) ob_device_free(p);
+    else free(p);
+}
+
+const char *ob_gpu_backend_name(void) { return on_device() ? "cuda" : "cuda-emu"; }
