@@ -11,6 +11,9 @@
  *   swapped with it (tests/golden/ holds cv2's values; they agree within 1e-5):
  *     nearest   INTER_NEAREST: src = floor(dst * (1 / (out/in))), computed in
  *               double as OpenCV does, clamped to in-1 (not the "exact" variant).
+ *               The rounded reciprocal can land one pixel before the exact
+ *               floor(dst*in/out) (2 -> 98 at dst 49 reads pixel 0); we keep
+ *               cv2's choice so outputs are identical.
  *     bilinear  INTER_LINEAR: half-pixel centres s = (dst + 0.5)*in/out - 0.5,
  *               two taps, replicated border, no antialiasing on downscale.
  *     bicubic   Keys' cubic convolution with a = -0.5 (MATLAB's imresize kernel,
