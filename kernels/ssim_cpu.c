@@ -9,13 +9,20 @@
  *   2. horizontal pass: filters those buffers over the valid columns and turns
  *      each pixel's five moments into S (ob_ssim_from_moments);
  *   3. stores the row's sum of S.
- * Everything after the float load is double: uxx - ux^2 cancels badly in float
- * on flat photo regions (sky, walls), and double costs little here. Row sums are
+ * Everything after the float load is double: uxx - ux^2 cancels in float on
+ * flat photo regions (all-float filtering measured 2.7e-5 off scikit-image on
+ * camera.png vs its 8-level quantisation; double: 2e-8), and costs ~2x here. Row sums are
  * added per plane in row order afterwards, so the result does not depend on the
  * number of threads. */
 #include "ssim.h"
 
 #include <stdlib.h>
+
+/* GCC tunes recent AVX-512 CPUs to 256-bit vectors by default; these loops are
+ * pure register arithmetic, where 512-bit measured 25% faster. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")
+#endif
 
 enum { STRIP = 8, NMOM = 5, VEC = 16 };
 
