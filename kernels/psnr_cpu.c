@@ -6,7 +6,9 @@
 
 #include <math.h>
 
-enum { CHUNK = 1 << 14, MAX_CHUNKS = 256 };
+/* Below PARALLEL_MIN elements one thread finishes in well under a millisecond,
+ * and waking a team costs more than it saves on a busy machine. */
+enum { CHUNK = 1 << 14, MAX_CHUNKS = 256, PARALLEL_MIN = 1 << 22 };
 
 static double chunk_sse(const float *a, const float *b, size_t n)
 {
@@ -28,7 +30,7 @@ ob_status ob_mse_cpu(double *mse, const float *a, const float *b, size_t n)
     if (chunk < CHUNK) chunk = CHUNK;
     const long long chunks = (long long)((n + chunk - 1) / chunk);
     double part[MAX_CHUNKS];
-#pragma omp parallel for schedule(static) if (chunks > 1)
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
     for (long long c = 0; c < chunks; c++) {
         size_t lo = (size_t)c * chunk, len = n - lo < chunk ? n - lo : chunk;
         part[c] = chunk_sse(a + lo, b + lo, len);
