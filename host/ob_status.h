@@ -8,7 +8,7 @@
  *   tests and benchmarks exit.
  *
  * Example
- *   if (ob_image_read(&img, path, NULL) != OB_OK)
+ *   if (ob_image_read(&img, NULL, path) != OB_OK)
  *       fprintf(stderr, "obscura: error: %s\n", ob_last_error());
  */
 #ifndef OB_STATUS_H

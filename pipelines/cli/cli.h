@@ -1,0 +1,85 @@
+/* cli.h — the pieces every `obscura` verb shares: option tables and parsing,
+ * the common flags, errors, JSON output.
+ *
+ * A verb is a function `int verb(ob_cli *cli)` plus a table of its options. The
+ * parser (cli_args.c) accepts `--name VALUE`, `--name=VALUE`, `-o VALUE` and
+ * flags, rejects unknown options and missing values, and leaves positionals in
+ * order. The common flags (--device, --json, --quiet, --verbose, --threads,
+ * --help) are accepted by every verb. Errors: ob_cli_error() prints
+ * "obscura: error: ..." and the verb returns OB_CLI_EXIT_ERROR (2).
+ */
+#ifndef OB_CLI_H
+#define OB_CLI_H
+
+#include <stdio.h>
+
+#include "ob_ctx.h"
+
+#define OB_CLI_EXIT_ERROR 2
+#define OB_CLI_MAX_ARGS 256
+
+typedef struct {
+    const char *long_name;  /* "--size" */
+    const char *short_name; /* "-o" or NULL */
+    const char *value_name; /* "WxH", or NULL for a flag */
+    const char *help;
+} ob_cli_opt;
+
+typedef struct ob_cli ob_cli;
+typedef int (*ob_cli_verb_fn)(ob_cli *cli);
+
+typedef struct {
+    const char *name;
+    const char *usage;    /* "IN -o OUT (--scale S | --size WxH) [--method M]" */
+    const char *summary;  /* one line for `obscura --help` */
+    const char *details;  /* paragraphs after the option list, or NULL */
+    const ob_cli_opt *opts; /* terminated by {0} */
+    ob_cli_verb_fn run;
+} ob_cli_verb;
+
+struct ob_cli {
+    const ob_cli_verb *verb;
+    const char *positional[OB_CLI_MAX_ARGS];
+    int n_positional;
+    const char *values[OB_CLI_MAX_ARGS]; /* parallel to the verb's options + common ones */
+    int present[OB_CLI_MAX_ARGS];
+    /* common flags */
+    ob_backend device;
+    int json, quiet, verbose, threads;
+};
+
+/* Parses argv (after the verb name). Returns 0, or OB_CLI_EXIT_ERROR after
+ * printing the error; sets *help_only when --help was given. */
+int ob_cli_parse(ob_cli *cli, const ob_cli_verb *verb, int argc, char **argv, int *help_only);
+void ob_cli_print_verb_help(const ob_cli_verb *verb, FILE *f);
+
+/* The value of an option ("--size"), or NULL when absent; flags give "". */
+const char *ob_cli_get(const ob_cli *cli, const char *long_name);
+int ob_cli_has(const ob_cli *cli, const char *long_name);
+
+/* Prints "obscura: error: <message>" and returns OB_CLI_EXIT_ERROR. */
+int ob_cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* The same with ob_last_error() appended after ": ". */
+int ob_cli_fail_status(const char *what);
+
+/* Creates the context the common --device flag asks for (prints the error). */
+int ob_cli_make_ctx(ob_cli *cli, ob_ctx **ctx);
+
+/* Number parsing with the option's name in the error. */
+int ob_cli_parse_double(double *out, const char *text, const char *what);
+int ob_cli_parse_int(int *out, const char *text, const char *what, int lo, int hi);
+/* "640x480" -> w, h (both in 1..lim). */
+int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
+
+/* JSON helpers: a string with escapes; a number that prints null when not finite. */
+void ob_json_string(FILE *f, const char *s);
+void ob_json_number(FILE *f, double v);
+
+/* The verbs. */
+extern const ob_cli_verb ob_verb_demo, ob_verb_version, ob_verb_metrics, ob_verb_resize;
+
+#endif

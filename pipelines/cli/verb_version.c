@@ -1,0 +1,59 @@
+/* verb_version.c — `obscura version`: build, CUDA, GPU and backend in use. */
+#include <omp.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+#ifdef OB_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
+
+static int run(ob_cli *cli)
+{
+    if (cli->n_positional) return ob_cli_error("version takes no arguments");
+    char why[200] = "";
+    int gpus = ob_cuda_device_count(why, sizeof why);
+    char gpu_name[256] = "";
+    size_t gpu_mem = 0;
+    if (gpus > 0 && ob_cuda_device_info(gpu_name, sizeof gpu_name, &gpu_mem) != OB_OK)
+        snprintf(gpu_name, sizeof gpu_name, "?");
+    ob_ctx *ctx = NULL;
+    if (ob_cli_make_ctx(cli, &ctx)) return OB_CLI_EXIT_ERROR;
+    const char *backend = ob_backend_name(ob_ctx_backend(ctx));
+    char cuda_version[32] = "not compiled";
+#ifdef OB_HAVE_CUDA
+    snprintf(cuda_version, sizeof cuda_version, "%d.%d", CUDART_VERSION / 1000, (CUDART_VERSION % 1000) / 10);
+#endif
+    int threads = omp_get_max_threads();
+    if (cli->json) {
+        printf("{\"version\": \"%s\", \"build_type\": \"%s\", \"cuda_compiled\": %s, \"cuda_runtime\": ", OB_VERSION,
+               OB_BUILD_TYPE, ob_cuda_compiled() ? "true" : "false");
+        ob_json_string(stdout, cuda_version);
+        printf(", \"gpu_count\": %d, \"gpu\": ", gpus);
+        if (gpus > 0) ob_json_string(stdout, gpu_name);
+        else fputs("null", stdout);
+        printf(", \"no_gpu_reason\": ");
+        if (gpus > 0) fputs("null", stdout);
+        else ob_json_string(stdout, why);
+        printf(", \"backend\": \"%s\", \"cpu_threads\": %d}\n", backend, threads);
+    } else {
+        printf("obscura %s (%s build)\n", OB_VERSION, OB_BUILD_TYPE);
+        printf("CUDA:    %s\n", ob_cuda_compiled() ? cuda_version : "not compiled");
+        if (gpus > 0) printf("GPU:     %s (%.1f GiB)\n", gpu_name, (double)gpu_mem / (1 << 30));
+        else printf("GPU:     none (%s)\n", why);
+        printf("backend: %s\n", backend);
+        printf("threads: %d\n", threads);
+    }
+    ob_ctx_destroy(ctx);
+    return 0;
+}
+
+const ob_cli_verb ob_verb_version = {
+    .name = "version",
+    .usage = "[--json]",
+    .summary = "show the build, whether CUDA is compiled, whether a GPU answers, and the backend in use",
+    .details = "With --device auto (the default) the backend is cuda when a GPU answers and cpu\n"
+               "otherwise; --device cuda on a machine without a GPU is an error.",
+    .opts = (const ob_cli_opt[]){{0}},
+    .run = run,
+};

@@ -1,0 +1,51 @@
+# cli_basic.sh — the verbs end to end: help, version, demo, resize, metrics.
+. "$(dirname "$0")/clilib.sh"
+
+expect_ok "obscura --help" "$OBSCURA" --help
+for v in demo metrics resize version; do
+  grep -q "^  $v " "$work/out" && ok || bad "--help does not list $v"
+done
+for v in demo metrics resize version; do
+  expect_ok "$v --help" "$OBSCURA" $v --help
+  grep -q "^usage: obscura $v" "$work/out" && ok || bad "$v --help has no usage line"
+done
+
+expect_ok "version" "$OBSCURA" version
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
+  grep -q "^backend: cpu" "$work/out" && ok || bad "version without a GPU should report the cpu backend: $(cat "$work/out")"
+  expect_error "--device cuda without a GPU" "no usable GPU|without CUDA" "$OBSCURA" version --device cuda
+fi
+expect_ok "version --json" "$OBSCURA" version --json
+grep -q '"backend": "c' "$work/out" && ok || bad "version --json has no backend"
+
+# the main job on its embedded default (the chart when no photo is installed)
+expect_ok "demo" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo -o "$work/demo" --factor 3
+for f in original.png small.png up_nearest.png up_bilinear.png up_bicubic.png report.json index.html; do
+  [ -s "$work/demo/$f" ] && ok || bad "demo did not write $f"
+done
+grep -q "embedded test chart" "$work/demo/report.json" && ok || bad "demo without a photo should use the test chart"
+# bicubic beats nearest on a smooth chart: the scores mean something
+python3 - "$work/demo/report.json" <<'PY' && ok || bad "demo scores out of order"
+import json, sys
+m = {r["method"]: r for r in json.load(open(sys.argv[1]))["methods"]}
+assert m["bicubic"]["psnr"] > m["nearest"]["psnr"], m
+assert 0 < m["nearest"]["ssim"] < m["bicubic"]["ssim"] <= 1, m
+PY
+
+orig="$work/demo/original.png"
+expect_ok "resize --size" "$OBSCURA" resize "$orig" -o "$work/r1.png" --size 100x50 --method bilinear --json
+grep -q '"out_size": \[100, 50\]' "$work/out" && ok || bad "resize --size: $(cat "$work/out")"
+expect_ok "resize --scale" "$OBSCURA" resize "$orig" -o "$work/r2.png" --scale 0.5 --json
+grep -q '"out_size": \[192, 192\]' "$work/out" && grep -q '"method": "area"' "$work/out" && ok || bad "resize --scale 0.5 of 384x384: $(cat "$work/out")"
+expect_ok "resize to 16-bit" "$OBSCURA" resize "$orig" -o "$work/r3.png" --scale 2 --method nearest --bits 16
+expect_ok "resize hdr" "$OBSCURA" resize "$orig" -o "$work/r4.pfm" --scale 1.5 --method bicubic
+
+# nearest x2 then area /2 is the identity: metrics must say identical
+expect_ok "nearest up" "$OBSCURA" resize "$orig" -o "$work/up.png" --scale 2 --method nearest
+expect_ok "area down" "$OBSCURA" resize "$work/up.png" -o "$work/back.png" --scale 0.5 --method area
+expect_ok "metrics identical" "$OBSCURA" metrics "$orig" "$work/back.png" --json
+grep -q '"identical": true' "$work/out" && grep -q '"ssim": 1.0000000000' "$work/out" && ok || bad "round trip not identical: $(cat "$work/out")"
+
+expect_ok "metrics" "$OBSCURA" metrics "$orig" "$work/demo/up_bilinear.png"
+grep -q "^PSNR: " "$work/out" && grep -q "^SSIM (Y): " "$work/out" && ok || bad "metrics text output: $(cat "$work/out")"
+finish
