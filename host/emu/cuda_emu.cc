@@ -63,16 +63,22 @@ constexpr size_t kStackBytes = 128 * 1024;
 struct Stack {
     char *lo = nullptr; /* lowest usable address; a PROT_NONE guard page lies below */
     size_t size = 0;
+    size_t color = 0; /* bytes left unused at the top, see stack_new */
 };
 
 Stack stack_new()
 {
+    /* Stacks are a page-multiple apart, so their tops (where every fiber's hot
+     * frames live) would all fall in the same L1 cache set; starting each one a
+     * different number of cache lines below its top spreads them over the sets. */
+    static thread_local unsigned count = 0;
+    const size_t color = (size_t)(count++ * 7 % 64) * 64;
     const size_t page = (size_t)sysconf(_SC_PAGESIZE);
     void *m = mmap(nullptr, kStackBytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (m == MAP_FAILED) return Stack{};
     mprotect(m, page, PROT_NONE); /* an overflow faults instead of corrupting a neighbour */
-    return Stack{(char *)m + page, kStackBytes};
+    return Stack{(char *)m + page, kStackBytes, color};
 }
 
 void stack_delete(Stack s)
@@ -128,7 +134,7 @@ __asm__(".text\n"
  * above it so `entry` starts with rsp = 8 (mod 16) like any called function. */
 void ctx_init(Context *c, Stack s, void (*entry)())
 {
-    uint64_t *sp = (uint64_t *)(((uintptr_t)(s.lo + s.size)) & ~(uintptr_t)15);
+    uint64_t *sp = (uint64_t *)(((uintptr_t)(s.lo + s.size - s.color)) & ~(uintptr_t)15);
     uint32_t mxcsr;
     uint16_t fpcw;
     __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
@@ -146,7 +152,7 @@ void ctx_init(Context *c, Stack s, void (*entry)())
 {
     getcontext(&c->uc);
     c->uc.uc_stack.ss_sp = s.lo;
-    c->uc.uc_stack.ss_size = s.size;
+    c->uc.uc_stack.ss_size = s.size - s.color;
     c->uc.uc_link = nullptr;
     makecontext(&c->uc, entry, 0);
 }
@@ -192,6 +198,7 @@ struct Launch {
     char *smem_buf = nullptr;
 
     std::vector<Fiber> fibers;
+    std::vector<unsigned> warp_waiting; /* per warp: lanes waiting at a warp collective */
     std::vector<unsigned> queue; /* ring of ready fibers; each is queued at most once */
     unsigned q_head = 0, q_count = 0;
     unsigned next_new = 0, exited = 0;
@@ -375,7 +382,8 @@ void make_ready(Launch &L, Fiber &f, uint64_t result)
 {
     f.result = result;
     f.st = St::Ready;
-    L.queue[(L.q_head + L.q_count++) % L.n] = f.linear;
+    unsigned slot = L.q_head + L.q_count++;
+    L.queue[slot >= L.n ? slot - L.n : slot] = f.linear;
 }
 
 /* Called on a fiber, with the reason already in L.diag: the block cannot go on.
@@ -479,13 +487,19 @@ bool canary_intact(const Launch &L, size_t *first_bad)
 bool run_block(Launch &L)
 {
     const dim3 b = L.block;
+    uint3 t{0, 0, 0};
     for (unsigned i = 0; i < L.n; i++) {
         Fiber &f = L.fibers[i];
-        f.tid = uint3{i % b.x, i / b.x % b.y, i / (b.x * b.y)};
+        f.tid = t;
         f.linear = i;
         f.st = St::New;
         f.stack = Stack{};
+        if (++t.x == b.x) {
+            t.x = 0;
+            if (++t.y == b.y) t.y = 0, t.z++;
+        }
     }
+    std::fill(L.warp_waiting.begin(), L.warp_waiting.end(), 0u);
     L.q_head = L.q_count = 0;
     L.next_new = L.exited = L.arrived = 0;
     L.sites_differ = false;
@@ -495,7 +509,7 @@ bool run_block(Launch &L)
         Fiber *f;
         if (L.q_count) {
             f = &L.fibers[L.queue[L.q_head]];
-            L.q_head = (L.q_head + 1) % L.n;
+            L.q_head = L.q_head + 1 == L.n ? 0 : L.q_head + 1;
             L.q_count--;
         } else if (L.next_new < L.n) {
             f = &L.fibers[L.next_new++];
@@ -643,6 +657,7 @@ void ob_emu_launch_impl(const char *name, const void *fn, dim3 grid, dim3 block,
     L.diag.clear();
     if (L.fibers.size() < L.n) L.fibers.resize(L.n);
     if (L.queue.size() < L.n) L.queue.resize(L.n);
+    L.warp_waiting.assign((L.n + 31) / 32, 0u);
     ob_emu_tls.block_dim = uint3{block.x, block.y, block.z};
     ob_emu_tls.grid_dim = uint3{grid.x, grid.y, grid.z};
     ob_emu_tls.dynamic_smem = buf;
@@ -698,7 +713,7 @@ int ob_emu_block_barrier(int kind, int predicate, const char *file, int line)
     if (L.arrived == 0) {
         L.bar_file = file;
         L.bar_line = line;
-    } else if (line != L.bar_line || strcmp(file, L.bar_file) != 0) {
+    } else if (line != L.bar_line || (file != L.bar_file && strcmp(file, L.bar_file) != 0)) {
         L.sites_differ = true;
     }
     if (++L.arrived < L.n) {
@@ -833,14 +848,16 @@ uint64_t ob_emu_warp_collective(int kind, unsigned mask, uint64_t value, int val
      * wait with the same mask. Each lane's result goes to its own slot, so a lane
      * racing ahead to its next collective cannot overwrite what others read. */
     const unsigned members = mask & present_lanes(L, warp);
-    for (unsigned l = 0; l < 32; l++) {
-        if (!(members >> l & 1)) continue;
-        const Fiber &g = L.fibers[first + l];
-        if (g.st != St::WarpWait || g.mask != mask) {
-            switch_to_scheduler(L, *f, false);
-            return f->result;
-        }
+    unsigned &waiting = L.warp_waiting[warp];
+    waiting |= 1u << lane;
+    bool complete = (waiting & members) == members; /* the cheap test first: O(1) per arrival */
+    for (unsigned l = 0; complete && l < 32; l++)
+        if ((members >> l & 1) && L.fibers[first + l].mask != mask) complete = false;
+    if (!complete) {
+        switch_to_scheduler(L, *f, false);
+        return f->result;
     }
+    waiting &= ~members;
     for (unsigned l = 0; l < 32; l++) {
         const Fiber &g = L.fibers[first + l];
         if ((members >> l & 1) && (g.kind != kind || (kind <= OB_EMU_SHFL_XOR && g.width != width))) {
