@@ -1,0 +1,136 @@
+/* masked_ssd.cu — GPU path of masked_ssd.h (also built under cuda-emu).
+ *
+ * One block per tile of blockDim.x x (blockDim.y * R) candidates (R =
+ * OB_SSD_ROWS_PER_THREAD): thread (tx, ty) owns the candidates (x0 + tx,
+ * y0 + ty + r * blockDim.y), r < R, so every template tap read from shared
+ * memory serves R candidates. Stages:
+ *   energy   warp 0 adds sum M*T^2 in ob_masked_ssd_energy_lane's order and
+ *            shuffles the lanes down (the CPU path replays the same tree);
+ *   load     per channel, the sample region the tile reads — the tile plus the
+ *            support's bounding box minus one, (R*by + bh - 1) x (bx + bw - 1) —
+ *            and the template on the support (and M) into shared memory;
+ *   filter   each thread walks the support in path order (top strip, then left
+ *            strip), adding M*T*I and M*I^2 in double with fma for its R
+ *            candidates; the same terms in the same order as the CPU path, so
+ *            the costs are bit-identical to it;
+ *   finish   ob_masked_ssd_finish (energy + square - 2 cross, clamped at 0).
+ * Shared memory beyond the default 48 KiB is opted into up to 227 KiB (large
+ * whole-template masks with weights); more is refused with OB_ERR_ARG. */
+#include "masked_ssd.h"
+#include "ob_cuda_kernel.h"
+
+enum { R = OB_SSD_ROWS_PER_THREAD, SMEM_DEFAULT = 48 * 1024, SMEM_MAX = 227 * 1024 };
+
+/* Bounding box (bh x bw) of the support: the L reaches the template's far
+ * corner only along the strips present. */
+OB_SSD_HD void support_box(int th, int tw, int ov_top, int ov_left, int *bh, int *bw)
+{
+    *bh = ov_left > 0 ? th : ov_top;
+    *bw = ov_top > 0 ? tw : ov_left;
+}
+
+/* Shared floats for a bx x by block: the sample region, T on the support, and M. */
+static size_t smem_floats(int bx, int by, int th, int tw, int ov_top, int ov_left, bool weighted)
+{
+    int bh, bw;
+    support_box(th, tw, ov_top, ov_left, &bh, &bw);
+    const size_t n = (size_t)ob_masked_ssd_support(th, tw, ov_top, ov_left);
+    return (size_t)(R * by + bh - 1) * (bx + bw - 1) + n * (weighted ? 2 : 1);
+}
+
+template <bool WEIGHTED>
+__global__ void masked_ssd_kernel(float *__restrict__ cost, const float *__restrict__ sample,
+                                  const float *__restrict__ templ, const float *__restrict__ weights, int c, int h,
+                                  int w, int th, int tw, int ov_top, int ov_left)
+{
+    OB_DYNAMIC_SHARED(float, smem);
+    __shared__ double energy;
+    const int bx = blockDim.x, by = blockDim.y, tx = threadIdx.x, ty = threadIdx.y;
+    const int tid = ty * bx + tx, nt = bx * by;
+    const int nx = w - tw + 1, ny = h - th + 1;
+    const int x0 = blockIdx.x * bx, y0 = blockIdx.y * (R * by);
+    const int n = ob_masked_ssd_support(th, tw, ov_top, ov_left);
+    int bh, bw;
+    support_box(th, tw, ov_top, ov_left, &bh, &bw);
+    const int rw = bx + bw - 1, rh = R * by + bh - 1;
+    float *region = smem, *tt = region + rh * rw, *tm = tt + n; /* region (rh, rw); tt, tm (n) */
+
+    if (tid < 32) { /* energy: blocks of >= 32 threads, so warp 0 is whole */
+        double e = ob_masked_ssd_energy_lane(templ, WEIGHTED ? weights : nullptr, c, th, tw, ov_top, ov_left, tid);
+        for (int off = 16; off > 0; off >>= 1) e += __shfl_down_sync(0xffffffffu, e, off);
+        if (tid == 0) energy = e;
+    }
+
+    double cross[R], sq[R];
+    for (int r = 0; r < R; r++) cross[r] = 0, sq[r] = 0;
+    for (int ch = 0; ch < c; ch++) {
+        __syncthreads(); /* the previous channel's region and taps are no longer read */
+        const float *plane = sample + (size_t)ch * h * w;
+        for (int k = tid; k < rh * rw; k += nt) {
+            const int gy = y0 + k / rw, gx = x0 + k % rw;
+            region[k] = gy < h && gx < w ? plane[(size_t)gy * w + gx] : 0.0f;
+        }
+        for (int q = tid; q < n; q += nt) {
+            int i, j;
+            ob_masked_ssd_cell(q, tw, ov_top, ov_left, &i, &j);
+            tt[q] = templ[((size_t)ch * th + i) * tw + j];
+            if (WEIGHTED) tm[q] = weights[i * tw + j];
+        }
+        __syncthreads();
+        const float *mine = region + ty * rw + tx;
+        int q = 0;
+        /* the support in path order: top strip rows, then the left strip below */
+        for (int i = 0; i < th; i++) {
+            const int jn = i < ov_top ? tw : ov_left;
+            const float *row = mine + i * rw;
+            for (int j = 0; j < jn; j++, q++) {
+                const double m = WEIGHTED ? (double)tm[q] : 1.0, mt = m * (double)tt[q];
+                for (int r = 0; r < R; r++) {
+                    const double x = row[r * by * rw + j];
+                    cross[r] = fma(mt, x, cross[r]);
+                    sq[r] = fma(m, x * x, sq[r]);
+                }
+            }
+        }
+    }
+    __syncthreads(); /* energy is written */
+    for (int r = 0; r < R; r++) {
+        const int y = y0 + ty + r * by, x = x0 + tx;
+        if (y < ny && x < nx) cost[(size_t)y * nx + x] = ob_masked_ssd_finish(energy, cross[r], sq[r]);
+    }
+}
+
+extern "C" ob_status OB_GPU_FN(ob_masked_ssd)(float *cost, const float *sample, const float *templ,
+                                             const float *weights, int c, int h, int w, int th, int tw, int ov_top,
+                                             int ov_left, const ob_launch_cfg *cfg)
+{
+    OB_TRY(ob_masked_ssd_check(c, h, w, th, tw, ov_top, ov_left));
+    OB_REQUIRE(cost && sample && templ, "masked_ssd: null pointer");
+    const int bx = ob_cfg_block_x(cfg, 32), by = ob_cfg_block_y(cfg, 8);
+    OB_REQUIRE_BLOCK(bx % 32 == 0 && bx * by <= 1024, "masked_ssd needs block_x a multiple of 32 and at most 1024 threads");
+    const bool weighted = weights != NULL;
+    const size_t smem = smem_floats(bx, by, th, tw, ov_top, ov_left, weighted) * sizeof(float);
+    OB_REQUIRE(smem + sizeof(double) <= SMEM_MAX,
+               "masked_ssd: template %dx%d (strips %d, %d) with block %dx%d needs %zu bytes of shared memory (max %d); "
+               "use a smaller block", th, tw, ov_top, ov_left, bx, by, smem, SMEM_MAX);
+    const int nx = w - tw + 1, ny = h - th + 1;
+    const unsigned gx = ob_ceil_div(nx, bx), gy = ob_ceil_div(ny, (long long)R * by);
+    OB_REQUIRE(gy <= 65535u, "masked_ssd: %d candidate rows too many for one launch", ny);
+    const dim3 grid(gx, gy), block((unsigned)bx, (unsigned)by);
+    if (weighted) {
+        if (smem > SMEM_DEFAULT)
+            OB_CUDA_CHECK(cudaFuncSetAttribute(masked_ssd_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               (int)smem));
+        OB_LAUNCH(masked_ssd_kernel<true>, grid, block, smem, ob_cfg_stream(cfg), cost, sample, templ, weights, c, h,
+                  w, th, tw, ov_top, ov_left);
+        OB_CHECK_LAUNCH(masked_ssd_kernel<true>);
+    } else {
+        if (smem > SMEM_DEFAULT)
+            OB_CUDA_CHECK(cudaFuncSetAttribute(masked_ssd_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               (int)smem));
+        OB_LAUNCH(masked_ssd_kernel<false>, grid, block, smem, ob_cfg_stream(cfg), cost, sample, templ, weights, c, h,
+                  w, th, tw, ov_top, ov_left);
+        OB_CHECK_LAUNCH(masked_ssd_kernel<false>);
+    }
+    return OB_OK;
+}
