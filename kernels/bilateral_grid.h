@@ -45,8 +45,8 @@
  *          it ever be 0 (underflow), out = in.
  *
  * Paths
- *   _cpu   OpenMP: splat over rows of cells (each thread owns its cell row, so
- *          the sums are reproducible), blur over lines of cells, slice over
+ *   _cpu   OpenMP: splat over bands of cell rows (each task owns its rows,
+ *          so the sums are reproducible), blur over lines of cells, slice over
  *          pixel rows. Workspace: two grids, malloc'd per call.
  *   _cuda  kernels/bilateral_grid.cu, device pointers (_emu: the same source
  *          under cuda-emu, host pointers). The whole-filter launcher computes
@@ -56,7 +56,8 @@
  *          take caller-owned device grids sized ob_bilateral_grid_cells(geom)*2
  *          floats. cfg (NULL = defaults): block_x, block_y with block_x *
  *          block_y <= 1024; grid kernels put block_x along the range axis
- *          (default 32 x 4), pixel kernels along x (default 32 x 8).
+ *          (default 32 x 4), pixel kernels along x (default 32 x 8); the
+ *          range reduction always runs 256-thread blocks.
  *   ob_bilateral_grid: tensors (H, W) or (1, H, W) + context; guide NULL =
  *          in. out pre-allocated with in's shape.
  *

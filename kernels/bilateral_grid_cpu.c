@@ -2,11 +2,12 @@
  * stage (Chen, Paris & Durand 2007: splat, blur, slice).
  *
  *   range  min and max of the guide (OpenMP reduction; order-free)
- *   splat  OpenMP over rows of cells: the thread that owns cell row cy zeroes it
- *          and scatters into it the pixel rows whose tent reaches it (two rows
- *          of cells per pixel row, so every pixel row is read twice). Each cell
- *          thus receives its pixels in raster order whatever the thread count,
- *          the order the GPU's gather uses too.
+ *   splat  OpenMP over bands of SPLAT_BAND rows of cells: the task that owns a
+ *          band zeroes it and scatters into it the pixel rows whose tent
+ *          reaches it (a pixel row feeds two rows of cells; rows at a band's
+ *          edge are read by both tasks that need them). Each cell thus
+ *          receives its pixels in raster order whatever the thread count, the
+ *          order the GPU's gather uses too.
  *   blur   three passes (x, y, range), each a weighted sum of whole vectors of
  *          cells (columns, rows, pairs), OpenMP over the outputs
  *   slice  OpenMP over pixel rows; trilinear read of 8 cells
@@ -34,23 +35,32 @@ ob_status ob_bilateral_grid_range_cpu(float *gmin, float *gmax, const float *gui
     return OB_OK;
 }
 
-/* Adds pixel row y (weight wy) into cell row `row` ((gw, gd, 2) floats). */
-static void splat_row(float *row, const float *in, const float *guide, int y, float wy, const ob_bilateral_grid_geom *g)
+enum { SPLAT_BAND = 4 }; /* rows of cells per OpenMP task */
+
+/* Adds pixel row y, at cell row iy with fraction ty, into cell rows iy (weight
+ * 1 - ty) and iy + 1 (weight ty): rows[0], rows[1] ((gw, gd, 2) floats each),
+ * NULL for a row another task owns. */
+static void splat_row(float *const rows[2], const float *in, const float *guide, int y, float ty,
+                      const ob_bilateral_grid_geom *g)
 {
     const int gd = g->gd;
+    const float wy[2] = {1.f - ty, ty}; /* ob_bil_tent(iy, iy, ty), ob_bil_tent(iy + 1, iy, ty) */
     for (int x = 0; x < g->w; x++) {
         const size_t p = (size_t)y * g->w + x;
         float tx, tz;
         const int ix = ob_bil_cell((float)x * g->inv_s, g->gw, &tx);
         const int iz = ob_bil_cell(ob_bil_zpos(guide[p], g->gmin, g->inv_r), gd, &tz);
         const float v = in[p];
-        for (int a = 0; a < 2; a++) {
-            const float wxy = wy * ob_bil_tent(ix + a, ix, tx);
-            float *cell = row + ((size_t)(ix + a) * gd + iz) * 2;
-            for (int b = 0; b < 2; b++) {
-                const float wgt = wxy * ob_bil_tent(iz + b, iz, tz);
-                cell[2 * b] += wgt * v;
-                cell[2 * b + 1] += wgt;
+        for (int r = 0; r < 2; r++) {
+            if (!rows[r]) continue;
+            for (int a = 0; a < 2; a++) {
+                const float wxy = wy[r] * ob_bil_tent(ix + a, ix, tx);
+                float *cell = rows[r] + ((size_t)(ix + a) * gd + iz) * 2;
+                for (int b = 0; b < 2; b++) {
+                    const float wgt = wxy * ob_bil_tent(iz + b, iz, tz);
+                    cell[2 * b] += wgt * v;
+                    cell[2 * b + 1] += wgt;
+                }
             }
         }
     }
@@ -62,19 +72,24 @@ ob_status ob_bilateral_grid_splat_cpu(float *grid, const float *in, const float 
     OB_REQUIRE(grid && in && guide && g, "bilateral grid splat: null pointer");
     const size_t row_floats = (size_t)g->gw * g->gd * 2;
     const float cell_s = 1.f / g->inv_s;
+    const int bands = (g->gh + SPLAT_BAND - 1) / SPLAT_BAND;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int cy = 0; cy < g->gh; cy++) {
-        float *row = grid + (size_t)cy * row_floats;
-        memset(row, 0, row_floats * sizeof(float));
-        /* pixel rows whose cell is cy - 1 or cy; a row of margin either side, the
-         * exact test is ob_bil_cell's (shared with the GPU) */
-        int y0 = (int)((cy - 1) * cell_s) - 1, y1 = (int)((cy + 1) * cell_s) + 1;
+    for (int band = 0; band < bands; band++) {
+        /* this task owns cell rows c0 .. c1 - 1; a pixel row inside the band
+         * feeds two of them in one pass, one at its edges feeds one (the task
+         * next door does the other) */
+        const int c0 = band * SPLAT_BAND, c1 = c0 + SPLAT_BAND < g->gh ? c0 + SPLAT_BAND : g->gh;
+        memset(grid + (size_t)c0 * row_floats, 0, (size_t)(c1 - c0) * row_floats * sizeof(float));
+        /* pixel rows whose cell is c0 - 1 .. c1 - 1; a row of margin either side,
+         * the exact test is ob_bil_cell's (shared with the GPU) */
+        int y0 = (int)((c0 - 1) * cell_s) - 1, y1 = (int)(c1 * cell_s) + 1;
         y0 = y0 < 0 ? 0 : y0, y1 = y1 > g->h - 1 ? g->h - 1 : y1;
         for (int y = y0; y <= y1; y++) {
             float ty;
             const int iy = ob_bil_cell((float)y * g->inv_s, g->gh, &ty);
-            const float wy = ob_bil_tent(cy, iy, ty);
-            if (iy == cy || iy + 1 == cy) splat_row(row, in, guide, y, wy, g);
+            float *const rows[2] = {iy >= c0 && iy < c1 ? grid + (size_t)iy * row_floats : NULL,
+                                    iy + 1 >= c0 && iy + 1 < c1 ? grid + (size_t)(iy + 1) * row_floats : NULL};
+            if (rows[0] || rows[1]) splat_row(rows, in, guide, y, ty, g);
         }
     }
     return OB_OK;
