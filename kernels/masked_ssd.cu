@@ -2,20 +2,17 @@
  *
  * One block per tile of blockDim.x x (blockDim.y * R) candidates (R =
  * OB_SSD_ROWS_PER_THREAD): thread (tx, ty) owns the candidates (x0 + tx,
- * y0 + ty + r * blockDim.y), r < R, so every template tap read from shared
- * memory serves R candidates. Stages:
- *   energy   warp 0 adds sum M*T^2 in ob_masked_ssd_energy_lane's order and
- *            shuffles the lanes down (the CPU path replays the same tree);
- *   load     per channel, the sample region the tile reads — the tile plus the
- *            support's bounding box minus one, (R*by + bh - 1) x (bx + bw - 1) —
- *            and the template on the support (and M) into shared memory;
- *   filter   each thread walks the support in path order (top strip, then left
- *            strip), adding M*T*I and M*I^2 in double with fma for its R
- *            candidates; the same terms in the same order as the CPU path, so
- *            the costs are bit-identical to it;
- *   finish   ob_masked_ssd_finish (energy + square - 2 cross, clamped at 0).
+ * y0 + ty + r * blockDim.y), r < R, so every template value read from shared
+ * memory serves R candidates. Per channel:
+ *   load     the sample region the tile reads — the tile plus the support's
+ *            bounding box minus one, (R*by + bh - 1) x (bx + bw - 1) — and the
+ *            template (and M) on the support into shared memory;
+ *   filter   each thread walks the support row by row (top strip rows, then the
+ *            left strip's), a float sum per row with ob_masked_ssd_term, the row
+ *            sums in double: the CPU path's operations in the CPU path's order,
+ *            so the costs are bit-identical to it.
  * Shared memory beyond the default 48 KiB is opted into up to 227 KiB (large
- * whole-template masks with weights); more is refused with OB_ERR_ARG. */
+ * whole-template masks); more is refused with OB_ERR_ARG. */
 #include "masked_ssd.h"
 #include "ob_cuda_kernel.h"
 
@@ -44,7 +41,6 @@ __global__ void masked_ssd_kernel(float *__restrict__ cost, const float *__restr
                                   int w, int th, int tw, int ov_top, int ov_left)
 {
     OB_DYNAMIC_SHARED(float, smem);
-    __shared__ double energy;
     const int bx = blockDim.x, by = blockDim.y, tx = threadIdx.x, ty = threadIdx.y;
     const int tid = ty * bx + tx, nt = bx * by;
     const int nx = w - tw + 1, ny = h - th + 1;
@@ -55,16 +51,10 @@ __global__ void masked_ssd_kernel(float *__restrict__ cost, const float *__restr
     const int rw = bx + bw - 1, rh = R * by + bh - 1;
     float *region = smem, *tt = region + rh * rw, *tm = tt + n; /* region (rh, rw); tt, tm (n) */
 
-    if (tid < 32) { /* energy: blocks of >= 32 threads, so warp 0 is whole */
-        double e = ob_masked_ssd_energy_lane(templ, WEIGHTED ? weights : nullptr, c, th, tw, ov_top, ov_left, tid);
-        for (int off = 16; off > 0; off >>= 1) e += __shfl_down_sync(0xffffffffu, e, off);
-        if (tid == 0) energy = e;
-    }
-
-    double cross[R], sq[R];
-    for (int r = 0; r < R; r++) cross[r] = 0, sq[r] = 0;
+    double total[R];
+    for (int r = 0; r < R; r++) total[r] = 0;
     for (int ch = 0; ch < c; ch++) {
-        __syncthreads(); /* the previous channel's region and taps are no longer read */
+        __syncthreads(); /* the previous channel's region and template are no longer read */
         const float *plane = sample + (size_t)ch * h * w;
         for (int k = tid; k < rh * rw; k += nt) {
             const int gy = y0 + k / rw, gx = x0 + k % rw;
@@ -78,25 +68,26 @@ __global__ void masked_ssd_kernel(float *__restrict__ cost, const float *__restr
         }
         __syncthreads();
         const float *mine = region + ty * rw + tx;
-        int q = 0;
-        /* the support in path order: top strip rows, then the left strip below */
+        int q = 0; /* the support in path order: top strip rows, then the left strip below */
         for (int i = 0; i < th; i++) {
-            const int jn = i < ov_top ? tw : ov_left;
+            const int len = i < ov_top ? tw : ov_left;
+            if (len == 0) continue;
             const float *row = mine + i * rw;
-            for (int j = 0; j < jn; j++, q++) {
-                const double m = WEIGHTED ? (double)tm[q] : 1.0, mt = m * (double)tt[q];
+            float acc[R];
+            for (int r = 0; r < R; r++) acc[r] = 0;
+            for (int j = 0; j < len; j++, q++) {
+                const float t = tt[q];
                 for (int r = 0; r < R; r++) {
-                    const double x = row[r * by * rw + j];
-                    cross[r] = fma(mt, x, cross[r]);
-                    sq[r] = fma(m, x * x, sq[r]);
+                    const float x = row[r * by * rw + j];
+                    acc[r] = WEIGHTED ? ob_masked_ssd_wterm(acc[r], tm[q], t, x) : ob_masked_ssd_term(acc[r], t, x);
                 }
             }
+            for (int r = 0; r < R; r++) total[r] += acc[r];
         }
     }
-    __syncthreads(); /* energy is written */
     for (int r = 0; r < R; r++) {
         const int y = y0 + ty + r * by, x = x0 + tx;
-        if (y < ny && x < nx) cost[(size_t)y * nx + x] = ob_masked_ssd_finish(energy, cross[r], sq[r]);
+        if (y < ny && x < nx) cost[(size_t)y * nx + x] = (float)total[r];
     }
 }
 
@@ -110,7 +101,7 @@ extern "C" ob_status OB_GPU_FN(ob_masked_ssd)(float *cost, const float *sample, 
     OB_REQUIRE_BLOCK(bx % 32 == 0 && bx * by <= 1024, "masked_ssd needs block_x a multiple of 32 and at most 1024 threads");
     const bool weighted = weights != NULL;
     const size_t smem = smem_floats(bx, by, th, tw, ov_top, ov_left, weighted) * sizeof(float);
-    OB_REQUIRE(smem + sizeof(double) <= SMEM_MAX,
+    OB_REQUIRE(smem <= SMEM_MAX,
                "masked_ssd: template %dx%d (strips %d, %d) with block %dx%d needs %zu bytes of shared memory (max %d); "
                "use a smaller block", th, tw, ov_top, ov_left, bx, by, smem, SMEM_MAX);
     const int nx = w - tw + 1, ny = h - th + 1;

@@ -10,21 +10,24 @@
  *   of `ov_left` columns of the template: L-shaped (both > 0), top-only
  *   (ov_left = 0), left-only (ov_top = 0); the whole template is ov_top = th.
  *   Only S is read — the overlaps of quilting are thin strips. M = NULL means
- *   M = 1 on S (the quilting case); otherwise any finite weights, read on S only,
+ *   M = 1 on S (the quilting case); otherwise finite weights >= 0, read on S only,
  *   so a general 0/1 or weighted mask is given as M with the strips as its
  *   bounding rows/columns (ov_top = th when it has no better bound).
  *
- *   Computed through the seed's expansion
- *     cost = sum M*T^2  -  2 * (I (*) M*T)  +  (I^2 (*) M)      [(*): correlation]
- *   with every term accumulated in double (each product of two floats is exact
- *   in double; the sums use explicit fma), then clamped at 0 and stored as float.
- *   Error: |cost - exact| <= ~1e-12 * (sum M*T^2 + sum M*I^2), so the stored
- *   float is the brute-force value to float rounding (tests/test_masked_ssd.c:
- *   rtol 1e-6, atol 1e-9 * scale); an exact match costs 0 up to that error.
- *   Both paths add the terms of one position in the same order (channel, then
- *   top strip row by row, then left strip) and the template energy
- *   sum M*T^2 in the order of ob_masked_ssd_energy, so CPU, cuda-emu and CUDA
- *   give bit-identical costs — which keeps quilt_choose's pick identical too.
+ *   Computed directly, as sum M * (T - I)^2, not through the seed's expansion
+ *   sum M*T^2 - 2 * (I (*) M*T) + (I^2 (*) M) — the same quantity, whose three
+ *   terms are ~1e3 times a good match's cost, so in float32 they cancel, and in
+ *   double they cost twice the flops of the direct float sum. The direct sum
+ *   has no cancellation, is >= 0 for M >= 0 by construction (no clamping), and
+ *   an exact match costs exactly 0 (the seed's "tol = 1 reproduces the sample").
+ *   Accumulation: each (channel, template row) of the support is summed in
+ *   float with fmaf, the row sums in double, so with L = the longest row of the
+ *   support (tw, or ov_left when ov_top = 0)
+ *     |cost - exact| <= (L + 1) * 2^-24 * exact     (M >= 0),
+ *   checked against a double brute force in tests/test_masked_ssd.c.
+ *   Both paths do these operations in the same order (channel, template row,
+ *   column), so CPU, cuda-emu and CUDA give bit-identical costs — which keeps
+ *   quilt_choose's pick identical across backends.
  *
  * Paths
  *   _cpu   OpenMP over candidate rows; per row, VEC candidate columns at a time
@@ -33,8 +36,8 @@
  *   _cuda  kernels/masked_ssd.cu: one block per tile of blockDim.x x
  *          (blockDim.y * OB_SSD_ROWS_PER_THREAD) candidates; per channel the block
  *          loads the sample region the tile needs (tile + support's bounding box
- *          - 1) and the template strips into shared memory, then each thread
- *          accumulates its candidates (device pointers; _emu: the same source
+ *          - 1) and the template on the support into shared memory, then each
+ *          thread accumulates its candidates (device pointers; _emu: the same source
  *          under cuda-emu, host pointers). cfg NULL = 32 x 8, block_x a multiple
  *          of 32, at most 1024 threads.
  *   ob_masked_ssd: tensors + context.
@@ -50,7 +53,6 @@
 #define OB_MASKED_SSD_H
 
 #include <math.h>
-#include <stddef.h>
 
 #include "ob_ctx.h"
 #include "ob_launch.h"
@@ -89,38 +91,20 @@ OB_SSD_HD void ob_masked_ssd_cell(int q, int tw, int ov_top, int ov_left, int *i
     }
 }
 
-/* The template energy sum_c sum_S M*T^2 is added as 32 partial sums ("lanes"):
- * lane l takes the cells q = l, l + 32, ... of the flattened (channel, path)
- * order, each term fma(M, T*T, acc) (T*T exact in double); then the lanes are
- * added by a halving tree (v[l] += v[l + 16], 8, 4, 2, 1). The GPU runs the
- * lanes on one warp with shuffles; the CPU loops over them (masked_ssd.c), so
- * both get the same bits. templ (c, th, tw), weights (th, tw) or NULL. */
-OB_SSD_HD double ob_masked_ssd_energy_lane(const float *templ, const float *weights, int c, int th, int tw,
-                                           int ov_top, int ov_left, int lane)
+/* One support cell's term added to its row's float sum: d = T - I, then
+ * acc + d*d (M = 1) or acc + (M*d)*d, rounded once by fmaf. Both paths add a
+ * (channel, template row)'s terms this way, column by column, and the row sums
+ * in double, in the same order. */
+OB_SSD_HD float ob_masked_ssd_term(float acc, float t, float x)
 {
-    const int n = ob_masked_ssd_support(th, tw, ov_top, ov_left);
-    double acc = 0;
-    for (int q = lane; q < c * n; q += 32) {
-        int i, j;
-        ob_masked_ssd_cell(q % n, tw, ov_top, ov_left, &i, &j);
-        const double t = templ[((size_t)(q / n) * th + i) * tw + j];
-        const double m = weights ? (double)weights[i * tw + j] : 1.0;
-        acc = fma(m, t * t, acc);
-    }
-    return acc;
+    const float d = t - x;
+    return fmaf(d, d, acc);
 }
-
-/* One position's cost from its three double sums: (A + C) - 2B (2B is exact,
- * so contraction to fma cannot change it), clamped at 0, as float. */
-OB_SSD_HD float ob_masked_ssd_finish(double energy, double cross, double sq)
+OB_SSD_HD float ob_masked_ssd_wterm(float acc, float m, float t, float x)
 {
-    const double v = (energy + sq) - 2.0 * cross;
-    return v > 0 ? (float)v : 0.0f;
+    const float d = t - x;
+    return fmaf(m * d, d, acc);
 }
-
-/* The whole energy on the host (host pointers): the lanes above, then the tree. */
-double ob_masked_ssd_energy(const float *templ, const float *weights, int c, int th, int tw, int ov_top,
-                            int ov_left);
 
 /* cost (ny, nx) <- masked SSD of templ (c, th, tw) at every placement in
  * sample (c, h, w); weights (th, tw) or NULL. */

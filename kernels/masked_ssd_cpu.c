@@ -1,17 +1,16 @@
 /* masked_ssd_cpu.c — the CPU path of masked_ssd.h.
  *
  * Two stages:
- *   taps   the support flattened once per call, in the order both paths add
- *          terms (channel, then ob_masked_ssd_cell's path order): for each cell
- *          its offset in the sample relative to the candidate, M*T and M, in
- *          double (M*T of two floats is exact);
- *   rows   OpenMP over candidate rows; along a row, VEC candidates at a time
- *          keep their cross term sum M*T*I and square term sum M*I^2 in
- *          registers while the taps stream past (unit-stride loads of the
- *          sample, fma in double), then ob_masked_ssd_finish adds the energy.
- * Every candidate's sums are added in tap order whatever VEC or the thread
- * count, so the result is reproducible and equal to the GPU path's bits. */
-#include <stdint.h>
+ *   rows   the support cut once per call into its (channel, template row) runs,
+ *          in the order both paths add them: each run's offset in the sample
+ *          relative to the candidate, its length, and T (and M) along it;
+ *   scan   OpenMP over candidate rows; along a row, VEC candidates at a time
+ *          keep a float run sum and a double total in registers while the runs
+ *          stream past (unit-stride loads of the sample, fmaf per cell,
+ *          ob_masked_ssd_term), the run sum going to the total after each run.
+ * Every candidate's terms are added in the same order whatever VEC or the
+ * thread count, so the result is reproducible and equal to the GPU path's bits. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "masked_ssd.h"
@@ -22,70 +21,76 @@
 #pragma GCC target("prefer-vector-width=512")
 #endif
 
-enum { VEC = 32, VEC_MID = 8 };
+enum { VEC = 64, VEC_MID = 16 };
 
 typedef struct {
-    ptrdiff_t *off; /* (n): sample offset of the tap relative to the candidate's (0, 0) */
-    double *mt, *m; /* (n): M*T and M */
-    int n;
-} taps;
+    int off, len; /* sample offset of the run's first cell relative to the candidate's (0, 0); cells */
+    int first;    /* index of its first cell in t / m */
+} run;
 
-static void taps_free(taps *t)
+typedef struct {
+    run *runs;    /* (nruns) */
+    float *t, *m; /* (cells): T and M along the runs (m NULL: M = 1) */
+    int nruns;
+} support;
+
+static void support_free(support *s)
 {
-    free(t->off), free(t->mt), free(t->m);
+    free(s->runs), free(s->t), free(s->m);
 }
 
-static ob_status taps_build(taps *t, const float *templ, const float *weights, int c, int h, int w, int th, int tw,
-                            int ov_top, int ov_left)
+static ob_status support_build(support *s, const float *templ, const float *weights, int c, int h, int w, int th,
+                               int tw, int ov_top, int ov_left)
 {
-    const int per = ob_masked_ssd_support(th, tw, ov_top, ov_left);
-    t->n = c * per;
-    t->off = malloc(sizeof(ptrdiff_t) * (size_t)t->n);
-    t->mt = malloc(sizeof(double) * (size_t)t->n);
-    t->m = malloc(sizeof(double) * (size_t)t->n);
-    if (!t->off || !t->mt || !t->m) {
-        taps_free(t);
-        return OB_FAIL(OB_ERR_NOMEM, "masked_ssd: no memory for %d taps", t->n);
+    const int per = ob_masked_ssd_support(th, tw, ov_top, ov_left), cells = c * per;
+    s->nruns = 0;
+    s->runs = malloc(sizeof(run) * (size_t)c * th);
+    s->t = malloc(sizeof(float) * (size_t)cells);
+    s->m = weights ? malloc(sizeof(float) * (size_t)cells) : NULL;
+    if (!s->runs || !s->t || (weights && !s->m)) {
+        support_free(s);
+        return OB_FAIL(OB_ERR_NOMEM, "masked_ssd: no memory for %d support cells", cells);
     }
-    for (int k = 0; k < t->n; k++) {
-        const int ch = k / per;
-        int i, j;
-        ob_masked_ssd_cell(k % per, tw, ov_top, ov_left, &i, &j);
-        const double m = weights ? (double)weights[i * tw + j] : 1.0;
-        t->off[k] = ((ptrdiff_t)ch * h + i) * w + j;
-        t->m[k] = m;
-        t->mt[k] = m * (double)templ[((size_t)ch * th + i) * tw + j];
-    }
+    int k = 0;
+    for (int ch = 0; ch < c; ch++)
+        for (int i = 0; i < th; i++) {
+            const int len = i < ov_top ? tw : ov_left;
+            if (len == 0) continue;
+            s->runs[s->nruns++] = (run){(ch * h + i) * w, len, k}; /* < c * h * w, checked to fit an int */
+            for (int j = 0; j < len; j++, k++) {
+                s->t[k] = templ[((size_t)ch * th + i) * tw + j];
+                if (weights) s->m[k] = weights[i * tw + j];
+            }
+        }
     return OB_OK;
 }
 
 /* cost[0..nv) for the nv candidates whose (0, 0) is at base[0..nv); nv <= VEC.
  * Inlined with a constant nv, the v loops become full vectors in registers. */
 static inline __attribute__((always_inline)) void chunk(float *restrict cost, const float *restrict base,
-                                                        const taps *t, double energy, int nv)
+                                                        const support *sp, int nv)
 {
-    double cross[VEC] = {0}, sq[VEC] = {0};
-    for (int k = 0; k < t->n; k++) {
-        const float *restrict s = base + t->off[k];
-        const double mt = t->mt[k], m = t->m[k];
+    double total[VEC] = {0};
+    for (int r = 0; r < sp->nruns; r++) {
+        const run ru = sp->runs[r];
+        const float *restrict s = base + ru.off, *restrict t = sp->t + ru.first;
+        const float *restrict m = sp->m ? sp->m + ru.first : NULL;
+        float acc[VEC] = {0};
+        for (int j = 0; j < ru.len; j++) {
+            const float tj = t[j];
+            if (m) {
+                const float mj = m[j];
 #pragma omp simd
-        for (int v = 0; v < nv; v++) {
-            const double x = s[v];
-            cross[v] = fma(mt, x, cross[v]);
-            sq[v] = fma(m, x * x, sq[v]);
+                for (int v = 0; v < nv; v++) acc[v] = ob_masked_ssd_wterm(acc[v], mj, tj, s[j + v]);
+            } else {
+#pragma omp simd
+                for (int v = 0; v < nv; v++) acc[v] = ob_masked_ssd_term(acc[v], tj, s[j + v]);
+            }
         }
+#pragma omp simd
+        for (int v = 0; v < nv; v++) total[v] += acc[v];
     }
-    for (int v = 0; v < nv; v++) cost[v] = ob_masked_ssd_finish(energy, cross[v], sq[v]);
-}
-
-double ob_masked_ssd_energy(const float *templ, const float *weights, int c, int th, int tw, int ov_top,
-                            int ov_left)
-{
-    double lane[32];
-    for (int l = 0; l < 32; l++) lane[l] = ob_masked_ssd_energy_lane(templ, weights, c, th, tw, ov_top, ov_left, l);
-    for (int off = 16; off > 0; off >>= 1) /* the warp's shuffle-down tree */
-        for (int l = 0; l < off; l++) lane[l] += lane[l + off];
-    return lane[0];
+    for (int v = 0; v < nv; v++) cost[v] = (float)total[v];
 }
 
 ob_status ob_masked_ssd_cpu(float *cost, const float *sample, const float *templ, const float *weights, int c,
@@ -93,19 +98,18 @@ ob_status ob_masked_ssd_cpu(float *cost, const float *sample, const float *templ
 {
     OB_TRY(ob_masked_ssd_check(c, h, w, th, tw, ov_top, ov_left));
     OB_REQUIRE(cost && sample && templ, "masked_ssd: null pointer");
-    taps t;
-    OB_TRY(taps_build(&t, templ, weights, c, h, w, th, tw, ov_top, ov_left));
-    const double energy = ob_masked_ssd_energy(templ, weights, c, th, tw, ov_top, ov_left);
+    support sp;
+    OB_TRY(support_build(&sp, templ, weights, c, h, w, th, tw, ov_top, ov_left));
     const int ny = h - th + 1, nx = w - tw + 1;
 #pragma omp parallel for schedule(static)
     for (int y = 0; y < ny; y++) {
         float *row = cost + (size_t)y * nx;
         const float *base = sample + (size_t)y * w;
         int x = 0;
-        for (; x + VEC <= nx; x += VEC) chunk(row + x, base + x, &t, energy, VEC);
-        for (; x + VEC_MID <= nx; x += VEC_MID) chunk(row + x, base + x, &t, energy, VEC_MID);
-        for (; x < nx; x++) chunk(row + x, base + x, &t, energy, 1);
+        for (; x + VEC <= nx; x += VEC) chunk(row + x, base + x, &sp, VEC);
+        for (; x + VEC_MID <= nx; x += VEC_MID) chunk(row + x, base + x, &sp, VEC_MID);
+        for (; x < nx; x++) chunk(row + x, base + x, &sp, 1);
     }
-    taps_free(&t);
+    support_free(&sp);
     return OB_OK;
 }

@@ -2,9 +2,9 @@
  * (masked_ssd_cpu.c, itself checked against brute force in test_masked_ssd.c).
  *
  * Tolerance: 0 — the costs must be bit-identical. Both paths add the same
- * double terms (products of two floats, exact; explicit fma) in the same order
- * and the energy in the same lane order (masked_ssd.h), which is what keeps the
- * patch choice identical across backends. Random odd sizes, 1 and 3 channels,
+ * float terms (ob_masked_ssd_term, one fmaf each) row by row in the same order
+ * and the row sums in double (masked_ssd.h), which is what keeps the patch
+ * choice identical across backends. Random odd sizes, 1 and 3 channels,
  * L-shaped, top-only, left-only and whole-template masks, with and without
  * weights, two block shapes, blocks in order and in random order. */
 #include <stdio.h>
