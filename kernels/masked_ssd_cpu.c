@@ -4,7 +4,7 @@
  *   rows   the support cut once per call into its (channel, template row) runs,
  *          in the order both paths add them: each run's offset in the sample
  *          relative to the candidate, its length, and T (and M) along it;
- *   scan   OpenMP over candidate rows; along a row, VEC candidates at a time
+ *   scan   OpenMP over tiles of candidates; along a row, VEC candidates at a time
  *          keep a float run sum and a double total in registers while the runs
  *          stream past (unit-stride loads of the sample, fmaf per cell,
  *          ob_masked_ssd_term), the run sum going to the total after each run.
@@ -21,7 +21,10 @@
 #pragma GCC target("prefer-vector-width=512")
 #endif
 
-enum { VEC = 64, VEC_MID = 16 };
+/* VEC candidates of a row share registers; a tile is TILE_Y rows of one band
+ * of VEC columns, walked down, so the sample rows under it stay in L1 (a band of
+ * an L-shaped 31 x 31 support in 3 channels reads ~35 KB) */
+enum { VEC = 64, VEC_MID = 16, TILE_Y = 32 };
 
 typedef struct {
     int off, len; /* sample offset of the run's first cell relative to the candidate's (0, 0); cells */
@@ -101,14 +104,20 @@ ob_status ob_masked_ssd_cpu(float *cost, const float *sample, const float *templ
     support sp;
     OB_TRY(support_build(&sp, templ, weights, c, h, w, th, tw, ov_top, ov_left));
     const int ny = h - th + 1, nx = w - tw + 1;
-#pragma omp parallel for schedule(static)
-    for (int y = 0; y < ny; y++) {
-        float *row = cost + (size_t)y * nx;
-        const float *base = sample + (size_t)y * w;
-        int x = 0;
-        for (; x + VEC <= nx; x += VEC) chunk(row + x, base + x, &sp, VEC);
-        for (; x + VEC_MID <= nx; x += VEC_MID) chunk(row + x, base + x, &sp, VEC_MID);
-        for (; x < nx; x++) chunk(row + x, base + x, &sp, 1);
+    const int bands = (nx + VEC - 1) / VEC, blocks = (ny + TILE_Y - 1) / TILE_Y;
+    /* dynamic: on a shared machine a descheduled thread's tiles go to the others */
+#pragma omp parallel for schedule(dynamic)
+    for (int tile = 0; tile < bands * blocks; tile++) {
+        const int x0 = (tile % bands) * VEC, x1 = x0 + VEC < nx ? x0 + VEC : nx;
+        const int y0 = (tile / bands) * TILE_Y, y1 = y0 + TILE_Y < ny ? y0 + TILE_Y : ny;
+        for (int y = y0; y < y1; y++) {
+            float *row = cost + (size_t)y * nx;
+            const float *base = sample + (size_t)y * w;
+            int x = x0;
+            if (x + VEC <= x1) chunk(row + x, base + x, &sp, VEC), x += VEC;
+            for (; x + VEC_MID <= x1; x += VEC_MID) chunk(row + x, base + x, &sp, VEC_MID);
+            for (; x < x1; x++) chunk(row + x, base + x, &sp, 1);
+        }
     }
     support_free(&sp);
     return OB_OK;
