@@ -80,6 +80,6 @@ void ob_json_string(FILE *f, const char *s);
 void ob_json_number(FILE *f, double v);
 
 /* The verbs. */
-extern const ob_cli_verb ob_verb_demo, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral;
+extern const ob_cli_verb ob_verb_demo, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend;
 
 #endif
