@@ -13,6 +13,14 @@ ob_status ob_seam_check(int n, int rows, int cols, ob_seam_dir dir)
     return OB_OK;
 }
 
+ob_status ob_seam_error_check(int c, int rows, int cols)
+{
+    OB_REQUIRE(c >= 1 && rows >= 1 && cols >= 1, "seam_error: sizes must be >= 1 (channels %d, strip %dx%d)", c, rows,
+               cols);
+    OB_REQUIRE((double)rows * cols < 0x7fffffff, "seam_error: strip %dx%d too large", rows, cols);
+    return OB_OK;
+}
+
 ob_status ob_seam_mask_check(int ph, int pw, const int *vpath, const int *hpath, int ov_left, int ov_top)
 {
     OB_REQUIRE(ph >= 1 && pw >= 1, "seam_mask: patch %dx%d must be at least 1x1", ph, pw);

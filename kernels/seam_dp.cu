@@ -8,6 +8,7 @@
  *                     The cell update and the backtrack are seam_dp.h's
  *                     ob_seam_relax and ob_seam_backtrack, the CPU path's own,
  *                     so both give the same path.
+ *   seam_error_kernel one thread per strip pixel: ob_seam_error_at.
  *   seam_mask_kernel  one thread per patch pixel: ob_seam_mask_at. */
 #include "ob_cuda_kernel.h"
 #include "seam_dp.h"
@@ -28,6 +29,14 @@ __global__ void seam_dp_kernel(int *__restrict__ path, const float *__restrict__
         __syncthreads();
     }
     if (threadIdx.x == 0) ob_seam_backtrack(path + (size_t)blockIdx.x * len, E, len, width, cols, dir);
+}
+
+__global__ void seam_error_kernel(float *__restrict__ e, const float *__restrict__ a, long long a_plane,
+                                  long long a_row, const float *__restrict__ b, long long b_plane, long long b_row,
+                                  int c, int rows, int cols)
+{
+    const int j = blockIdx.x * blockDim.x + threadIdx.x, i = blockIdx.y * blockDim.y + threadIdx.y;
+    if (i < rows && j < cols) e[(size_t)i * cols + j] = ob_seam_error_at(a, a_plane, a_row, b, b_plane, b_row, c, i, j);
 }
 
 __global__ void seam_mask_kernel(float *__restrict__ mask, const int *__restrict__ vpath,
@@ -53,17 +62,40 @@ extern "C" ob_status OB_GPU_FN(ob_seam_dp)(int *path, const float *e, int n, int
     return OB_OK;
 }
 
+/* A 2-D grid of bx x by blocks over a rows x cols image, checked. */
+static ob_status grid_2d(dim3 *grid, dim3 *block, const ob_launch_cfg *cfg, int rows, int cols, const char *what)
+{
+    const int bx = ob_cfg_block_x(cfg, 32), by = ob_cfg_block_y(cfg, 8);
+    OB_REQUIRE(bx % 32 == 0 && bx * by <= 1024,
+               "launch configuration: %s needs block_x a multiple of 32 and at most 1024 threads", what);
+    const unsigned gy = ob_ceil_div(rows, by);
+    OB_REQUIRE(gy <= 65535u, "%s: height %d too large for block_y %d", what, rows, by);
+    *grid = dim3(ob_ceil_div(cols, bx), gy), *block = dim3((unsigned)bx, (unsigned)by);
+    return OB_OK;
+}
+
+extern "C" ob_status OB_GPU_FN(ob_seam_error)(float *e, const float *a, long long a_plane, long long a_row,
+                                             const float *b, long long b_plane, long long b_row, int c, int rows,
+                                             int cols, const ob_launch_cfg *cfg)
+{
+    OB_TRY(ob_seam_error_check(c, rows, cols));
+    OB_REQUIRE(e && a && b, "seam_error: null pointer");
+    dim3 grid, block;
+    OB_TRY(grid_2d(&grid, &block, cfg, rows, cols, "seam_error"));
+    OB_LAUNCH(seam_error_kernel, grid, block, 0, ob_cfg_stream(cfg), e, a, a_plane, a_row, b, b_plane, b_row, c, rows,
+              cols);
+    OB_CHECK_LAUNCH(seam_error_kernel);
+    return OB_OK;
+}
+
 extern "C" ob_status OB_GPU_FN(ob_seam_mask)(float *mask, const int *vpath, const int *hpath, int ph, int pw,
                                             int ov_left, int ov_top, const ob_launch_cfg *cfg)
 {
     OB_TRY(ob_seam_mask_check(ph, pw, vpath, hpath, ov_left, ov_top));
     OB_REQUIRE(mask, "seam_mask: null pointer");
-    const int bx = ob_cfg_block_x(cfg, 32), by = ob_cfg_block_y(cfg, 8);
-    OB_REQUIRE_BLOCK(bx % 32 == 0 && bx * by <= 1024, "seam_mask needs block_x a multiple of 32 and at most 1024 threads");
-    const unsigned gy = ob_ceil_div(ph, by);
-    OB_REQUIRE(gy <= 65535u, "seam_mask: patch height %d too large for block_y %d", ph, by);
-    OB_LAUNCH(seam_mask_kernel, dim3(ob_ceil_div(pw, bx), gy), dim3((unsigned)bx, (unsigned)by), 0,
-              ob_cfg_stream(cfg), mask, vpath, hpath, ph, pw, ov_left, ov_top);
+    dim3 grid, block;
+    OB_TRY(grid_2d(&grid, &block, cfg, ph, pw, "seam_mask"));
+    OB_LAUNCH(seam_mask_kernel, grid, block, 0, ob_cfg_stream(cfg), mask, vpath, hpath, ph, pw, ov_left, ov_top);
     OB_CHECK_LAUNCH(seam_mask_kernel);
     return OB_OK;
 }

@@ -20,6 +20,12 @@
  *   and E is the same float arithmetic on both, so paths are identical).
  *   NaN in e: unspecified path, still connected and in range.
  *
+ *   Error surface (the DP's input, from two strided views of planar images):
+ *     e(i, j) = sum_c (a(c, i, j) - b(c, i, j))^2,  i < rows, j < cols,
+ *   a(c, i, j) at a[c * a_plane + i * a_row + j] (the same for b): the output's
+ *   overlap strip and the candidate patch's, say. Float, one fmaf per channel in
+ *   channel order on both paths, so the surfaces are bit-identical.
+ *
  *   Masks (1 = take the new patch, 0 = keep the old; the seam pixel is new):
  *     vertical seam   mask(i, j) = j >= path[i]  (left of the seam old, right new)
  *     horizontal seam mask(i, j) = i >= path[j]  (above the seam old, below new)
@@ -30,20 +36,24 @@
  *
  * Paths
  *   _cpu   straightforward DP into a (rows, cols) buffer, then the backtrack
- *          (host pointers); batch seams one after another.
+ *          (host pointers); batch seams one after another; the error surface
+ *          and the mask pixel by pixel.
  *   _cuda  kernels/seam_dp.cu: one block per seam of a batch; E in shared
  *          memory, the steps sequential with the cross-section in parallel
- *          (__syncthreads between steps), backtrack by one thread; the mask
- *          kernel one thread per patch pixel (device pointers; _emu: the same
+ *          (__syncthreads between steps), backtrack by one thread; the error
+ *          and mask kernels one thread per pixel (device pointers; _emu: the same
  *          source under cuda-emu, host pointers). cfg NULL = 32 threads,
  *          block_x a multiple of 32, at most 1024; E must fit 48 KiB of shared
  *          memory (rows * cols <= 12288).
  *   ob_seam_dp: an error-surface tensor + context.
  *
  * Errors: OB_ERR_ARG for sizes < 1, an unknown direction, strips wider than
- * the patch, null pointers.
+ * the patch, null pointers. Strides are the caller's: views must lie inside
+ * their buffers.
  *
  * Example
+ *   // e_left: the left overlap of the output at (oy, ox) vs the patch at (sy, sx)
+ *   OB_TRY(ob_seam_error_cpu(e_left, out + oy * OW + ox, OH * OW, OW, smp + sy * W + sx, H * W, W, 3, P, ov));
  *   int vpath[P], hpath[P];
  *   OB_TRY(ob_seam_dp_cpu(vpath, e_left, 1, P, ov, OB_SEAM_VERTICAL));   // e_left (P, ov)
  *   OB_TRY(ob_seam_dp_cpu(hpath, e_top, 1, ov, P, OB_SEAM_HORIZONTAL));  // e_top (ov, P)
@@ -51,6 +61,8 @@
  */
 #ifndef OB_SEAM_DP_H
 #define OB_SEAM_DP_H
+
+#include <math.h>
 
 #include "ob_ctx.h"
 #include "ob_launch.h"
@@ -112,8 +124,21 @@ OB_SEAM_HD float ob_seam_mask_at(const int *vpath, const int *hpath, int i, int 
     return keep_old ? 0.0f : 1.0f;
 }
 
+/* e(i, j) of the error surface (see the contract). */
+OB_SEAM_HD float ob_seam_error_at(const float *a, long long a_plane, long long a_row, const float *b,
+                                  long long b_plane, long long b_row, int c, int i, int j)
+{
+    float acc = 0.0f;
+    for (int ch = 0; ch < c; ch++) {
+        const float d = a[ch * a_plane + i * a_row + j] - b[ch * b_plane + i * b_row + j];
+        acc = fmaf(d, d, acc);
+    }
+    return acc;
+}
+
 /* Checks sizes and the direction (both paths call it). */
 ob_status ob_seam_check(int n, int rows, int cols, ob_seam_dir dir);
+ob_status ob_seam_error_check(int c, int rows, int cols);
 ob_status ob_seam_mask_check(int ph, int pw, const int *vpath, const int *hpath, int ov_left, int ov_top);
 
 /* path (n, len) <- the seams of e (n, rows, cols); len = rows for vertical,
@@ -123,6 +148,14 @@ ob_status ob_seam_dp_cuda(int *path, const float *e, int n, int rows, int cols, 
                           const ob_launch_cfg *cfg);
 ob_status ob_seam_dp_emu(int *path, const float *e, int n, int rows, int cols, ob_seam_dir dir,
                          const ob_launch_cfg *cfg);
+
+/* e (rows, cols) <- sum over c of (a - b)^2 on two strided views (see the contract). */
+ob_status ob_seam_error_cpu(float *e, const float *a, long long a_plane, long long a_row, const float *b,
+                            long long b_plane, long long b_row, int c, int rows, int cols);
+ob_status ob_seam_error_cuda(float *e, const float *a, long long a_plane, long long a_row, const float *b,
+                             long long b_plane, long long b_row, int c, int rows, int cols, const ob_launch_cfg *cfg);
+ob_status ob_seam_error_emu(float *e, const float *a, long long a_plane, long long a_row, const float *b,
+                            long long b_plane, long long b_row, int c, int rows, int cols, const ob_launch_cfg *cfg);
 
 /* mask (ph, pw) <- the patch mask of vpath (ph; NULL: no left seam) and hpath
  * (pw; NULL: no top seam); paths in 0..ov_left-1 and 0..ov_top-1. */

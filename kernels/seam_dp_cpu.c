@@ -1,6 +1,7 @@
 /* seam_dp_cpu.c — the CPU path of seam_dp.h: per seam, the cumulative costs
  * step by step (ob_seam_relax), then ob_seam_backtrack; seams of a batch are
- * independent and split by OpenMP. */
+ * independent and split by OpenMP. The error surface and the mask are
+ * seam_dp.h's per-pixel rules in plain loops (strips are a few hundred pixels). */
 #include <stdlib.h>
 
 #include "seam_dp.h"
@@ -35,6 +36,17 @@ ob_status ob_seam_dp_cpu(int *path, const float *e, int n, int rows, int cols, o
         free(E);
     }
     if (nomem) return OB_FAIL(OB_ERR_NOMEM, "seam_dp: no memory for a %dx%d cost buffer", rows, cols);
+    return OB_OK;
+}
+
+ob_status ob_seam_error_cpu(float *e, const float *a, long long a_plane, long long a_row, const float *b,
+                            long long b_plane, long long b_row, int c, int rows, int cols)
+{
+    OB_TRY(ob_seam_error_check(c, rows, cols));
+    OB_REQUIRE(e && a && b, "seam_error: null pointer");
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            e[(size_t)i * cols + j] = ob_seam_error_at(a, a_plane, a_row, b, b_plane, b_row, c, i, j);
     return OB_OK;
 }
 

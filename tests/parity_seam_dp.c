@@ -5,7 +5,8 @@
  * seam_dp.h's ob_seam_relax and ob_seam_backtrack in float). Random odd strip
  * sizes, vertical and horizontal, batches of seams, surfaces with exact ties,
  * cross-sections wider than the block, two block sizes, blocks in order and
- * in random order; the patch mask from random seams, L-shaped and one-sided. */
+ * in random order; the patch mask from random seams, L-shaped and one-sided;
+ * the error surface of strided views. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,30 @@ static void check_mask(int ph, int pw, int ov_left, int ov_top, int bx, int by, 
     free(vp), free(hp), free(ref), free(got);
 }
 
+static void check_error(int c, int rows, int cols, int bx, int by, uint64_t seed)
+{
+    enum { OH = 71, OW = 67, H = 53, W = 59 };
+    float *out = malloc(sizeof(float) * c * OH * OW), *smp = malloc(sizeof(float) * c * H * W);
+    ob_test_fill_uniform(out, (size_t)c * OH * OW, seed, 0, 1);
+    ob_test_fill_uniform(smp, (size_t)c * H * W, seed + 1, 0, 1);
+    const int oy = OH - rows - 3, ox = 2, sy = 1, sx = W - cols - 1;
+    float *ref = malloc(sizeof(float) * rows * cols), *got = malloc(sizeof(float) * rows * cols);
+    OB_CHECK_OK(ob_seam_error_cpu(ref, out + oy * OW + ox, OH * OW, OW, smp + sy * W + sx, H * W, W, c, rows, cols));
+    float *dout = ob_gpu_upload(out, (size_t)c * OH * OW), *dsmp = ob_gpu_upload(smp, (size_t)c * H * W);
+    float *de = ob_gpu_alloc((size_t)rows * cols);
+    ob_launch_cfg cfg = {bx, by, 0};
+    ob_gpu_set_random_block_order(seed);
+    OB_CHECK_OK(OB_GPU(ob_seam_error)(de, dout + oy * OW + ox, OH * OW, OW, dsmp + sy * W + sx, H * W, W, c, rows,
+                                      cols, &cfg));
+    ob_gpu_set_random_block_order(0);
+    ob_gpu_download(got, de, (size_t)rows * cols);
+    char label[128];
+    snprintf(label, sizeof label, "%s seam_error C%d %dx%d block %dx%d", ob_gpu_backend_name(), c, rows, cols, bx, by);
+    ob_test_allclose(label, got, ref, (size_t)rows * cols, 0, 0);
+    ob_gpu_free(dout), ob_gpu_free(dsmp), ob_gpu_free(de);
+    free(out), free(smp), free(ref), free(got);
+}
+
 int main(void)
 {
     OB_GPU_TEST_INIT();
@@ -93,6 +118,9 @@ int main(void)
         check_mask(31, 31, 6, 0, bx, 8, 2);
         check_mask(31, 31, 0, 6, bx, 8, 3);
         check_mask(17, 45, 9, 3, bx, 3, 4);
+        check_error(3, 31, 6, bx, 8, 5);
+        check_error(1, 6, 31, bx, 3, 6);
+        check_error(3, 45, 51, bx, 8, 7);
     }
     float *d = ob_gpu_alloc(64 * 64);
     int *p = gpu_ints(NULL, 64);

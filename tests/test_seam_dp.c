@@ -4,7 +4,8 @@
  * range, and its cost is the minimum (to float rounding of E); where the
  * minimum is unique by a margin it is that very path. Also the documented
  * tie-break, batches, the masks (left of a vertical seam old, right new; above
- * a horizontal one old, below new; their AND in the corner), and bad input. */
+ * a horizontal one old, below new; their AND in the corner), the error surface
+ * of two strided views against its definition, and bad input. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,42 @@ static void test_masks(void)
     OB_CHECK(ones == P * P, "seams at index 0 keep the whole new patch (%d of %d)", ones, P * P);
 }
 
+/* The error surface of two strided views vs the definition in double:
+ * |got - ref| <= (c + 2) * 2^-24 * ref (d rounds once, d*d and each add once). */
+static void test_error_surface(void)
+{
+    enum { C = 3, OH = 40, OW = 37, H = 29, W = 33, ROWS = 11, COLS = 6 };
+    float *out = malloc(sizeof(float) * C * OH * OW), *smp = malloc(sizeof(float) * C * H * W);
+    ob_test_fill_uniform(out, C * OH * OW, 8, 0, 1);
+    ob_test_fill_uniform(smp, C * H * W, 9, 0, 1);
+    const int oy = 13, ox = 20, sy = 7, sx = 25;
+    for (int c = 1; c <= C; c += 2) {
+        float e[ROWS * COLS];
+        double worst = 0;
+        OB_CHECK_OK(ob_seam_error_cpu(e, out + oy * OW + ox, OH * OW, OW, smp + sy * W + sx, H * W, W, c, ROWS, COLS));
+        int bad = 0;
+        for (int i = 0; i < ROWS; i++)
+            for (int j = 0; j < COLS; j++) {
+                double ref = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    const double d = (double)out[(ch * OH + oy + i) * OW + ox + j] - smp[(ch * H + sy + i) * W + sx + j];
+                    ref += d * d;
+                }
+                const double err = fabs(e[i * COLS + j] - ref);
+                bad += !(err <= (c + 2) * 0x1p-24 * ref);
+                worst = fmax(worst, ref > 0 ? err / ref : err);
+            }
+        OB_CHECK(bad == 0, "seam error surface, %d channel(s), strided views: %d of %d outside (c+2)*2^-24 relative "
+                 "(max rel %.3g)", c, bad, ROWS * COLS, worst);
+    }
+    float e1;
+    OB_CHECK_OK(ob_seam_error_cpu(&e1, out, 1, 1, out, 1, 1, 3, 1, 1));
+    OB_CHECK(e1 == 0.0f, "identical views give an exactly zero error (%g)", e1);
+    OB_CHECK_FAILS(ob_seam_error_cpu(&e1, out, 1, 1, smp, 1, 1, 0, 1, 1), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_seam_error_cpu(&e1, out, 1, 1, NULL, 1, 1, 1, 1, 1), OB_ERR_ARG);
+    free(out), free(smp);
+}
+
 static void test_errors(void)
 {
     float e[16] = {0};
@@ -193,6 +230,7 @@ int main(void)
     test_exhaustive();
     test_transpose_and_batch();
     test_masks();
+    test_error_surface();
     test_errors();
     return ob_test_finish();
 }
