@@ -16,22 +16,25 @@
  *
  *   Computed directly, as sum M * (T - I)^2, not through the seed's expansion
  *   sum M*T^2 - 2 * (I (*) M*T) + (I^2 (*) M) — the same quantity, whose three
- *   terms are ~1e3 times a good match's cost, so in float32 they cancel, and in
- *   double they cost twice the flops of the direct float sum. The direct sum
- *   has no cancellation, is >= 0 for M >= 0 by construction (no clamping), and
- *   an exact match costs exactly 0 (the seed's "tol = 1 reproduces the sample").
+ *   terms are typically 1e2..1e3 times a good match's cost, so in float32 they
+ *   cancel, and in double they cost about twice the direct float sum. The
+ *   direct sum has no cancellation, is >= 0 for M >= 0 by construction (no
+ *   clamping), and an exact match costs exactly 0 (the seed's "tol = 1
+ *   reproduces the sample").
  *   Accumulation: each (channel, template row) of the support is summed in
  *   float with fmaf, the row sums in double, so with L = the longest row of the
  *   support (tw, or ov_left when ov_top = 0)
- *     |cost - exact| <= (L + 1) * 2^-24 * exact     (M >= 0),
+ *     |cost - exact| <= (L + 3) * 2^-24 * exact     (M >= 0)
+ *   (T - I and M*d round once each, d*d doubles that, a row's float sum adds
+ *   L - 1 roundings, the float store one),
  *   checked against a double brute force in tests/test_masked_ssd.c.
  *   Both paths do these operations in the same order (channel, template row,
  *   column), so CPU, cuda-emu and CUDA give bit-identical costs — which keeps
  *   quilt_choose's pick identical across backends.
  *
  * Paths
- *   _cpu   OpenMP over candidate rows; per row, VEC candidate columns at a time
- *          with their accumulators in registers, looping over the support
+ *   _cpu   OpenMP over tiles of 32 candidate rows x 64 columns; per row, the
+ *          tile's candidates share registers while the support streams past
  *          (host pointers).
  *   _cuda  kernels/masked_ssd.cu: one block per tile of blockDim.x x
  *          (blockDim.y * OB_SSD_ROWS_PER_THREAD) candidates; per channel the block
