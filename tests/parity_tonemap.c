@@ -65,7 +65,7 @@ static void check_stages(const setup *s)
     float *rgb = radiance(3 * n, n * 7 + 1), *in = malloc(n * sizeof *in);
     float *l = uniform(n, n + 2, -12, 12), *d = uniform(n, n + 3, -2, 2), *bs = uniform(n, n + 4, -5, 0);
     float *chroma = uniform(3 * n, n + 5, 0, 3);
-    rgb[1] = NAN, rgb[2] = -3.f, rgb[4] = INFINITY; /* for clean */
+    rgb[0] = NAN, rgb[1] = -3.f, rgb[2] = INFINITY; /* for clean (3n >= 3) */
     float *drgb = ob_gpu_upload(rgb, 3 * n), *dl = ob_gpu_upload(l, n), *dd = ob_gpu_upload(d, n);
     float *dbs = ob_gpu_upload(bs, n), *dch = ob_gpu_upload(chroma, 3 * n);
 
