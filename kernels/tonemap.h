@@ -92,13 +92,15 @@ typedef struct {
 #define OB_TM_HD static inline
 #endif
 
-OB_TM_HD float ob_tm_clean(float v) { return v > 0.f ? fminf(v, OB_TONEMAP_MAX_VALUE) : 0.f; }
+/* The rules compare with ?: rather than fminf / fmaxf: on the CPU those are
+ * library calls (their NaN rules keep GCC from using minss), ?: vectorises. */
+OB_TM_HD float ob_tm_clean(float v) { return v > 0.f ? (v < OB_TONEMAP_MAX_VALUE ? v : OB_TONEMAP_MAX_VALUE) : 0.f; }
 /* Durand step 1 */
 OB_TM_HD float ob_tm_intensity(float r, float g, float b) { return (20.f * r + 40.f * g + b) / 61.f; }
 /* Durand step 2 */
 OB_TM_HD float ob_tm_chroma(float v, float i) { return i > 0.f ? v / i : 1.f; }
 /* Durand step 3 */
-OB_TM_HD float ob_tm_log2(float i, float floor_) { return log2f(fmaxf(i, floor_)); }
+OB_TM_HD float ob_tm_log2(float i, float floor_) { return log2f(i > floor_ ? i : floor_); }
 /* Durand step 6 */
 OB_TM_HD float ob_tm_base_scale(float b, float bmax, float scale) { return (b - bmax) * scale; }
 /* Durand step 7 */
@@ -108,12 +110,15 @@ OB_TM_HD float ob_tm_display(float v, float scale, float gamma)
 {
     const float x = v * scale;
     if (!(x > 0.f)) return 0.f;
-    return x >= 1.f ? 1.f : fminf(powf(x, gamma), 1.f);
+    if (x >= 1.f) return 1.f;
+    const float p = powf(x, gamma);
+    return p < 1.f ? p : 1.f;
 }
 /* Reinhard: a I / (1 + a I); the clamp keeps 1 + s finite, so huge s gives 1. */
 OB_TM_HD float ob_tm_reinhard(float i, float a)
 {
-    const float s = fminf(a * i, 1e37f);
+    float s = a * i;
+    s = s < 1e37f ? s : 1e37f;
     return s / (1.f + s);
 }
 

@@ -103,8 +103,8 @@ static ob_tonemap_stats chunk_stats(const float *x, size_t n)
     double sum = 0;
     for (size_t k = 0; k < n; k++) {
         const float v = x[k];
-        lo = fminf(lo, v), hi = fmaxf(hi, v);
-        if (v > 0.f) pos = fminf(pos, v);
+        lo = v < lo ? v : lo, hi = v > hi ? v : hi; /* ?: vectorises, fminf is a call */
+        pos = v > 0.f && v < pos ? v : pos;
         sum += v;
     }
     ob_tonemap_stats s = {lo, hi, pos, sum};

@@ -42,7 +42,7 @@ static int run(ob_cli *cli)
     if (cli->n_positional != 1) return ob_cli_error("bilateral needs one input image (see 'obscura bilateral --help')");
     const char *in_path = cli->positional[0], *out_path = ob_cli_get(cli, "--output");
     if (!out_path) return ob_cli_error("bilateral needs -o OUT");
-    float sigma_s, sigma_r;
+    float sigma_s = 0.f, sigma_r = 0.f;
     int rc, guide_intensity, bits = 0;
     if ((rc = sigma_opt(cli, "--sigma-s", &sigma_s)) || (rc = sigma_opt(cli, "--sigma-r", &sigma_r)) ||
         (rc = parse_guide(cli, &guide_intensity)))
