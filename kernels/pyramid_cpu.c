@@ -5,13 +5,29 @@
  *               input column the row needs;
  *   horizontal  out[x] = tap over five (reflected) entries of row.
  * blur and reduce are one filter with a step of 1 or 2 between output samples;
- * expand runs the same two stages on the zero-inserted image U. Rows of all
- * planes are independent and split by OpenMP; each thread owns a row buffer.
+ * expand runs the same two stages on the zero-inserted image U, skipping the
+ * taps that land on its zeros (expand_vertical). Borders are reflected only
+ * where a tap can leave the row; the interior loops index directly and
+ * vectorise. Rows of all planes are independent and split by OpenMP; each
+ * thread owns a row buffer.
  * The taps are pyramid.h's shared helpers, so the GPU gets the same bits. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pyramid.h"
+
+/* Horizontal taps at output columns [x0, x1) of a row of width w, every `step`
+ * input columns; `reflect` = 0 only where all five taps lie inside the row. */
+static inline void hpass(float *restrict out, const float *restrict row, int w, int x0, int x1, const int step,
+                         const int reflect)
+{
+    for (int ox = x0; ox < x1; ox++) {
+        const int c = step * ox;
+        out[ox] = reflect ? ob_pyr_tap5(row[ob_pyr_reflect(c - 2, w)], row[ob_pyr_reflect(c - 1, w)], row[c],
+                                        row[ob_pyr_reflect(c + 1, w)], row[ob_pyr_reflect(c + 2, w)])
+                          : ob_pyr_tap5(row[c - 2], row[c - 1], row[c], row[c + 1], row[c + 2]);
+    }
+}
 
 /* out row `oy` of plane `in` (h, w) filtered with output step `step` (1: blur, 2: reduce). */
 static void filter_row(float *restrict out, float *restrict row, const float *in, int h, int w, int step, int oy,
@@ -20,10 +36,13 @@ static void filter_row(float *restrict out, float *restrict row, const float *in
     const float *r[5];
     for (int k = 0; k < 5; k++) r[k] = in + (size_t)ob_pyr_reflect(step * oy - 2 + k, h) * w;
     for (int x = 0; x < w; x++) row[x] = ob_pyr_tap5(r[0][x], r[1][x], r[2][x], r[3][x], r[4][x]);
-    for (int ox = 0; ox < ow; ox++) {
-        const int c = step * ox;
-        out[ox] = ob_pyr_tap5(row[ob_pyr_reflect(c - 2, w)], row[ob_pyr_reflect(c - 1, w)], row[c],
-                              row[ob_pyr_reflect(c + 1, w)], row[ob_pyr_reflect(c + 2, w)]);
+    /* interior: step * ox - 2 >= 0 and step * ox + 2 <= w - 1 */
+    const int lo = step == 1 ? 2 : 1, hi = w >= 3 ? (w - 3) / step + 1 : 0;
+    const int a = lo < ow ? lo : ow, b = hi > a ? (hi < ow ? hi : ow) : a;
+    if (step == 1) {
+        hpass(out, row, w, 0, a, 1, 1), hpass(out, row, w, a, b, 1, 0), hpass(out, row, w, b, ow, 1, 1);
+    } else {
+        hpass(out, row, w, 0, a, 2, 1), hpass(out, row, w, a, b, 2, 0), hpass(out, row, w, b, ow, 2, 1);
     }
 }
 
@@ -65,21 +84,55 @@ ob_status ob_pyr_reduce_cpu(float *out, const float *in, int planes, int h, int 
     return filter(out, in, planes, h, w, 2);
 }
 
-/* out row `oy` of expand(in (h, w)) to (oh, ow), then base + scale * it (base may be out). */
-static void expand_row(float *out, float *restrict row, const float *in, const float *base, float scale,
-                       int w, int oh, int ow, int oy)
+/* Row oy of expand: U's rows oy-2..oy+2 (reflected) keep their parity, so an even
+ * output row sees G rows at taps 0, 2, 4 and zeros at 1, 3; an odd one the
+ * reverse. The same holds along x. So only G's columns are filtered
+ * vertically (v, w values; U's odd columns would give +0), and each output
+ * takes its three or two non-zero taps from v — the very expressions of
+ * ob_pyr_expand_tap with those zeros, so the values are the GPU path's. */
+static void expand_vertical(float *restrict v, const float *in, int w, int oh, int oy)
 {
     int q[5];
-    for (int k = 0; k < 5; k++) q[k] = ob_pyr_reflect(oy - 2 + k, oh);
-    for (int x = 0; x < ow; x++)
-        row[x] = ob_pyr_expand_tap(ob_pyr_upsampled(in, w, q[0], x), ob_pyr_upsampled(in, w, q[1], x),
-                                   ob_pyr_upsampled(in, w, q[2], x), ob_pyr_upsampled(in, w, q[3], x),
-                                   ob_pyr_upsampled(in, w, q[4], x), oh);
-    for (int x = 0; x < ow; x++) {
-        const float e = ob_pyr_expand_tap(row[ob_pyr_reflect(x - 2, ow)], row[ob_pyr_reflect(x - 1, ow)], row[x],
-                                          row[ob_pyr_reflect(x + 1, ow)], row[ob_pyr_reflect(x + 2, ow)], ow);
-        out[x] = ob_pyr_combine(e, base != NULL, base ? base[x] : 0.0f, scale);
+    for (int k = 0; k < 5; k++) q[k] = ob_pyr_reflect(oy - 2 + k, oh) >> 1; /* G row of an even U row */
+    if (!(oy & 1)) {
+        const float *a = in + (size_t)q[0] * w, *b = in + (size_t)q[2] * w, *c = in + (size_t)q[4] * w;
+        for (int j = 0; j < w; j++) v[j] = ob_pyr_expand_tap(a[j], 0.0f, b[j], 0.0f, c[j], oh);
+    } else {
+        const float *a = in + (size_t)q[1] * w, *b = in + (size_t)q[3] * w;
+        for (int j = 0; j < w; j++) v[j] = ob_pyr_expand_tap(0.0f, a[j], 0.0f, b[j], 0.0f, oh);
     }
+}
+
+/* expand's horizontal taps at output column x, borders reflected. */
+static inline float expand_at(const float *v, int x, int ow)
+{
+    if (!(x & 1))
+        return ob_pyr_expand_tap(v[ob_pyr_reflect(x - 2, ow) >> 1], 0.0f, v[x >> 1], 0.0f,
+                                 v[ob_pyr_reflect(x + 2, ow) >> 1], ow);
+    return ob_pyr_expand_tap(0.0f, v[ob_pyr_reflect(x - 1, ow) >> 1], 0.0f, v[ob_pyr_reflect(x + 1, ow) >> 1], 0.0f,
+                             ow);
+}
+
+/* out row oy of base + scale * expand(in (h, w)) to (oh, ow); base may be out.
+ * buf: w + ow floats (v, then the expanded row e before it is combined). */
+static void expand_row(float *out, float *restrict buf, const float *in, const float *base, float scale, int w, int oh,
+                       int ow, int oy)
+{
+    float *restrict v = buf, *restrict e = buf + w;
+    expand_vertical(v, in, w, oh, oy);
+    /* pairs (2j, 2j+1) with all taps inside: 2j - 2 >= 0 and 2j + 3 <= ow - 1 */
+    const int j_lo = 1, j_hi = (ow - 4) / 2 + 1; /* j in [j_lo, j_hi) */
+    const int x_lo = j_hi > j_lo ? 2 * j_lo : 0, x_hi = j_hi > j_lo ? 2 * j_hi : 0;
+    for (int x = 0; x < x_lo; x++) e[x] = expand_at(v, x, ow);
+    for (int j = j_lo; j < j_hi; j++) {
+        e[2 * j] = ob_pyr_expand_tap(v[j - 1], 0.0f, v[j], 0.0f, v[j + 1], ow);
+        e[2 * j + 1] = ob_pyr_expand_tap(0.0f, v[j], 0.0f, v[j + 1], 0.0f, ow);
+    }
+    for (int x = x_hi > x_lo ? x_hi : x_lo; x < ow; x++) e[x] = expand_at(v, x, ow);
+    if (base)
+        for (int x = 0; x < ow; x++) out[x] = ob_pyr_combine(e[x], 1, base[x], scale);
+    else
+        for (int x = 0; x < ow; x++) out[x] = ob_pyr_combine(e[x], 0, 0.0f, scale);
 }
 
 ob_status ob_pyr_expand_cpu(float *out, const float *in, const float *base, float scale, int planes, int h, int w,
@@ -91,7 +144,7 @@ ob_status ob_pyr_expand_cpu(float *out, const float *in, const float *base, floa
     int nomem = 0;
 #pragma omp parallel
     {
-        float *row = malloc(sizeof(float) * (size_t)ow);
+        float *row = malloc(sizeof(float) * ((size_t)w + ow));
         if (!row) {
 #pragma omp atomic write
             nomem = 1;
@@ -106,7 +159,7 @@ ob_status ob_pyr_expand_cpu(float *out, const float *in, const float *base, floa
         }
         free(row);
     }
-    if (nomem) return OB_FAIL(OB_ERR_NOMEM, "pyramid: no memory for a %d-float row buffer", ow);
+    if (nomem) return OB_FAIL(OB_ERR_NOMEM, "pyramid: no memory for a %d-float row buffer", w + ow);
     return OB_OK;
 }
 
