@@ -11,7 +11,7 @@
  *              land exactly on k with 256 bins; 16-bit inputs (k/65535) are
  *              quantised to the nearest of the n_bins levels (k/257 is never a
  *              tie, so rint's round-half-even never matters there). NaN counts
- *              as 0 (clamp uses fmaxf/fminf, which drop NaN).
+ *              as 0.
  *     hat      w(z) = z for z <= (n_bins-1)/2, (n_bins-1) - z above (Debevec
  *              & Malik eq. 4 with Zmin = 0, Zmax = n_bins-1). So w(0) =
  *              w(n_bins-1) = 0: a clipped value says only "at least" or "at
@@ -96,7 +96,11 @@ ob_status ob_hdr_merge_prepare(ob_hdr_merge_params *p, const double *times, int 
 /* The response's bin of a value in [0, 1]. */
 OB_HDR_HD int ob_hdr_bin(float v, int n_bins)
 {
-    return (int)rintf(fminf(fmaxf(v, 0.0f), 1.0f) * (float)(n_bins - 1));
+    /* comparisons, not fmaxf/fminf: those are library calls on the host
+     * without -ffast-math; v > 0 is false for NaN, which so becomes 0 */
+    v = v > 0.0f ? v : 0.0f;
+    v = v < 1.0f ? v : 1.0f;
+    return (int)rintf(v * (float)(n_bins - 1));
 }
 
 /* Debevec–Malik hat weight of bin z; zero at both ends (see the contract). */

@@ -21,6 +21,8 @@
  *     within G_TOL over the bins that stack covers (see check_demo_stack);
  *   - sampling: deterministic per seed, different across seeds, covers every
  *     intensity stratum that has pixels, rows come from eligible pixels only;
+ *   - where a GPU answers: the cuda backend (cuSOLVER solve, merge kernel)
+ *     matches the cpu one (1e-5 on g and on ln E); elsewhere "NOT RUN";
  *   - bad input: OB_ERR_ARG with a message for each case in the contract.
  * HDR_PROFILE=1 in the environment prints g against the truth every few bins. */
 #include <math.h>
@@ -329,6 +331,37 @@ static void check_sampling(void)
     synth_free(&s);
 }
 
+/* ---- the cuda backend (cuSOLVER + merge kernel) against the cpu one ---------- */
+
+/* Runs where a GPU answers (bench/gpu_check runs the whole suite there);
+ * elsewhere it says it did not run. g: both paths solve the same reduced
+ * system in double (Cholesky by LAPACK vs cuSOLVER), rounded to float, so
+ * 1e-5; ln E: the same per-pixel function, FMA contraction aside, 1e-5. */
+static void check_cuda_matches_cpu(ob_ctx *cpu)
+{
+    ob_ctx *gpu;
+    if (ob_ctx_create(&gpu, OB_BACKEND_CUDA, 0) != OB_OK) {
+        printf("cuda backend check NOT RUN: %s\n", ob_last_error());
+        return;
+    }
+    synth_stack s;
+    OB_CHECK(synth_make(&s, 3, 64, 96, 8, 1.0 / 32, 10, CURVES, 0.5 / 255, 8, 13) == 0, "synth_make");
+    float *gc = malloc(sizeof(float) * 3 * 256), *gg = malloc(sizeof(float) * 3 * 256);
+    OB_CHECK_OK(ob_response_recover(cpu, gc, s.ptr, s.times, s.n_exp, NULL));
+    OB_CHECK_OK(ob_response_recover(gpu, gg, s.ptr, s.times, s.n_exp, NULL));
+    ob_test_allclose("response g, cuda (cuSOLVER) vs cpu (LAPACKE)", gg, gc, 3 * 256, 1e-5, 0);
+    ob_tensor lc, lg;
+    OB_CHECK_OK(ob_radiance_merge(cpu, &lc, s.ptr, s.times, s.n_exp, gc, 256));
+    OB_CHECK_OK(ob_radiance_merge(gpu, &lg, s.ptr, s.times, s.n_exp, gc, 256));
+    if (lc.data && lg.data)
+        ob_test_allclose("radiance merge, cuda vs cpu", ob_tensor_f32(&lg), ob_tensor_f32(&lc),
+                         (size_t)ob_tensor_numel(&lc), 1e-5, 0);
+    ob_tensor_free(&lc), ob_tensor_free(&lg);
+    free(gc), free(gg);
+    synth_free(&s);
+    ob_ctx_destroy(gpu);
+}
+
 /* ---- bad input -------------------------------------------------------------- */
 
 static void check_bad_input(ob_ctx *ctx)
@@ -401,6 +434,7 @@ int main(void)
     check_recovery(ctx, 16, 256, "16-bit");
     check_recovery(ctx, 16, 1024, "16-bit, 1024 bins");
     check_demo_stack(ctx);
+    check_cuda_matches_cpu(ctx);
     check_bad_input(ctx);
     ob_ctx_destroy(ctx);
     return ob_test_finish();
