@@ -26,7 +26,7 @@
  *   the paper's "blurred luminance" correspondence map asks.
  *
  * Paths
- *   _cpu   OpenMP over candidate rows; per row, 8 candidate columns at a time
+ *   _cpu   OpenMP over candidate rows; per row, 32 candidate columns at a time
  *          with their double accumulators in registers (host pointers).
  *   _cuda  kernels/transfer_cost.cu: one thread per candidate, 2-D blocks (cfg
  *          NULL = 32 x 8; block_x a multiple of 32, <= 1024 threads); the block

@@ -7,7 +7,7 @@
  * the VEC-wide inner loop vectorises. */
 #include "transfer_cost.h"
 
-enum { VEC = 8 };
+enum { VEC = 32 }; /* 32 accumulators: enough independent fma chains to hide their latency */
 
 /* cost[0..nv) of the candidates (y, x0..x0+nv-1); nv is VEC or the row's tail. */
 static inline void candidates(float *cost, const float *s, const float *t, int w, int wt, int ph, int pw, int nv)
