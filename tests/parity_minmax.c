@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "minmax.h"
+#include "ob_ctx.h"
 #include "ob_test.h"
 
 static int same(float a, float b) { return (isnan(a) && isnan(b)) || a == b; }
@@ -71,6 +72,32 @@ static void check(int planes, size_t n, int block, uint64_t order_seed)
     free(x), free(lo), free(hi), free(glo), free(ghi);
 }
 
+/* ob_minmax on tensors (cpu context): per channel of (C, H, W), one plane for rank 1. */
+static void check_tensor_entry(void)
+{
+    ob_ctx *ctx;
+    if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) {
+        OB_CHECK(0, "cpu context: %s", ob_last_error());
+        return;
+    }
+    ob_tensor t, flat;
+    const int64_t shape[3] = {3, 17, 23}, n = 3 * 17 * 23;
+    OB_CHECK_OK(ob_tensor_alloc(&t, OB_F32, OB_HOST, 3, shape));
+    fill(ob_tensor_f32(&t), 3, 17 * 23, 4242);
+    float lo[3], hi[3], rlo[3], rhi[3], flo, fhi;
+    OB_CHECK_OK(ob_minmax(ctx, lo, hi, &t));
+    OB_CHECK_OK(ob_minmax_cpu(rlo, rhi, ob_tensor_f32(&t), 3, 17 * 23));
+    for (int c = 0; c < 3; c++)
+        OB_CHECK(same(lo[c], rlo[c]) && same(hi[c], rhi[c]), "tensor entry channel %d: [%g, %g] vs [%g, %g]", c,
+                 lo[c], hi[c], rlo[c], rhi[c]);
+    OB_CHECK_OK(ob_tensor_wrap(&flat, t.data, OB_F32, OB_HOST, 1, &n));
+    OB_CHECK_OK(ob_minmax(ctx, &flo, &fhi, &flat));
+    OB_CHECK(flo == fminf(fminf(rlo[0], rlo[1]), rlo[2]) && fhi == fmaxf(fmaxf(rhi[0], rhi[1]), rhi[2]),
+             "rank-1 tensor: [%g, %g]", flo, fhi);
+    ob_tensor_free(&t);
+    ob_ctx_destroy(ctx);
+}
+
 int main(void)
 {
     OB_GPU_TEST_INIT();
@@ -83,6 +110,7 @@ int main(void)
         check(2, (size_t)256 * blocks[b] * 3 + 17, blocks[b], 5); /* every thread loops */
     }
     check(4, (size_t)1 << 21, 256, 0); /* the CPU path's OpenMP chunks */
+    check_tensor_entry();
     float v[4] = {1, 2, 3, 4}, a, b;
     ob_launch_cfg odd = {100, 0, 0};
     float *d = ob_gpu_upload(v, 4);
