@@ -4,9 +4,9 @@
  * blocks, at most MAX_BLOCKS blocks (enough to fill any current GPU; the loop
  * covers the rest), each element computed by the per-pixel rule the CPU path
  * calls (ob_tm_* in tonemap.h). Colour stages read the pixel's intensity once
- * and walk the three planes. stats: each block reduces min / max / min positive
- * with warp shuffles and the sum in double (block_sum.cuh), writes four
- * partials, and the host combines them in block order (deterministic). */
+ * and walk the three planes. stats: each block reduces the min positive with
+ * warp shuffles and the sum in double (block_sum.cuh), writes two partials,
+ * and the host combines them in block order (deterministic). */
 #include "block_sum.cuh"
 #include "tonemap.h"
 
@@ -82,43 +82,33 @@ __global__ void tm_display_kernel(float *out, const float *in, long long n, floa
 
 /* ---- stats ------------------------------------------------------------------- */
 
-__device__ __forceinline__ void warp_extremes(float &lo, float &hi, float &pos)
+__device__ __forceinline__ float warp_min(float v)
 {
-    for (int off = 16; off > 0; off >>= 1) {
-        lo = fminf(lo, __shfl_down_sync(0xffffffffu, lo, off));
-        hi = fmaxf(hi, __shfl_down_sync(0xffffffffu, hi, off));
-        pos = fminf(pos, __shfl_down_sync(0xffffffffu, pos, off));
-    }
+    for (int off = 16; off > 0; off >>= 1) v = fminf(v, __shfl_down_sync(0xffffffffu, v, off));
+    return v;
 }
 
-/* partial[4 b + 0..3] = min, max, min positive (+inf if none), sum of block b's elements */
+/* partial[2 b], partial[2 b + 1] = min positive (+inf if none), sum of block b's elements */
 __global__ void tm_stats_kernel(double *__restrict__ partial, const float *__restrict__ x, long long n)
 {
     __shared__ double scratch[32];
-    __shared__ float s_lo[32], s_hi[32], s_pos[32];
-    float lo = INFINITY, hi = -INFINITY, pos = INFINITY;
+    __shared__ float s_pos[32];
+    float pos = INFINITY;
     double sum = 0;
     GRID_STRIDE(k, n)
     {
         const float v = x[k];
-        lo = fminf(lo, v), hi = fmaxf(hi, v);
         if (v > 0.f) pos = fminf(pos, v);
         sum += v;
     }
     sum = ob_block_sum(sum, scratch); /* valid in thread 0 */
-    warp_extremes(lo, hi, pos);
+    pos = warp_min(pos);
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, nwarps = blockDim.x >> 5;
-    if (lane == 0) s_lo[warp] = lo, s_hi[warp] = hi, s_pos[warp] = pos;
+    if (lane == 0) s_pos[warp] = pos;
     __syncthreads();
     if (warp == 0) {
-        lo = lane < nwarps ? s_lo[lane] : INFINITY;
-        hi = lane < nwarps ? s_hi[lane] : -INFINITY;
-        pos = lane < nwarps ? s_pos[lane] : INFINITY;
-        warp_extremes(lo, hi, pos);
-        if (lane == 0) {
-            double *p = partial + 4 * (size_t)blockIdx.x;
-            p[0] = lo, p[1] = hi, p[2] = pos, p[3] = sum;
-        }
+        pos = warp_min(lane < nwarps ? s_pos[lane] : INFINITY);
+        if (lane == 0) partial[2 * (size_t)blockIdx.x] = pos, partial[2 * (size_t)blockIdx.x + 1] = sum;
     }
 }
 
@@ -234,16 +224,12 @@ extern "C" ob_status OB_GPU_FN(ob_tonemap_stats)(ob_tonemap_stats *s, const floa
     unsigned grid = 0;
     int block = 0;
     OB_TRY(dims_1d(&grid, &block, n, cfg, STATS_MAX_BLOCKS));
-    double *dev, host[4 * STATS_MAX_BLOCKS];
-    OB_TRY(ob_alloc_partials(&dev, 4 * (size_t)grid));
+    double *dev, host[2 * STATS_MAX_BLOCKS];
+    OB_TRY(ob_alloc_partials(&dev, 2 * (size_t)grid));
     OB_LAUNCH(tm_stats_kernel, grid, block, 0, ob_cfg_stream(cfg), dev, x, (long long)n);
-    OB_TRY(ob_fetch_partials(host, dev, 4 * (size_t)grid, ob_cfg_stream(cfg), "tm_stats_kernel"));
-    ob_tonemap_stats t = {host[0], host[1], host[2], host[3]};
-    for (unsigned b = 1; b < grid; b++) {
-        const double *p = host + 4 * (size_t)b;
-        t.min = fmin(t.min, p[0]), t.max = fmax(t.max, p[1]), t.min_positive = fmin(t.min_positive, p[2]);
-        t.sum += p[3];
-    }
+    OB_TRY(ob_fetch_partials(host, dev, 2 * (size_t)grid, ob_cfg_stream(cfg), "tm_stats_kernel"));
+    ob_tonemap_stats t = {host[0], host[1]};
+    for (unsigned b = 1; b < grid; b++) t.min_positive = fmin(t.min_positive, host[2 * b]), t.sum += host[2 * b + 1];
     if (isinf(t.min_positive)) t.min_positive = 0;
     *s = t;
     return OB_OK;

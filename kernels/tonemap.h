@@ -35,18 +35,18 @@
  *                Counts n values. In place is allowed.
  *   reinhard     Ld = a I / (1 + a I) (Reinhard et al. 2002 eq. 3 on the scaled
  *                luminance, a = key / log-average), saturating to 1 for huge a I.
- *   stats        min, max, the smallest value > 0 (0 when none) and the sum (in
- *                double) of n finite values, on the host. Deterministic: the
- *                split into chunks / blocks depends on n and the block size only.
- *                NOTE: a general min/max reduction (kernels/minmax.h) was not in
- *                the tree when this was written; stats is tonemap's own.
+ *   stats        the smallest value > 0 (0 when none) and the sum (in double)
+ *                of n finite values, on the host: step 3's floor and Reinhard's
+ *                log-average. Deterministic: the split into chunks / blocks
+ *                depends on n and the block size only. Min and max (global
+ *                scale's peak, step 6's base range) are kernels/minmax.h's.
  *
  * Paths
  *   _cpu   plain loops, OpenMP above PARALLEL_MIN elements; stats sums fixed
  *          chunks in double and adds them in order.
  *   _cuda  kernels/tonemap.cu: one grid-stride kernel per stage, 1-D blocks
  *          (cfg block_x, default 256, a multiple of 32, <= 1024); stats writes
- *          one partial per block (min, max, min positive, sum) and the host
+ *          two partials per block (min positive, sum) and the host
  *          combines them in block order (the call synchronises the stream).
  *          Device pointers (_emu: the same source under cuda-emu, host pointers).
  *   ob_tonemap_NAME(ctx, ...): tensors (C, H, W) where ctx computes (C = 3 for
@@ -80,7 +80,6 @@ extern "C" {
 #define OB_TONEMAP_MAX_VALUE 1e30f /* clean's ceiling: 20 R + 40 G + B stays finite */
 
 typedef struct {
-    double min, max;
     double min_positive; /* smallest value > 0; 0 when no value is positive */
     double sum;
 } ob_tonemap_stats;
@@ -163,7 +162,7 @@ ob_status ob_tonemap_reinhard_emu(float *ld, const float *i, size_t n, float a, 
 ob_status ob_tonemap_display_cpu(float *out, const float *in, size_t n, float scale, float gamma);
 ob_status ob_tonemap_display_cuda(float *out, const float *in, size_t n, float scale, float gamma, const ob_launch_cfg *cfg);
 ob_status ob_tonemap_display_emu(float *out, const float *in, size_t n, float scale, float gamma, const ob_launch_cfg *cfg);
-/* *s (host) <- min, max, min positive, sum of x (n) */
+/* *s (host) <- min positive and sum of x (n) */
 ob_status ob_tonemap_stats_cpu(ob_tonemap_stats *s, const float *x, size_t n);
 ob_status ob_tonemap_stats_cuda(ob_tonemap_stats *s, const float *x, size_t n, const ob_launch_cfg *cfg);
 ob_status ob_tonemap_stats_emu(ob_tonemap_stats *s, const float *x, size_t n, const ob_launch_cfg *cfg);

@@ -96,18 +96,17 @@ ob_status ob_tonemap_display_cpu(float *out, const float *in, size_t n, float sc
     return OB_OK;
 }
 
-/* The four statistics of x[0..n), n >= 1, in order. */
+/* Min positive (+inf if none) and sum of x[0..n), in order. */
 static ob_tonemap_stats chunk_stats(const float *x, size_t n)
 {
-    float lo = x[0], hi = x[0], pos = INFINITY;
+    float pos = INFINITY;
     double sum = 0;
     for (size_t k = 0; k < n; k++) {
         const float v = x[k];
-        lo = v < lo ? v : lo, hi = v > hi ? v : hi; /* ?: vectorises, fminf is a call */
-        pos = v > 0.f && v < pos ? v : pos;
+        pos = v > 0.f && v < pos ? v : pos; /* ?: vectorises, fminf is a call */
         sum += v;
     }
-    ob_tonemap_stats s = {lo, hi, pos, sum};
+    ob_tonemap_stats s = {pos, sum};
     return s;
 }
 
@@ -125,7 +124,6 @@ ob_status ob_tonemap_stats_cpu(ob_tonemap_stats *s, const float *x, size_t n)
     }
     ob_tonemap_stats t = part[0];
     for (ptrdiff_t c = 1; c < chunks; c++) {
-        t.min = fmin(t.min, part[c].min), t.max = fmax(t.max, part[c].max);
         t.min_positive = fmin(t.min_positive, part[c].min_positive);
         t.sum += part[c].sum;
     }

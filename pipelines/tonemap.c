@@ -9,6 +9,7 @@
 
 #include "bilateral_exact.h"
 #include "bilateral_grid.h"
+#include "minmax.h"
 #include "ob_cuda_host.h"
 #include "tonemap.h"
 
@@ -135,11 +136,14 @@ static ob_status log_floor(ob_ctx *ctx, float *floor_, const ob_tensor *i)
 static ob_status global_scale(ob_ctx *ctx, ob_tensor *disp, const ob_tensor *rgb, const ob_tonemap_opts *o,
                               ob_tonemap_report *r)
 {
-    ob_tonemap_stats s;
-    OB_TRY(ob_tonemap_stats_of(ctx, &s, rgb));
-    float scale = s.max > 0 ? (float)(1.0 / s.max) : 1.f;
+    ob_tensor all; /* every value of every channel: one plane for minmax */
+    int64_t n3[1] = {ob_tensor_numel(rgb)};
+    float lo, hi;
+    OB_TRY(ob_tensor_wrap(&all, rgb->data, OB_F32, rgb->loc, 1, n3));
+    OB_TRY(ob_minmax(ctx, &lo, &hi, &all));
+    float scale = hi > 0 ? 1.f / hi : 1.f;
     if (!isfinite(scale)) scale = 1.f; /* a max below ~3e-39: the image is black to any display */
-    r->peak = s.max;
+    r->peak = hi;
     return ob_tonemap_display(ctx, disp, rgb, scale, o->gamma);
 }
 
@@ -176,8 +180,7 @@ static ob_status durand(ob_ctx *ctx, workspace *ws, ob_tensor *disp, ob_tensor *
     ob_tensor i = ws_take(ws, 1), chroma = ws_take(ws, 3), l = ws_take(ws, 1), base = ws_take(ws, 1);
     ob_tensor detail = ws_take(ws, 1), bs = ws_take(ws, 1), io = ws_take(ws, 1);
     const float sigma_s = o->sigma_s > 0.f ? o->sigma_s : default_sigma_s(ws);
-    float floor_;
-    ob_tonemap_stats s;
+    float floor_, bmin, bmax;
     OB_TRY(ob_tonemap_intensity(ctx, &i, rgb));        /* 1 */
     OB_TRY(ob_tonemap_chroma(ctx, &chroma, rgb, &i));  /* 2 */
     OB_TRY(log_floor(ctx, &floor_, &i));               /* 3 */
@@ -187,13 +190,13 @@ static ob_status durand(ob_ctx *ctx, workspace *ws, ob_tensor *disp, ob_tensor *
     else
         OB_TRY(ob_bilateral_grid(ctx, &base, &l, &l, sigma_s, o->sigma_r));
     OB_TRY(ob_tonemap_detail(ctx, &detail, &l, &base)); /* 5 */
-    OB_TRY(ob_tonemap_stats_of(ctx, &s, &base));        /* 6 */
-    const double span = s.max - s.min;
+    OB_TRY(ob_minmax(ctx, &bmin, &bmax, &base));        /* 6 */
+    const double span = (double)bmax - bmin;
     const float scale = span > 0 ? (float)(o->stops / span) : 1.f;
-    OB_TRY(ob_tonemap_base_scale(ctx, &bs, &base, (float)s.max, scale));
+    OB_TRY(ob_tonemap_base_scale(ctx, &bs, &base, bmax, scale));
     OB_TRY(ob_tonemap_exp2(ctx, &io, &bs, &detail));    /* 7 */
     OB_TRY(ob_tonemap_colour(ctx, rgb, &chroma, &io));  /* 8, into rgb (free again) */
-    r->floor_ = floor_, r->base_min = s.min, r->base_max = s.max, r->base_scale = scale, r->sigma_s = sigma_s;
+    r->floor_ = floor_, r->base_min = bmin, r->base_max = bmax, r->base_scale = scale, r->sigma_s = sigma_s;
     if (r->want_layers) {
         if (ws->loc == OB_DEVICE) OB_TRY(ob_stream_sync(ob_ctx_stream(ctx)));
         OB_TRY(host_layer(&r->intensity, &i));
