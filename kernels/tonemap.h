@@ -54,7 +54,7 @@
  *          checks shapes, then picks the path.
  *
  * Errors: OB_ERR_ARG for n = 0, a null pointer, a bad parameter (floor <= 0,
- * gamma <= 0, non-finite scale or a), or tensors of the wrong shape.
+ * gamma <= 0, a <= 0, a non-finite scale or bmax), or tensors of the wrong shape.
  *
  * Example (Durand steps 1-3 on the CPU; rgb (3, n), i, l (n), c (3, n))
  *   OB_TRY(ob_tonemap_intensity_cpu(i, rgb, n));
