@@ -16,7 +16,9 @@
  *            ceil(ow/2) = w: insert zeros (U(2i, 2j) = in(i, j), U = 0 at odd
  *            rows or columns), then blur U with the same kernel times 2 per axis
  *            (x4 in all, Burt & Adelson's expand). For oh = 2h, ow = 2w this is
- *            cv2.pyrUp. Then out = base + scale * expand(in); base may be NULL
+ *            cv2.pyrUp (tests/golden/); for an odd side 2n-1, cv2.pyrUp treats
+ *            the last row/column its own way and differs there, ours stays
+ *            reflect-101 on U. Then out = base + scale * expand(in); base may be NULL
  *            (= 0) and may be out itself (in place: Laplacian levels, collapse).
  *   Borders  reflect-101 (OpenCV's BORDER_REFLECT_101, "gfedcb|abcdefgh|gfedcba"),
  *            applied to the image being blurred: `in` for blur/reduce, the
