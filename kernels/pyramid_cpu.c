@@ -46,44 +46,6 @@ static void filter_row(float *restrict out, float *restrict row, const float *in
     }
 }
 
-static ob_status filter(float *out, const float *in, int planes, int h, int w, int step)
-{
-    const int oh = step == 1 ? h : (h + 1) / 2, ow = step == 1 ? w : (w + 1) / 2;
-    const ptrdiff_t rows = (ptrdiff_t)planes * oh;
-    int nomem = 0;
-#pragma omp parallel
-    {
-        float *row = malloc(sizeof(float) * (size_t)w);
-        if (!row) {
-#pragma omp atomic write
-            nomem = 1;
-        }
-#pragma omp for schedule(static)
-        for (ptrdiff_t r = 0; r < rows; r++) {
-            if (!row) continue;
-            const ptrdiff_t p = r / oh;
-            filter_row(out + (size_t)r * ow, row, in + (size_t)p * h * w, h, w, step, (int)(r % oh), ow);
-        }
-        free(row);
-    }
-    if (nomem) return OB_FAIL(OB_ERR_NOMEM, "pyramid: no memory for a %d-float row buffer", w);
-    return OB_OK;
-}
-
-ob_status ob_pyr_blur_cpu(float *out, const float *in, int planes, int h, int w)
-{
-    OB_TRY(ob_pyr_check("blur", planes, h, w));
-    OB_REQUIRE(out && in, "pyramid blur: null pointer");
-    return filter(out, in, planes, h, w, 1);
-}
-
-ob_status ob_pyr_reduce_cpu(float *out, const float *in, int planes, int h, int w)
-{
-    OB_TRY(ob_pyr_check("reduce", planes, h, w));
-    OB_REQUIRE(out && in, "pyramid reduce: null pointer");
-    return filter(out, in, planes, h, w, 2);
-}
-
 /* Row oy of expand: U's rows oy-2..oy+2 (reflected) keep their parity, so an even
  * output row sees G rows at taps 0, 2, 4 and zeros at 1, 3; an odd one the
  * reverse. The same holds along x. So only G's columns are filtered
@@ -135,32 +97,74 @@ static void expand_row(float *out, float *restrict buf, const float *in, const f
         for (int x = 0; x < ow; x++) out[x] = ob_pyr_combine(e[x], 0, 0.0f, scale);
 }
 
-ob_status ob_pyr_expand_cpu(float *out, const float *in, const float *base, float scale, int planes, int h, int w,
-                            int oh, int ow)
+/* One op over all output rows (planes x oh): filter (step 1 or 2) or expand (step 0). */
+typedef struct {
+    float *out;
+    const float *in, *base;
+    float scale;
+    int planes, h, w, oh, ow, step;
+} row_job;
+
+static void job_row(const row_job *j, float *buf, ptrdiff_t r)
 {
-    OB_TRY(ob_pyr_check_expand(planes, h, w, oh, ow));
-    OB_REQUIRE(out && in, "pyramid expand: null pointer");
-    const ptrdiff_t rows = (ptrdiff_t)planes * oh;
+    const int y = (int)(r % j->oh);
+    const size_t at = (size_t)r * j->ow;
+    const float *plane = j->in + (size_t)(r / j->oh) * j->h * j->w;
+    if (j->step)
+        filter_row(j->out + at, buf, plane, j->h, j->w, j->step, y, j->ow);
+    else
+        expand_row(j->out + at, buf, plane, j->base ? j->base + at : NULL, j->scale, j->w, j->oh, j->ow, y);
+}
+
+/* The rows split by OpenMP; each thread owns a row buffer of `buf` floats. */
+static ob_status run_rows(const row_job *j, size_t buf)
+{
+    const ptrdiff_t rows = (ptrdiff_t)j->planes * j->oh;
     int nomem = 0;
 #pragma omp parallel
     {
-        float *row = malloc(sizeof(float) * ((size_t)w + ow));
+        float *row = malloc(sizeof(float) * buf);
         if (!row) {
 #pragma omp atomic write
             nomem = 1;
         }
 #pragma omp for schedule(static)
-        for (ptrdiff_t r = 0; r < rows; r++) {
-            if (!row) continue;
-            const ptrdiff_t p = r / oh;
-            const size_t at = (size_t)r * ow;
-            expand_row(out + at, row, in + (size_t)p * h * w, base ? base + at : NULL, scale, w, oh, ow,
-                       (int)(r % oh));
-        }
+        for (ptrdiff_t r = 0; r < rows; r++)
+            if (row) job_row(j, row, r);
         free(row);
     }
-    if (nomem) return OB_FAIL(OB_ERR_NOMEM, "pyramid: no memory for a %d-float row buffer", w + ow);
+    if (nomem) return OB_FAIL(OB_ERR_NOMEM, "pyramid: no memory for a %zu-float row buffer", buf);
     return OB_OK;
+}
+
+static ob_status filter(float *out, const float *in, int planes, int h, int w, int step)
+{
+    const row_job j = {out, in, NULL, 1.0f, planes, h, w, step == 1 ? h : (h + 1) / 2, step == 1 ? w : (w + 1) / 2,
+                       step};
+    return run_rows(&j, (size_t)w);
+}
+
+ob_status ob_pyr_blur_cpu(float *out, const float *in, int planes, int h, int w)
+{
+    OB_TRY(ob_pyr_check("blur", planes, h, w));
+    OB_REQUIRE(out && in, "pyramid blur: null pointer");
+    return filter(out, in, planes, h, w, 1);
+}
+
+ob_status ob_pyr_reduce_cpu(float *out, const float *in, int planes, int h, int w)
+{
+    OB_TRY(ob_pyr_check("reduce", planes, h, w));
+    OB_REQUIRE(out && in, "pyramid reduce: null pointer");
+    return filter(out, in, planes, h, w, 2);
+}
+
+ob_status ob_pyr_expand_cpu(float *out, const float *in, const float *base, float scale, int planes, int h, int w,
+                            int oh, int ow)
+{
+    OB_TRY(ob_pyr_check_expand(planes, h, w, oh, ow));
+    OB_REQUIRE(out && in, "pyramid expand: null pointer");
+    const row_job j = {out, in, base, scale, planes, h, w, oh, ow, 0};
+    return run_rows(&j, (size_t)w + ow);
 }
 
 ob_status ob_pyr_mix_cpu(float *out, const float *a, const float *b, const float *m, int planes, int m_planes,
