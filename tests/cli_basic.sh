@@ -19,7 +19,7 @@ expect_ok "version --json" "$OBSCURA" version --json
 grep -q '"backend": "c' "$work/out" && ok || bad "version --json has no backend"
 
 # the main job on its embedded default (the chart when no photo is installed)
-expect_ok "demo" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo -o "$work/demo" --factor 3
+expect_ok "demo" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo --job sr -o "$work/demo" --factor 3
 for f in original.png small.png up_nearest.png up_bilinear.png up_bicubic.png report.json index.html; do
   [ -s "$work/demo/$f" ] && ok || bad "demo did not write $f"
 done

@@ -75,11 +75,9 @@ int ob_cli_parse_int(int *out, const char *text, const char *what, int lo, int h
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
 
-/* JSON helpers: a string with escapes; a number that prints null when not finite. */
-void ob_json_string(FILE *f, const char *s);
-void ob_json_number(FILE *f, double v);
+#include "ob_json.h" /* ob_json_string, ob_json_number */
 
 /* The verbs. */
-extern const ob_cli_verb ob_verb_demo, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend;
+extern const ob_cli_verb ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend;
 
 #endif

@@ -1,8 +1,6 @@
-/* verb_demo.c — `obscura demo`: the main job on an embedded default.
- *
- * Until the HDR pipeline lands, the demo is the classic super-resolution
- * baseline: shrink a real photo by a factor with area averaging, enlarge it back
- * with nearest, bilinear and bicubic interpolation, and score each against the
+/* demo_sr.c — `obscura demo --job sr`: the classic super-resolution baseline.
+ * Shrink a real photo by a factor with area averaging, enlarge it back with
+ * nearest, bilinear and bicubic interpolation, and score each against the
  * original (PSNR/SSIM on RGB and Y). The photo is skimage's astronaut, which
  * `.ci/setup` installs with Debian's python3-skimage; without it the embedded
  * procedural test chart is used, so the demo always runs with no download. */
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "ob_atomic_file.h"
 #include "ob_image_io.h"
 #include "ob_image_ops.h"
@@ -24,13 +23,6 @@
 
 #define DEFAULT_PHOTO "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
 #define N_METHODS 3
-
-static const ob_cli_opt opts[] = {
-    {"--output", "-o", "DIR", "folder for the results (default: obscura-demo)"},
-    {"--image", NULL, "PATH", "use this image instead of the default photo"},
-    {"--factor", NULL, "F", "shrink/enlarge factor, 2..8 (default 3)"},
-    {0},
-};
 
 static const ob_resize_method methods[N_METHODS] = {OB_RESIZE_NEAREST, OB_RESIZE_BILINEAR, OB_RESIZE_BICUBIC};
 
@@ -145,15 +137,13 @@ done:
     return rc;
 }
 
-static int run(ob_cli *cli)
+int ob_demo_sr(ob_cli *cli, const char *dir)
 {
-    if (cli->n_positional) return ob_cli_error("demo takes no positional arguments");
     demo_report rep = {0};
-    rep.dir = ob_cli_get(cli, "--output") ? ob_cli_get(cli, "--output") : "obscura-demo";
+    rep.dir = dir;
     rep.factor = 3;
     const char *f = ob_cli_get(cli, "--factor");
     if (f && ob_cli_parse_int(&rep.factor, f, "--factor", 2, 8)) return OB_CLI_EXIT_ERROR;
-    if (mkdir(rep.dir, 0777) != 0 && errno != EEXIST) return ob_cli_error("cannot create %s: %s", rep.dir, strerror(errno));
 
     ob_tensor img = {0}, orig = {0};
     ob_ctx *ctx = NULL;
@@ -195,13 +185,3 @@ static int run(ob_cli *cli)
     ob_tensor_free(&orig);
     return rc;
 }
-
-const ob_cli_verb ob_verb_demo = {
-    .name = "demo",
-    .usage = "[-o DIR] [--image PATH] [--factor F]",
-    .summary = "the main job on an embedded default: shrink a photo, enlarge it back three ways, score each",
-    .details = "Writes DIR/original.png, small.png, up_nearest.png, up_bilinear.png, up_bicubic.png,\n"
-               "report.json and index.html (a page showing them side by side with their scores).",
-    .opts = opts,
-    .run = run,
-};
