@@ -16,6 +16,8 @@
 
 #include "pyramid.h"
 
+enum { SERIAL_BELOW = 1 << 16 }; /* outputs: fewer run on the calling thread alone */
+
 /* Horizontal taps at output columns [x0, x1) of a row of width w, every `step`
  * input columns; `reflect` = 0 only where all five taps lie inside the row. */
 static inline void hpass(float *restrict out, const float *restrict row, int w, int x0, int x1, const int step,
@@ -121,7 +123,8 @@ static ob_status run_rows(const row_job *j, size_t buf)
 {
     const ptrdiff_t rows = (ptrdiff_t)j->planes * j->oh;
     int nomem = 0;
-#pragma omp parallel
+    /* small levels (the top of a pyramid) cost less than waking the team */
+#pragma omp parallel if ((size_t)rows * j->ow >= SERIAL_BELOW)
     {
         float *row = malloc(sizeof(float) * buf);
         if (!row) {
@@ -174,7 +177,7 @@ ob_status ob_pyr_mix_cpu(float *out, const float *a, const float *b, const float
     OB_REQUIRE(planes >= 1 && n >= 1 && (m_planes == 1 || m_planes == planes),
                "pyramid mix: %d planes of %zu values with a %d-plane mask (need 1 or %d)", planes, n, m_planes,
                planes);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t)planes * n >= SERIAL_BELOW)
     for (int p = 0; p < planes; p++) {
         const float *mp = m + (m_planes == 1 ? 0 : (size_t)p * n);
         const size_t o = (size_t)p * n;
