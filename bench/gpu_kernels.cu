@@ -9,7 +9,12 @@
 #include <cstdlib>
 #include <vector>
 
+#include "bilateral_grid.h"
+#include "hdr_merge.h"
+#include "masked_ssd.h"
+#include "minmax.h"
 #include "pixel_shuffle.h"
+#include "pyramid.h"
 #include "psnr.h"
 #include "resize.h"
 #include "ssim.h"
@@ -121,6 +126,58 @@ int main()
         report("mse 3x2160x3840", ms, 2.0 * n * 4, copy_gbs);
         CK(cudaFree(a));
         CK(cudaFree(b));
+    }
+    { /* bilateral grid on 4 MP, sigma_s 16, sigma_r 0.1 (grid alloc + range included) */
+        const int h = 2048, w = 2048;
+        float *in = device_random((size_t)h * w, 6), *out;
+        CK(cudaMalloc(&out, (size_t)h * w * sizeof(float)));
+        double ms = median_ms([&] { OK(ob_bilateral_grid_cuda(out, in, in, h, w, 16.0f, 0.1f, NULL, NULL)); });
+        report("bilateral grid 2048x2048 s16 r0.1", ms, 2.0 * h * w * 4, copy_gbs);
+        float mn, mx;
+        ms = median_ms([&] { OK(ob_minmax_cuda(&mn, &mx, in, 1, (size_t)h * w, NULL)); });
+        report("minmax 2048x2048", ms, 1.0 * h * w * 4, copy_gbs);
+        CK(cudaFree(in));
+        CK(cudaFree(out));
+    }
+    { /* HDR merge: 16 exposures of 3x512x768, 256-bin response */
+        const int n_exp = 16, c = 3;
+        const size_t n = 512 * 768;
+        const float *planes[n_exp];
+        double times[n_exp];
+        for (int j = 0; j < n_exp; j++) {
+            planes[j] = device_random(c * n, 10 + j);
+            times[j] = 1e-3 * (1 << j);
+        }
+        std::vector<float> g_host(c * 256);
+        for (int i = 0; i < c * 256; i++) g_host[i] = 0.01f * (i % 256) - 1.28f;
+        float *g, *ln_e;
+        CK(cudaMalloc(&g, g_host.size() * sizeof(float)));
+        CK(cudaMemcpy(g, g_host.data(), g_host.size() * sizeof(float), cudaMemcpyHostToDevice));
+        CK(cudaMalloc(&ln_e, c * n * sizeof(float)));
+        double ms = median_ms([&] { OK(ob_hdr_merge_cuda(ln_e, planes, times, n_exp, c, n, g, 256, NULL)); });
+        report("hdr merge 16 x 3x512x768", ms, (n_exp + 1.0) * c * n * 4, copy_gbs);
+        for (int j = 0; j < n_exp; j++) CK(cudaFree((void *)planes[j]));
+        CK(cudaFree(g));
+        CK(cudaFree(ln_e));
+    }
+    { /* masked SSD: quilting's L-shaped overlap, 3x256x256 sample, patch 31, overlap 6 */
+        const int c = 3, h = 256, w = 256, p = 31, ov = 6;
+        float *sample = device_random((size_t)c * h * w, 30), *templ = device_random((size_t)c * p * p, 31), *cost;
+        CK(cudaMalloc(&cost, (size_t)(h - p + 1) * (w - p + 1) * sizeof(float)));
+        double ms = median_ms([&] { OK(ob_masked_ssd_cuda(cost, sample, templ, NULL, c, h, w, p, p, ov, ov, NULL)); });
+        report("masked ssd 3x256x256 p31 ov6", ms, (double)c * h * w * 4, copy_gbs);
+        CK(cudaFree(sample));
+        CK(cudaFree(templ));
+        CK(cudaFree(cost));
+    }
+    { /* Gaussian pyramid reduce, 3x2048x2048 -> 3x1024x1024 */
+        const int planes = 3, h = 2048, w = 2048;
+        float *in = device_random((size_t)planes * h * w, 40), *out;
+        CK(cudaMalloc(&out, (size_t)planes * (h / 2) * (w / 2) * sizeof(float)));
+        double ms = median_ms([&] { OK(ob_pyr_reduce_cuda(out, in, planes, h, w, NULL)); });
+        report("pyramid reduce 3x2048x2048", ms, 1.25 * planes * h * w * 4, copy_gbs);
+        CK(cudaFree(in));
+        CK(cudaFree(out));
     }
     CK(cudaFree(src));
     CK(cudaFree(dst));
