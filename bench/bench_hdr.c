@@ -3,7 +3,7 @@
  * createMergeDebevec + a Durand built on cv2.bilateralFilter on the same files).
  *
  * The stack is rendered from the procedural HDR scene (ob_synth_radiance, 16
- * stops) through a gamma-2.2, 8-bit camera with noise, 16 exposures one stop
+ * stops) through an sRGB-curve, 8-bit camera with noise, 16 exposures one stop
  * apart, and written as PNGs plus times.txt into the folder given as argv[1], so
  * the peer reads exactly the same data. Each stage is timed on its own (median of
  * repeats); the total is the sum of the stage medians.
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     static bench b;
     ob_bench_ok(ob_ctx_create(&b.ctx, OB_BACKEND_CPU, 0), "context");
     ob_tensor e, frames[N];
-    ob_camera cam = {2.2, 1.0, 0.002, 8};
+    ob_camera cam = {2.2, 1.0, 0.002, 8, 1};
     ob_bench_ok(ob_synth_radiance(&e, W, H, 16), "scene");
     ob_bench_ok(ob_bracket_times(b.times, N, 1.0, &e, &cam), "times");
     ob_bench_ok(ob_render_stack(frames, &e, b.times, N, &cam, 11), "render");

@@ -5,7 +5,19 @@
 
 #include "ob_philox.h"
 
-double ob_camera_log_exposure(const ob_camera *cam, double z) { return cam->gamma * log(z) - log(cam->gain); }
+/* The camera's curve X -> z (before clipping, noise and quantisation). */
+static double camera_curve(const ob_camera *cam, double x)
+{
+    if (!cam->srgb) return pow(x, 1.0 / cam->gamma);
+    return x <= 0.0031308 ? 12.92 * x : 1.055 * pow(x, 1.0 / 2.4) - 0.055;
+}
+
+double ob_camera_log_exposure(const ob_camera *cam, double z)
+{
+    if (!cam->srgb) return cam->gamma * log(z) - log(cam->gain);
+    double x = z <= 0.04045 ? z / 12.92 : pow((z + 0.055) / 1.055, 2.4);
+    return log(x) - log(cam->gain);
+}
 
 /* A standard normal from two uniforms (Box–Muller; u1 kept away from 0). */
 static double gaussian(uint64_t seed, uint64_t index)
@@ -34,11 +46,11 @@ ob_status ob_render_stack(ob_tensor *frames, const ob_tensor *radiance, const do
             return s;
         }
         float *z = ob_tensor_f32(&frames[j]);
-        const double k = cam->gain * times[j], inv_gamma = 1.0 / cam->gamma;
+        const double k = cam->gain * times[j];
 #pragma omp parallel for schedule(static)
         for (int64_t i = 0; i < count; i++) {
             double x = k * (e[i] > 0 ? e[i] : 0);
-            double v = pow(x, inv_gamma);
+            double v = camera_curve(cam, x);
             if (cam->noise > 0) v += cam->noise * gaussian(seed, (uint64_t)j * (uint64_t)count + (uint64_t)i);
             v = v < 0 ? 0 : v > 1 ? 1 : v;
             z[i] = (float)(floor(v * levels + 0.5) / levels);
@@ -82,8 +94,9 @@ ob_status ob_bracket_times(double *times, int n, double stops_apart, const ob_te
     double sum_log = 0;
     for (int64_t i = 0; i < count; i++) sum_log += log(e[i] > 1e-12f ? e[i] : 1e-12);
     const double geo_mean = exp(sum_log / (double)count);
-    /* mid-grey z = 0.5 needs X = 0.5^gamma */
-    const double t_mid = pow(0.5, cam->gamma) / (cam->gain * geo_mean);
+    /* mid-grey: the X that the curve maps to z = 0.5 */
+    const double x_mid = exp(ob_camera_log_exposure(cam, 0.5) + log(cam->gain));
+    const double t_mid = x_mid / (cam->gain * geo_mean);
     for (int j = 0; j < n; j++) times[j] = t_mid * pow(2.0, stops_apart * (j - (n - 1) / 2.0));
     return OB_OK;
 }

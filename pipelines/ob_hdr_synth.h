@@ -3,10 +3,14 @@
  *
  * Contract
  *   The camera maps exposure X = gain · E · t (E: radiance, t: seconds) to a
- *   display value z = (X)^(1/gamma) clipped to [0, 1], adds Gaussian noise of
+ *   display value z = X^(1/gamma) — or, with `srgb` set, the sRGB transfer
+ *   curve (a linear toe below X = 0.0031308, 1.055 X^(1/2.4) − 0.055 above, as
+ *   real cameras' curves have a toe rather than an infinitely steep power) —
+ *   clipped to [0, 1], adds Gaussian noise of
  *   standard deviation `noise` (in z units, from Philox, seeded) and quantises to
  *   `bits` (8 or 16) levels. Its log inverse response — what Debevec–Malik
- *   recovers — is g(z) = gamma · ln z − ln gain (defined for z > 0).
+ *   recovers — is g(z) = ln f⁻¹(z) − ln gain (gamma · ln z for the power curve),
+ *   defined for z > 0.
  *   ob_render_stack allocates frames[j] (C, H, W) host float32 in [0, 1], the
  *   quantised values as ob_image_read would return them.
  *   ob_synth_radiance makes a procedural scene spanning `stops` stops (sky
@@ -28,6 +32,7 @@ typedef struct {
     double gain;  /* exposure scale */
     double noise; /* noise sigma in z units (0..1), before quantisation */
     int bits;     /* 8 or 16 */
+    int srgb;     /* 1: the sRGB curve instead of the power 1/gamma */
 } ob_camera;
 
 /* log inverse response g(z) of the camera for z in (0, 1]. */

@@ -8,7 +8,7 @@ grep -q '"exposures": 7' "$work/out" && ok || bad "demo json: $(cat "$work/out")
 python3 - "$work/out" <<'PY' && ok || bad "demo response error / range: $(cat "$work/out")"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["response_error"] < 0.5, r     # the known camera, recovered
+assert r["response_error"] < 0.06, r    # the known camera, recovered (0.043 measured)
 assert r["dynamic_range_stops"] > 10, r
 PY
 for f in radiance.hdr response.csv response.svg global_scale.png global_simple.png durand.png summary.json index.html stack/times.txt stack/exposure_1.png; do

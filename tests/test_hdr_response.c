@@ -224,7 +224,7 @@ static void check_recovery(ob_ctx *ctx, int bits, int n_bins, const char *label)
 static void check_demo_stack(ob_ctx *ctx)
 {
     ob_tensor radiance, frames[12];
-    const ob_camera cam = {2.2, 1.0, 0.5 / 255, 8};
+    const ob_camera cam = {2.2, 1.0, 0.5 / 255, 8, 0};
     double times[12];
     OB_CHECK_OK(ob_synth_radiance(&radiance, 192, 128, 12));
     OB_CHECK_OK(ob_bracket_times(times, 12, 1.0, &radiance, &cam));

@@ -19,7 +19,7 @@ static void test_render(void)
         hi = fmaxf(hi, ob_tensor_f32(&e)[i]);
     }
     OB_CHECK(log2(hi / lo) > 12 && log2(hi / lo) < 16, "synthetic scene spans %.1f stops", log2(hi / lo));
-    ob_camera cam = {2.2, 1.0, 0.0, 8};
+    ob_camera cam = {2.2, 1.0, 0.0, 8, 0};
     double t[5];
     OB_CHECK_OK(ob_bracket_times(t, 5, 2.0, &e, &cam));
     OB_CHECK(fabs(t[1] / t[0] - 4.0) < 1e-12 && fabs(t[4] / t[2] - 16.0) < 1e-12, "times 2 stops apart");

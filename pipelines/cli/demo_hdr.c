@@ -71,8 +71,8 @@ static ob_status write_stack(demo *d, const ob_tensor *e)
     ob_atomic_file af;
     OB_TRY(ob_atomic_open(&af, path));
     f = af.fp;
-    fprintf(f, "# file seconds (rendered by obscura demo: gamma %.1f camera, %d-bit, noise %.3f)\n", d->cam.gamma,
-            d->cam.bits, d->cam.noise);
+    fprintf(f, "# file seconds (rendered by obscura demo: sRGB-curve camera, %d-bit, noise %.3f)\n", d->cam.bits,
+            d->cam.noise);
     for (int j = 0; j < N_EXPOSURES; j++) fprintf(f, "%s %.10g\n", d->names[j], d->times[j]);
     return ob_atomic_commit(&af);
 }
@@ -105,10 +105,10 @@ static ob_status write_html(FILE *f, void *user)
                "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}figure{display:inline-block;"
                "margin:0 1em 1em 0;vertical-align:top}img.s{width:150px}img.m{width:340px}td,th{padding:0 .8em;"
                "text-align:left}</style>\n<h1>obscura demo: HDR from an exposure stack</h1>\n");
-    fprintf(f, "<p>Scene: %s. Rendered through a gamma-%.1f camera (%d-bit, noise &sigma; = %.3f), %d exposures 2 stops "
+    fprintf(f, "<p>Scene: %s. Rendered through an sRGB-curve camera (%d-bit, noise &sigma; = %.3f), %d exposures 2 stops "
                "apart, then merged by <code>obscura hdr stack/*.png --times-file stack/times.txt</code> on the %s "
                "backend.</p>\n",
-            d->source, d->cam.gamma, d->cam.bits, d->cam.noise, N_EXPOSURES, s->backend);
+            d->source, d->cam.bits, d->cam.noise, N_EXPOSURES, s->backend);
     fprintf(f, "<h2>The stack</h2>\n");
     for (int j = 0; j < N_EXPOSURES; j++)
         fprintf(f, "<figure><img class=\"s\" src=\"stack/%s\"><figcaption>%.4g s</figcaption></figure>\n", d->names[j],
@@ -159,7 +159,7 @@ int ob_demo_hdr(ob_cli *cli, const char *dir)
     demo d;
     memset(&d, 0, sizeof d);
     d.dir = dir;
-    d.cam = (ob_camera){2.2, 1.0, 0.002, 8};
+    d.cam = (ob_camera){2.2, 1.0, 0.002, 8, 1};
     ob_ctx *ctx = NULL;
     if (ob_cli_make_ctx(cli, &ctx)) return OB_CLI_EXIT_ERROR;
     int rc = 0;

@@ -30,7 +30,7 @@ const ob_cli_verb ob_verb_demo = {
     .name = "demo",
     .usage = "[-o DIR] [--job hdr|sr] [--image PATH] [--factor F]",
     .summary = "the main job on an embedded default: HDR from a rendered exposure stack (or --job sr)",
-    .details = "hdr: renders a 7-exposure stack (2 stops apart, 8-bit, gamma-2.2 camera with noise) from a real\n"
+    .details = "hdr: renders a 7-exposure stack (2 stops apart, 8-bit, sRGB-curve camera with noise) from a real\n"
                "radiance map (Debian's qtcreator-data ships one; without it a procedural scene), writes it to\n"
                "DIR/stack/ with DIR/stack/times.txt, runs the HDR pipeline on those files as `obscura hdr`\n"
                "would, compares the recovered response with the camera's true one, and writes DIR/index.html.\n"
