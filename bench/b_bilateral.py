@@ -18,13 +18,12 @@ Standalone: /usr/bin/python3 bench/b_bilateral.py BUILD_DIR
 import math
 import os
 import re
-import statistics
-import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np
+
+from benchlib import THREADS, median_ms, ours
 
 CASE = re.compile(r"^bilateral_(grid|exact)_(\d+)x(\d+)_s([\d.]+)_r([\d.]+)(?:_rate([\d.]+))?(_synthetic)?$")
 SIZE, CROP = 2048, 256
@@ -51,26 +50,15 @@ def make_image(synthetic):
 
 def time_cv2(img, sigma_s, sigma_r, repeats):
     d = 2 * math.ceil(3 * sigma_s) + 1
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        cv2.bilateralFilter(img, d, sigma_r, sigma_s)
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+    return median_ms(lambda: cv2.bilateralFilter(img, d, sigma_r, sigma_s), repeats, warmup=0)
 
 
 def run(build_dir):
-    threads = int(os.environ.get("OB_BENCH_THREADS", "2"))
-    cv2.setNumThreads(threads)
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    exe = os.path.join(build_dir, "bench", "bench_bilateral")
-    text = subprocess.run([exe], check=True, capture_output=True, text=True, env=env).stdout
+    cv2.setNumThreads(THREADS)
     images, peer_cache, rows = {}, {}, []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) < 3 or not CASE.match(parts[0]):
+    for case, ours_ms, _repeats, extra in ours(build_dir, "bench_bilateral"):
+        if not CASE.match(case):
             continue
-        case, ours_ms = parts[0], float(parts[1])
         kind, h, w, ss, sr, _rate, synth = CASE.match(case).groups()
         h, w, ss, sr, synth = int(h), int(w), float(ss), float(sr), bool(synth)
         if synth not in images:
@@ -83,13 +71,13 @@ def run(build_dir):
         if key not in peer_cache:
             peer_cache[key] = time_cv2(img, ss, sr, 1 if h * w > 1 << 20 else 3)
         rows.append((case, ours_ms, f"cv2.bilateralFilter {cv2.__version__}", peer_cache[key]))
-        if __name__ == "__main__" and len(parts) > 3 and parts[3]:
-            print(f"# {case}: {parts[3]}", file=sys.stderr)
+        if __name__ == "__main__" and extra:
+            print(f"# {case}: {extra}", file=sys.stderr)
     return rows
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: /usr/bin/python3 bench/b_bilateral.py BUILD_DIR")
-    for case, ours, peer_name, peer_ms in run(sys.argv[1]):
-        print(f"{case}\t{ours:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / ours:.2f}x")
+    for case, mine, peer_name, peer_ms in run(sys.argv[1]):
+        print(f"{case}\t{mine:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / mine:.2f}x")

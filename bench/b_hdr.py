@@ -16,26 +16,13 @@ Standalone: /usr/bin/python3 bench/b_hdr.py BUILD_DIR
 """
 import math
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 import cv2
 import numpy as np
 
-THREADS = int(os.environ.get("OB_BENCH_THREADS", "2"))
-
-
-def median_ms(fn, repeats):
-    fn()
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ts)
+from benchlib import THREADS, median_ms, ours
 
 
 def durand_cv2(e_bgr, sigma_s, sigma_r=0.4, stops=5.0, gamma=1 / 2.2):
@@ -55,14 +42,8 @@ def durand_cv2(e_bgr, sigma_s, sigma_r=0.4, stops=5.0, gamma=1 / 2.2):
 
 
 def run(build_dir):
-    exe = os.path.join(build_dir, "bench", "bench_hdr")
-    env = dict(os.environ, OMP_NUM_THREADS=str(THREADS))
     with tempfile.TemporaryDirectory() as tmp:
-        lines = subprocess.run([exe, tmp], check=True, capture_output=True, text=True, env=env).stdout.splitlines()
-        ours = {}
-        for line in lines:
-            case, ms, _reps, extra = (line.split("\t") + [""])[:4]
-            ours[case] = float(ms)
+        mine = {case: ms for case, ms, _, _ in ours(build_dir, "bench_hdr", tmp)}
         names, times = [], []
         for line in open(os.path.join(tmp, "times.txt")):
             n, t = line.split()
@@ -88,13 +69,13 @@ def run(build_dir):
 
     t_cal = median_ms(calibrate, 3)
     t_merge = median_ms(merge, 3)
-    t_durand = median_ms(durand, 1)
+    t_durand = median_ms(durand, 1, warmup=0)
     peer = "OpenCV %s" % cv2.__version__
     return [
-        ("hdr_calibrate_16x512x768", ours["hdr_calibrate_16x512x768"], peer + " CalibrateDebevec", t_cal),
-        ("hdr_merge_16x512x768", ours["hdr_merge_16x512x768"], peer + " MergeDebevec", t_merge),
-        ("hdr_durand_512x768", ours["hdr_durand_512x768"], peer + " bilateralFilter Durand", t_durand),
-        ("hdr_total_16x512x768", ours["hdr_total_16x512x768"], peer + " (sum of the three)", t_cal + t_merge + t_durand),
+        ("hdr_calibrate_16x512x768", mine["hdr_calibrate_16x512x768"], peer + " CalibrateDebevec", t_cal),
+        ("hdr_merge_16x512x768", mine["hdr_merge_16x512x768"], peer + " MergeDebevec", t_merge),
+        ("hdr_durand_512x768", mine["hdr_durand_512x768"], peer + " bilateralFilter Durand", t_durand),
+        ("hdr_total_16x512x768", mine["hdr_total_16x512x768"], peer + " (sum of the three)", t_cal + t_merge + t_durand),
     ]
 
 

@@ -13,15 +13,13 @@ obscura works on the same C planes, planar), same repeats, same thread count
                     and add — the same computation as ob_laplacian_blend.
 Standalone: /usr/bin/python3 bench/b_pyramid.py BUILD_DIR
 """
-import os
 import re
-import statistics
-import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np
+
+from benchlib import THREADS, median_ms, ours
 
 CASE = re.compile(r"^(pyrdown|pyrup)_(\d+)x(\d+)x(\d+)$|^blend_(\d+)x(\d+)x(\d+)_(\d+)$")
 
@@ -51,17 +49,6 @@ def cv2_blend(a, b, m, levels):
     return out
 
 
-def _time(fn, repeats, warmup=2):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
-
-
 def time_peer(case, repeats, threads):
     cv2.setNumThreads(threads)
     m = CASE.match(case)
@@ -69,28 +56,18 @@ def time_peer(case, repeats, threads):
         h, w, c = map(int, m.group(2, 3, 4))
         img = _image(h, w, c)
         if m.group(1) == "pyrdown":
-            return _time(lambda: cv2.pyrDown(img), repeats)
-        return _time(lambda: cv2.pyrUp(img, dstsize=(2 * w, 2 * h)), repeats)
+            return median_ms(lambda: cv2.pyrDown(img), repeats, warmup=2)
+        return median_ms(lambda: cv2.pyrUp(img, dstsize=(2 * w, 2 * h)), repeats, warmup=2)
     h, w, c, levels = map(int, m.group(5, 6, 7, 8))
     a, b = _image(h, w, c), _image(h, w, c, 7)
     mask = np.zeros((h, w), np.float32)
     mask[:, : w // 2] = 1
-    return _time(lambda: cv2_blend(a, b, mask, levels), repeats, warmup=1)
+    return median_ms(lambda: cv2_blend(a, b, mask, levels), repeats, warmup=1)
 
 
 def run(build_dir):
-    threads = int(os.environ.get("OB_BENCH_THREADS", "2"))
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    exe = os.path.join(build_dir, "bench", "bench_pyramid")
-    text = subprocess.run([exe], check=True, capture_output=True, text=True, env=env).stdout
-    rows = []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) < 3 or not CASE.match(parts[0]):
-            continue
-        case, ours_ms, repeats = parts[0], float(parts[1]), int(parts[2])
-        rows.append((case, ours_ms, f"cv2 {cv2.__version__}", time_peer(case, repeats, threads)))
-    return rows
+    return [(case, ms, f"cv2 {cv2.__version__}", time_peer(case, repeats, THREADS))
+            for case, ms, repeats, _ in ours(build_dir, "bench_pyramid") if CASE.match(case)]
 
 
 if __name__ == "__main__":

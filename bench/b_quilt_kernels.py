@@ -13,29 +13,20 @@ Same repeats, same threads (2, or OB_BENCH_THREADS: cv2.setNumThreads for the pe
 OMP_NUM_THREADS for ours).
 Standalone: /usr/bin/python3 bench/b_quilt_kernels.py BUILD_DIR
 """
-import os
 import re
-import statistics
-import subprocess
 import sys
-import time
 
 import cv2
 import numpy as np
+
+from benchlib import THREADS, median_ms as _median_ms, ours
 
 SSD = re.compile(r"^masked_ssd_(\d+)x(\d+)x(\d+)_p(\d+)_ov(\d+)_(L|top|left)$")
 CHOOSE = re.compile(r"^quilt_choose_(\d+)_tol(\d+)$")
 
 
-def median_ms(fn, repeats, warmup=2):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+def median_ms(fn, repeats):
+    return _median_ms(fn, repeats, warmup=2)
 
 
 def time_match_template(h, w, c, p, ov, mask_kind, repeats):
@@ -64,17 +55,9 @@ def time_choose(n, tol, repeats):
 
 
 def run(build_dir):
-    threads = int(os.environ.get("OB_BENCH_THREADS", "2"))
-    cv2.setNumThreads(threads)
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    exe = os.path.join(build_dir, "bench", "bench_quilt_kernels")
-    text = subprocess.run([exe], check=True, capture_output=True, text=True, env=env).stdout
+    cv2.setNumThreads(THREADS)
     rows = []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) < 3:
-            continue
-        case, ours_ms, repeats = parts[0], float(parts[1]), int(parts[2])
+    for case, ours_ms, repeats, _ in ours(build_dir, "bench_quilt_kernels"):
         m = SSD.match(case)
         if m:
             h, w, c, p, ov = map(int, m.groups()[:5])
@@ -91,5 +74,5 @@ def run(build_dir):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: /usr/bin/python3 bench/b_quilt_kernels.py BUILD_DIR")
-    for case, ours, peer_name, peer_ms in run(sys.argv[1]):
-        print(f"{case}\t{ours:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / ours:.2f}x")
+    for case, mine, peer_name, peer_ms in run(sys.argv[1]):
+        print(f"{case}\t{mine:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / mine:.2f}x")

@@ -10,8 +10,9 @@ Standalone: /usr/bin/python3 bench/b_resize.py BUILD_DIR
 """
 import os
 import re
-import subprocess
 import sys
+
+from benchlib import THREADS, ours
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
 import resize as peer  # noqa: E402  (bench/peers/resize.py)
@@ -20,19 +21,13 @@ CASE = re.compile(r"^resize_(\w+?)_(\d+)x(\d+)x(\d+)_to_(\d+)x(\d+)$")
 
 
 def run(build_dir):
-    threads = int(os.environ.get("OB_BENCH_THREADS", "2"))
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    exe = os.path.join(build_dir, "bench", "bench_resize")
-    text = subprocess.run([exe], check=True, capture_output=True, text=True, env=env).stdout
     rows = []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) < 3 or not CASE.match(parts[0]):
+    for case, ms, repeats, _ in ours(build_dir, "bench_resize"):
+        if not CASE.match(case):
             continue
-        case, ours_ms, repeats = parts[0], float(parts[1]), int(parts[2])
         method, *dims = CASE.match(case).groups()
-        peer_ms = peer.time_cv2(method, *map(int, dims), repeats=repeats, threads=threads)
-        rows.append((case, ours_ms, f"cv2 {peer.cv2.__version__}", peer_ms))
+        peer_ms = peer.time_cv2(method, *map(int, dims), repeats=repeats, threads=THREADS)
+        rows.append((case, ms, f"cv2 {peer.cv2.__version__}", peer_ms))
     return rows
 
 

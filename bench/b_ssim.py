@@ -11,10 +11,9 @@ Median of several repeats on each side. Run with Debian's python (numpy,
 skimage): /usr/bin/python3 bench/b_ssim.py BUILD_DIR
 """
 import os
-import statistics
-import subprocess
 import sys
-import time
+
+from benchlib import median_ms, ours
 
 REPEATS = 7
 
@@ -33,38 +32,17 @@ def _data():
     return a, ((a // 16) * 16).astype(np.uint8)
 
 
-def _median_ms(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
-
-
-def _ours(build_dir):
-    exe = os.path.join(build_dir, "bench", "bench_ssim")
-    out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
-    rows = {}
-    for line in out.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 3:
-            rows[parts[0]] = float(parts[1])
-    return rows
-
-
 def run(build_dir):
     from skimage.metrics import peak_signal_noise_ratio, structural_similarity
     a, b = _data()
-    ours = _ours(build_dir)
-    ssim_ms = _median_ms(lambda: structural_similarity(a, b, gaussian_weights=True, sigma=1.5,
+    mine = {case: ms for case, ms, _, _ in ours(build_dir, "bench_ssim")}
+    ssim_ms = median_ms(lambda: structural_similarity(a, b, gaussian_weights=True, sigma=1.5,
                                                        use_sample_covariance=False, data_range=255,
                                                        channel_axis=-1), REPEATS)
-    psnr_ms = _median_ms(lambda: peak_signal_noise_ratio(a, b, data_range=255), 3 * REPEATS)
+    psnr_ms = median_ms(lambda: peak_signal_noise_ratio(a, b, data_range=255), 3 * REPEATS)
     return [
-        ("ssim_512x512x3", ours["ssim_512x512x3"], "skimage structural_similarity", ssim_ms),
-        ("psnr_512x512x3", ours["psnr_512x512x3"], "skimage peak_signal_noise_ratio", psnr_ms),
+        ("ssim_512x512x3", mine["ssim_512x512x3"], "skimage structural_similarity", ssim_ms),
+        ("psnr_512x512x3", mine["psnr_512x512x3"], "skimage peak_signal_noise_ratio", psnr_ms),
     ]
 
 

@@ -31,6 +31,7 @@ def cpu_name():
 
 
 def main():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchlib for the modules
     build = sys.argv[1]
     args = sys.argv[2:]
     as_json = "--json" in args

@@ -7,11 +7,14 @@ resizes the same C planes, planar). INTER_CUBIC is OpenCV's a = -0.75 kernel
 (obscura's bicubic is a = -0.5): the same work, a different coefficient.
 Standalone: /usr/bin/python3 bench/peers/resize.py bilinear 2048 2048 3 1024 1024
 """
+import os
 import sys
-import time
 
 import cv2
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import median_ms  # noqa: E402  (bench/benchlib.py)
 
 FLAGS = {"nearest": cv2.INTER_NEAREST, "bilinear": cv2.INTER_LINEAR, "bicubic": cv2.INTER_CUBIC,
          "area": cv2.INTER_AREA}
@@ -22,14 +25,7 @@ def time_cv2(method, h, w, c, oh, ow, repeats, threads=2, warmup=2):
     img = (np.arange(h * w * c, dtype=np.uint64) * 2654435761 % 1000).astype(np.float32).reshape(h, w, c) * 1e-3
     out = np.empty((oh, ow, c), np.float32)
     flag = FLAGS[method]
-    for _ in range(warmup):
-        cv2.resize(img, (ow, oh), dst=out, interpolation=flag)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        cv2.resize(img, (ow, oh), dst=out, interpolation=flag)
-        times.append((time.perf_counter() - t0) * 1e3)
-    return float(np.median(times))
+    return median_ms(lambda: cv2.resize(img, (ow, oh), dst=out, interpolation=flag), repeats, warmup)
 
 
 if __name__ == "__main__":

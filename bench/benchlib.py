@@ -1,0 +1,39 @@
+"""benchlib.py — what the bench/b_*.py modules share: the thread count both
+sides get, running our side's C program, and median timing of the peer.
+
+    THREADS                      OB_BENCH_THREADS, default 2 (ours gets it as
+                                 OMP_NUM_THREADS, the peer as its own setting)
+    ours(build_dir, name, *args) runs BUILD/bench/NAME and returns its lines
+                                 `CASE<TAB>median_ms<TAB>repeats<TAB>extra` as
+                                 (case, ms, repeats, extra) tuples
+    median_ms(fn, repeats, warmup=1)
+"""
+import os
+import statistics
+import subprocess
+import time
+
+THREADS = int(os.environ.get("OB_BENCH_THREADS", "2"))
+
+
+def ours(build_dir, name, *args):
+    exe = os.path.join(build_dir, "bench", name)
+    env = dict(os.environ, OMP_NUM_THREADS=str(THREADS))
+    text = subprocess.run([exe, *args], check=True, capture_output=True, text=True, env=env).stdout
+    rows = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            rows.append((parts[0], float(parts[1]), int(parts[2]), parts[3] if len(parts) > 3 else ""))
+    return rows
+
+
+def median_ms(fn, repeats, warmup=1):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
