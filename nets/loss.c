@@ -1,0 +1,152 @@
+/* loss.c — the tensor entry points of ob_loss.h: shape, dtype and location
+ * checks, the reduction's scale, then the CPU or CUDA path of kernels/loss.h. */
+#include "ob_loss.h"
+
+#include <stdio.h>
+
+#include "loss.h"
+#include "ob_dispatch.h"
+
+/* pred/target (and grad when given) float32, same shape, where ctx computes. */
+static ob_status check_same(const char *loss, ob_ctx *ctx, const ob_tensor *grad, const ob_tensor *a,
+                            const ob_tensor *b, const char *a_name, const char *b_name)
+{
+    char sa[64], sb[64], what[96];
+    snprintf(what, sizeof what, "%s: %s", loss, a_name);
+    OB_TRY(ob_check_f32(a, what, ctx, 0));
+    snprintf(what, sizeof what, "%s: %s", loss, b_name);
+    OB_TRY(ob_check_f32(b, what, ctx, 0));
+    OB_REQUIRE(ob_tensor_same_shape(a, b), "%s: %s %s and %s %s differ in shape", loss, a_name,
+               ob_tensor_shape_str(a, sa, sizeof sa), b_name, ob_tensor_shape_str(b, sb, sizeof sb));
+    if (grad) {
+        snprintf(what, sizeof what, "%s: gradient", loss);
+        OB_TRY(ob_check_f32(grad, what, ctx, 0));
+        OB_REQUIRE(ob_tensor_same_shape(grad, a), "%s: gradient %s does not match %s %s", loss,
+                   ob_tensor_shape_str(grad, sa, sizeof sa), a_name, ob_tensor_shape_str(a, sb, sizeof sb));
+    }
+    return OB_OK;
+}
+
+static ob_status pointwise(ob_ctx *ctx, double *sum, float *ga, float *gb, const ob_tensor *a, const ob_tensor *b,
+                           ob_loss_kind kind, float gscale)
+{
+    const int64_t n = ob_tensor_numel(a);
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
+        return ob_loss_pointwise_cpu(sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale);
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_loss_pointwise_cuda(sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale, &cfg));
+}
+
+/* MSE, L1, BCE: mean over all elements or sum. */
+static ob_status elementwise_loss(const char *name, ob_loss_kind kind, ob_ctx *ctx, double *loss, ob_tensor *grad,
+                                  const ob_tensor *pred, const ob_tensor *target, ob_reduction r)
+{
+    OB_REQUIRE(loss, "%s: no output pointer", name);
+    OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "%s: unknown reduction %d", name, (int)r);
+    OB_TRY(check_same(name, ctx, grad, pred, target, "prediction", "target"));
+    const int64_t n = ob_tensor_numel(pred);
+    const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)n : 1.0;
+    double sum;
+    OB_TRY(pointwise(ctx, &sum, grad ? ob_tensor_f32(grad) : NULL, NULL, pred, target, kind, (float)scale));
+    *loss = sum * scale;
+    return OB_OK;
+}
+
+ob_status ob_loss_mse(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred, const ob_tensor *target,
+                      ob_reduction r)
+{
+    return elementwise_loss("mse loss", OB_LOSS_MSE, ctx, loss, grad, pred, target, r);
+}
+
+ob_status ob_loss_l1(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred, const ob_tensor *target,
+                     ob_reduction r)
+{
+    return elementwise_loss("l1 loss", OB_LOSS_L1, ctx, loss, grad, pred, target, r);
+}
+
+ob_status ob_loss_bce_logits(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
+                             const ob_tensor *target, ob_reduction r)
+{
+    return elementwise_loss("bce_with_logits loss", OB_LOSS_BCE_LOGITS, ctx, loss, grad, logits, target, r);
+}
+
+ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
+                                const int32_t *labels, ob_reduction r)
+{
+    char s[64], g[64];
+    OB_REQUIRE(loss && labels, "cross_entropy: null output or labels");
+    OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "cross_entropy: unknown reduction %d", (int)r);
+    OB_TRY(ob_check_f32(logits, "cross_entropy: logits", ctx, 2));
+    if (grad) {
+        OB_TRY(ob_check_f32(grad, "cross_entropy: gradient", ctx, 2));
+        OB_REQUIRE(ob_tensor_same_shape(grad, logits), "cross_entropy: gradient %s does not match logits %s",
+                   ob_tensor_shape_str(grad, g, sizeof g), ob_tensor_shape_str(logits, s, sizeof s));
+    }
+    const int64_t n = logits->shape[0], k = logits->shape[1];
+    OB_REQUIRE(k <= 0x7fffffff, "cross_entropy: %lld classes is too many", (long long)k);
+    for (int64_t i = 0; i < n; i++)
+        OB_REQUIRE(labels[i] >= 0 && labels[i] < k, "cross_entropy: label %d of sample %lld is outside [0, %lld)",
+                   (int)labels[i], (long long)i, (long long)k);
+    const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)n : 1.0;
+    float *gp = grad ? ob_tensor_f32(grad) : NULL;
+    double sum;
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
+        OB_TRY(ob_loss_cross_entropy_cpu(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale));
+    } else {
+        /* labels travel as n * 4 bytes (ob_tensor has no int32 dtype) */
+        ob_tensor host_lab, dev_lab;
+        const int64_t bytes[1] = {n * (int64_t)sizeof(int32_t)};
+        OB_TRY(ob_tensor_wrap(&host_lab, (void *)labels, OB_U8, OB_HOST, 1, bytes));
+        OB_TRY(ob_tensor_clone_to(&dev_lab, &host_lab, OB_DEVICE));
+        ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+        ob_status st = OB_CUDA_PATH(ob_loss_cross_entropy_cuda(&sum, gp, ob_tensor_f32(logits),
+                                                               (const int32_t *)dev_lab.data, n, (int)k,
+                                                               (float)scale, &cfg));
+        ob_tensor_free(&dev_lab);
+        OB_TRY(st);
+    }
+    *loss = sum * scale;
+    return OB_OK;
+}
+
+ob_status ob_loss_kl_normal(ob_ctx *ctx, double *loss, ob_tensor *grad_mu, ob_tensor *grad_logvar,
+                            const ob_tensor *mu, const ob_tensor *logvar, ob_reduction r)
+{
+    OB_REQUIRE(loss, "kl loss: no output pointer");
+    OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "kl loss: unknown reduction %d", (int)r);
+    OB_TRY(check_same("kl loss", ctx, grad_mu, mu, logvar, "mu", "logvar"));
+    if (grad_logvar) OB_TRY(check_same("kl loss", ctx, grad_logvar, logvar, mu, "logvar", "mu"));
+    const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)mu->shape[0] : 1.0; /* per sample, see header */
+    double sum;
+    OB_TRY(pointwise(ctx, &sum, grad_mu ? ob_tensor_f32(grad_mu) : NULL,
+                     grad_logvar ? ob_tensor_f32(grad_logvar) : NULL, mu, logvar, OB_LOSS_KL, (float)scale));
+    *loss = sum * scale;
+    return OB_OK;
+}
+
+ob_status ob_reparam_sample(ob_ctx *ctx, ob_tensor *z, const ob_tensor *mu, const ob_tensor *logvar, uint64_t seed,
+                            uint64_t offset)
+{
+    OB_TRY(check_same("reparam", ctx, z, mu, logvar, "mu", "logvar"));
+    const int64_t n = ob_tensor_numel(mu);
+    float *pz = ob_tensor_f32(z);
+    const float *pm = ob_tensor_f32(mu), *pl = ob_tensor_f32(logvar);
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) return ob_reparam_forward_cpu(pz, pm, pl, n, seed, offset);
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_reparam_forward_cuda(pz, pm, pl, n, seed, offset, &cfg));
+}
+
+ob_status ob_reparam_backward(ob_ctx *ctx, ob_tensor *grad_mu, ob_tensor *grad_logvar, const ob_tensor *grad_z,
+                              const ob_tensor *logvar, uint64_t seed, uint64_t offset, int accumulate)
+{
+    OB_REQUIRE(grad_mu && grad_logvar, "reparam backward: both gradients are needed");
+    OB_TRY(check_same("reparam backward", ctx, grad_mu, grad_z, logvar, "grad_z", "logvar"));
+    OB_TRY(check_same("reparam backward", ctx, grad_logvar, grad_z, logvar, "grad_z", "logvar"));
+    const int64_t n = ob_tensor_numel(grad_z);
+    float *dm = ob_tensor_f32(grad_mu), *dl = ob_tensor_f32(grad_logvar);
+    const float *dz = ob_tensor_f32(grad_z), *lv = ob_tensor_f32(logvar);
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
+        return ob_reparam_backward_cpu(dm, dl, dz, lv, n, seed, offset, accumulate);
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_reparam_backward_cuda(dm, dl, dz, lv, n, seed, offset, accumulate, &cfg));
+}

@@ -1,0 +1,143 @@
+/* parity_loss.c — loss.cu (emu or real CUDA) vs the CPU path of loss.h.
+ * Both paths evaluate the same per-element formulas (ob_loss_term, ob_ce_row,
+ * ob_reparam_* in loss.h) and sum in double, so:
+ *   sums       |got - ref| <= 1e-12 |ref| (only the summation order differs)
+ *   gradients  |got - ref| <= 1e-6 + 1e-6 |ref| (FMA contraction on the GPU)
+ *   z, dmu, dlogvar of the reparameterisation: the same bound.
+ * Odd sizes, two block sizes, blocks in random order, sizes past
+ * 1024 * block (every thread loops), gradients NULL, accumulate 0 and 1. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "loss.h"
+#include "ob_test.h"
+
+static const char *kind_name[4] = {"mse", "l1", "bce_logits", "kl"};
+
+static void check_sum(const char *label, double got, double ref)
+{
+    OB_CHECK(fabs(got - ref) <= 1e-12 * fabs(ref), "%s: sum %.17g vs cpu %.17g", label, got, ref);
+}
+
+static void check_pointwise(ob_loss_kind kind, size_t n, int block, uint64_t order, int with_grad)
+{
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    float *ga = malloc(n * sizeof *a), *gb = malloc(n * sizeof *a), *ra = malloc(n * sizeof *a),
+          *rb = malloc(n * sizeof *a);
+    ob_test_fill_uniform(a, n, n + kind, -3, 3);
+    ob_test_fill_uniform(b, n, n + kind + 100, kind == OB_LOSS_BCE_LOGITS ? 0 : -3, kind == OB_LOSS_BCE_LOGITS ? 1 : 3);
+    const float gscale = 1.0f / (float)n;
+    double ref = NAN, got = NAN;
+    OB_CHECK_OK(ob_loss_pointwise_cpu(&ref, ra, rb, a, b, (int64_t)n, kind, gscale));
+    float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n), *dga = ob_gpu_alloc(n), *dgb = ob_gpu_alloc(n);
+    ob_launch_cfg cfg = {block, 0, 0};
+    ob_gpu_set_random_block_order(order);
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&got, with_grad ? dga : NULL, with_grad && kind == OB_LOSS_KL ? dgb : NULL,
+                                          da, db, (int64_t)n, kind, gscale, &cfg));
+    ob_gpu_set_random_block_order(0);
+    char label[128];
+    snprintf(label, sizeof label, "%s %s n=%zu block %d order %llu%s", ob_gpu_backend_name(), kind_name[kind], n,
+             block, (unsigned long long)order, with_grad ? "" : " (no grad)");
+    check_sum(label, got, ref);
+    printf("%s: sum %.15g vs cpu %.15g\n", label, got, ref);
+    if (with_grad) {
+        ob_gpu_download(ga, dga, n);
+        ob_test_allclose(label, ga, ra, n, 1e-6, 1e-6);
+        if (kind == OB_LOSS_KL) {
+            ob_gpu_download(gb, dgb, n);
+            ob_test_allclose(label, gb, rb, n, 1e-6, 1e-6);
+        }
+    }
+    ob_gpu_free(da), ob_gpu_free(db), ob_gpu_free(dga), ob_gpu_free(dgb);
+    free(a), free(b), free(ga), free(gb), free(ra), free(rb);
+}
+
+static void check_ce(int n, int k, int block, uint64_t order)
+{
+    const size_t nk = (size_t)n * k;
+    float *x = malloc(nk * sizeof *x), *g = malloc(nk * sizeof *x), *r = malloc(nk * sizeof *x);
+    int32_t *lab = malloc((size_t)n * sizeof *lab);
+    ob_test_fill_uniform(x, nk, nk + 5, -8, 8);
+    uint64_t s = (uint64_t)n * 31 + k;
+    for (int i = 0; i < n; i++) lab[i] = ob_test_rand_int(&s, 0, k - 1);
+    double ref = NAN, got = NAN;
+    OB_CHECK_OK(ob_loss_cross_entropy_cpu(&ref, r, x, lab, n, k, 1.0f / n));
+    /* labels as raw bytes: ob_gpu_upload moves floats, 4 bytes each like int32 */
+    float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk), *dl = ob_gpu_upload((const float *)lab, (size_t)n);
+    ob_launch_cfg cfg = {block, 0, 0};
+    ob_gpu_set_random_block_order(order);
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, dg, dx, (const int32_t *)dl, n, k, 1.0f / n, &cfg));
+    ob_gpu_set_random_block_order(0);
+    ob_gpu_download(g, dg, nk);
+    char label[128];
+    snprintf(label, sizeof label, "%s cross_entropy (%d, %d) block %d order %llu", ob_gpu_backend_name(), n, k, block,
+             (unsigned long long)order);
+    check_sum(label, got, ref);
+    printf("%s: sum %.15g vs cpu %.15g\n", label, got, ref);
+    ob_test_allclose(label, g, r, nk, 1e-6, 1e-6);
+    ob_gpu_free(dx), ob_gpu_free(dg), ob_gpu_free(dl);
+    free(x), free(g), free(r), free(lab);
+}
+
+static void check_reparam(size_t n, int block, uint64_t seed, uint64_t offset)
+{
+    float *mu = malloc(n * 4), *lv = malloc(n * 4), *dz = malloc(n * 4), *z = malloc(n * 4), *rz = malloc(n * 4);
+    float *dm = malloc(n * 4), *dl = malloc(n * 4), *rm = malloc(n * 4), *rl = malloc(n * 4);
+    ob_test_fill_uniform(mu, n, n + 1, -2, 2);
+    ob_test_fill_uniform(lv, n, n + 2, -4, 2);
+    ob_test_fill_uniform(dz, n, n + 3, -1, 1);
+    ob_test_fill_uniform(rm, n, n + 4, -1, 1);
+    ob_test_fill_uniform(rl, n, n + 5, -1, 1);
+    float *dmu = ob_gpu_upload(mu, n), *dlv = ob_gpu_upload(lv, n), *ddz = ob_gpu_upload(dz, n),
+          *dzz = ob_gpu_alloc(n), *ddm = ob_gpu_upload(rm, n), *ddl = ob_gpu_upload(rl, n);
+    ob_launch_cfg cfg = {block, 0, 0};
+    OB_CHECK_OK(ob_reparam_forward_cpu(rz, mu, lv, (int64_t)n, seed, offset));
+    OB_CHECK_OK(OB_GPU(ob_reparam_forward)(dzz, dmu, dlv, (int64_t)n, seed, offset, &cfg));
+    ob_gpu_download(z, dzz, n);
+    char label[128];
+    snprintf(label, sizeof label, "%s reparam forward n=%zu block %d", ob_gpu_backend_name(), n, block);
+    ob_test_allclose(label, z, rz, n, 1e-6, 1e-6);
+    for (int acc = 0; acc < 2; acc++) { /* acc 1 adds to rm/rl, the previous results */
+        OB_CHECK_OK(ob_reparam_backward_cpu(rm, rl, dz, lv, (int64_t)n, seed, offset, acc));
+        OB_CHECK_OK(OB_GPU(ob_reparam_backward)(ddm, ddl, ddz, dlv, (int64_t)n, seed, offset, acc, &cfg));
+        ob_gpu_download(dm, ddm, n);
+        ob_gpu_download(dl, ddl, n);
+        snprintf(label, sizeof label, "%s reparam backward n=%zu block %d accumulate %d", ob_gpu_backend_name(), n,
+                 block, acc);
+        ob_test_allclose(label, dm, rm, n, 1e-6, 1e-6);
+        ob_test_allclose(label, dl, rl, n, 1e-6, 1e-6);
+    }
+    ob_gpu_free(dmu), ob_gpu_free(dlv), ob_gpu_free(ddz), ob_gpu_free(dzz), ob_gpu_free(ddm), ob_gpu_free(ddl);
+    free(mu), free(lv), free(dz), free(z), free(rz), free(dm), free(dl), free(rm), free(rl);
+}
+
+int main(void)
+{
+    OB_GPU_TEST_INIT();
+    const int blocks[2] = {256, 96};
+    for (int bi = 0; bi < 2; bi++) {
+        const int block = blocks[bi];
+        for (int k = 0; k < 4; k++) {
+            check_pointwise((ob_loss_kind)k, 1, block, 0, 1);
+            check_pointwise((ob_loss_kind)k, 3 * 37 * 53, block, 77, 1);
+            check_pointwise((ob_loss_kind)k, 1001, block, 0, 0);
+        }
+        check_pointwise(OB_LOSS_MSE, (size_t)1024 * block * 2 + 13, block, 5, 1); /* every thread loops */
+        check_ce(1, 1, block, 0);
+        check_ce(37, 10, block, 3);
+        check_ce(1024 * 2 + 7, 3, block, 0); /* rows past the grid */
+        check_ce(5, 1000, block, 0);
+        check_reparam(1, block, 3, 0);
+        check_reparam(3 * 5 * 7 * 11, block, 12345, 1ull << 40);
+    }
+    ob_launch_cfg odd = {100, 0, 0};
+    double s;
+    float *d = ob_gpu_alloc(8);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 8, OB_LOSS_MSE, 1.f, &odd), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 0, OB_LOSS_MSE, 1.f, NULL), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 8, (ob_loss_kind)9, 1.f, NULL), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_reparam_forward)(d, d, d, 8, 1, 0, &odd), OB_ERR_ARG);
+    ob_gpu_free(d);
+    return ob_test_finish();
+}
