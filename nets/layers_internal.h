@@ -1,0 +1,73 @@
+/* layers_internal.h — helpers shared by the layer files of ob_layers.h, and the
+ * cuDNN glue they call on the cuda backend (not a public header). */
+#ifndef OB_LAYERS_INTERNAL_H
+#define OB_LAYERS_INTERNAL_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ob_layer.h"
+
+/* A zeroed layer with `ops` and a zeroed state of `state_bytes` (0: none). */
+static inline ob_status ob_layer_new(ob_layer **out, const ob_layer_ops *ops, size_t state_bytes)
+{
+    *out = NULL;
+    ob_layer *l = (ob_layer *)calloc(1, sizeof *l);
+    OB_REQUIRE(l != NULL, "%s: out of memory", ops->kind);
+    l->ops = ops;
+    if (state_bytes) {
+        l->state = calloc(1, state_bytes);
+        if (!l->state) {
+            free(l);
+            return OB_FAIL(OB_ERR_NOMEM, "%s: out of memory", ops->kind);
+        }
+    }
+    *out = l;
+    return OB_OK;
+}
+
+static inline void ob_layer_free_state(ob_layer *l) { free(l->state); }
+
+/* n_in must be `want` and every input a 4-d (or `ndim`-d, 0 = any) tensor. */
+static inline ob_status ob_layer_check_inputs(const ob_layer *l, const ob_tensor *const *in, int n_in, int want,
+                                              int ndim)
+{
+    OB_REQUIRE(n_in == want, "%s: %d inputs, expected %d", l->ops->kind, n_in, want);
+    for (int i = 0; i < n_in; i++) {
+        OB_REQUIRE(in[i] != NULL && in[i]->data != NULL, "%s: input %d is empty", l->ops->kind, i);
+        OB_REQUIRE(ndim == 0 || in[i]->ndim == ndim, "%s: input %d has %d dimensions, expected %d (N, C, H, W)",
+                   l->ops->kind, i, in[i]->ndim, ndim);
+    }
+    return OB_OK;
+}
+
+/* Copy n floats between two buffers at `loc` (host or device), offsets in floats. */
+static inline ob_status ob_copy_floats(float *dst, const float *src, int64_t n, ob_location loc)
+{
+    ob_tensor d, s;
+    int64_t shape[1] = {n};
+    if (n == 0) return OB_OK;
+    OB_TRY(ob_tensor_wrap(&d, dst, OB_F32, loc, 1, shape));
+    OB_TRY(ob_tensor_wrap(&s, (void *)src, OB_F32, loc, 1, shape));
+    return ob_tensor_copy(&d, &s);
+}
+
+/* cuDNN glue (nets/pool_cudnn.c, nets/batchnorm_cudnn.c): OB_ERR_UNSUPPORTED
+ * without CUDA. Pool kinds: 0 max, 1 average counting padding. */
+struct ob_ctx;
+ob_status ob_pool_cudnn_forward(struct ob_ctx *ctx, float *y, const float *x, const int64_t xs[4], const int64_t ys[4],
+                                int max, int kh, int kw, int sh, int sw, int ph, int pw);
+ob_status ob_pool_cudnn_backward(struct ob_ctx *ctx, float *gx, const float *gy, const float *x, const float *y,
+                                 const int64_t xs[4], const int64_t ys[4], int max, int kh, int kw, int sh, int sw,
+                                 int ph, int pw);
+/* Training forward updates running stats and writes save_mean / save_invstd (C each,
+ * device); eval uses the running stats. */
+ob_status ob_bn_cudnn_forward(struct ob_ctx *ctx, float *y, const float *x, const int64_t xs[4], const float *weight,
+                              const float *bias, float *running_mean, float *running_var, float *save_mean,
+                              float *save_invstd, int training, float momentum, float eps);
+/* After a training forward: gx written, gweight/gbias accumulated (+=). */
+ob_status ob_bn_cudnn_backward(struct ob_ctx *ctx, float *gx, const float *gy, const float *x, const int64_t xs[4],
+                               const float *weight, float *gweight, float *gbias, const float *save_mean,
+                               const float *save_invstd, float eps);
+
+#endif
