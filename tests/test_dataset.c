@@ -290,15 +290,16 @@ static void test_pts(void)
     CHECK_MSG_NAMES("c.pts");
 }
 
+static const char *ASF_OK = "######\n# AAM Shape File\n######\n\n#\n# number of model points\n#\n3\n\n#\n# model points\n"
+                              "#\n0\t0\t0.25\t0.5\t0\t2\t1\t0.00\t0.00\t0.00\n0 0 0.5 0.25 1 0 2 0.00 0.00 0.00\n"
+                              "0 0 0.75 0.75 2 1 0\n\n#\n# host image\n#\n01-1m.png\n";
+
 static void test_asf(void)
 {
     char dir[1024], p[2048];
     path_in(dir, "asf");
     mkdir(dir, 0755);
-    const char *ok = "######\n# AAM Shape File\n######\n\n#\n# number of model points\n#\n3\n\n#\n# model points\n"
-                     "#\n0\t0\t0.25\t0.5\t0\t2\t1\t0.00\t0.00\t0.00\n0 0 0.5 0.25 1 0 2 0.00 0.00 0.00\n"
-                     "0 0 0.75 0.75 2 1 0\n\n#\n# host image\n#\n01-1m.png\n";
-    snprintf(p, sizeof p, "%s/01-1m.asf", dir), write_text(p, ok);
+    snprintf(p, sizeof p, "%s/01-1m.asf", dir), write_text(p, ASF_OK);
     snprintf(p, sizeof p, "%s/01-1m.png", dir), write_png(p, 3, 40, 80, 0.5f);
     ob_dataset *ds = NULL;
     OB_CHECK_OK(ob_dataset_open_asf(&ds, dir, NULL));
@@ -327,6 +328,15 @@ static void test_asf(void)
     }
 }
 
+static const char *XML_OK = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<dataset>\n<name>t</name>\n<images>\n"
+                              "  <image file='f.png' width='40' height='30'>\n"
+                              "    <box top='5' left='6' width='10' height='11'>\n"
+                              "      <part name='01' x='8' y='9'/>\n      <part name='00' x='7' y='6'/>\n    </box>\n"
+                              "    <box top='1' left='1' width='2' height='2' ignore='1'/>\n"
+                              "    <box top=\"15\" left=\"16\" width=\"4\" height=\"4\">\n"
+                              "      <part name='00' x='17' y='16'/>\n      <part name='01' x='18.5' y='19'/>\n    </box>\n"
+                              "  </image>\n</images>\n</dataset>\n";
+
 static void test_xml(void)
 {
     char dir[1024], p[2048], x[2048];
@@ -334,15 +344,7 @@ static void test_xml(void)
     mkdir(dir, 0755);
     snprintf(p, sizeof p, "%s/f.png", dir), write_png(p, 3, 30, 40, 0.5f);
     path_in(x, "xml/faces.xml");
-    const char *ok = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<dataset>\n<name>t</name>\n<images>\n"
-                     "  <image file='f.png' width='40' height='30'>\n"
-                     "    <box top='5' left='6' width='10' height='11'>\n"
-                     "      <part name='01' x='8' y='9'/>\n      <part name='00' x='7' y='6'/>\n    </box>\n"
-                     "    <box top='1' left='1' width='2' height='2' ignore='1'/>\n"
-                     "    <box top=\"15\" left=\"16\" width=\"4\" height=\"4\">\n"
-                     "      <part name='00' x='17' y='16'/>\n      <part name='01' x='18.5' y='19'/>\n    </box>\n"
-                     "  </image>\n</images>\n</dataset>\n";
-    write_text(x, ok);
+    write_text(x, XML_OK);
     ob_dataset *ds = NULL;
     OB_CHECK_OK(ob_dataset_open_dlib_xml(&ds, x, NULL));
     if (ds) {
@@ -389,6 +391,37 @@ static void test_xml(void)
     }
 }
 
+/* Every prefix of a good landmark file: opens, or fails with OB_ERR_FORMAT
+ * (never a crash, never another status); run under ASan by the sanitizer build. */
+static void test_truncations(void)
+{
+    char dir[1024], p[2048];
+    path_in(dir, "trunc");
+    mkdir(dir, 0755);
+    snprintf(p, sizeof p, "%s/01-1m.png", dir), write_png(p, 1, 4, 4, 0.5f);
+    snprintf(p, sizeof p, "%s/f.png", dir), write_png(p, 1, 4, 4, 0.5f);
+    snprintf(p, sizeof p, "%s/a.png", dir), write_png(p, 1, 4, 4, 0.5f);
+    const char *texts[3] = {PTS_OK, ASF_OK, XML_OK}, *names[3] = {"a.pts", "01-1m.asf", "faces.xml"};
+    int bad = 0, total = 0;
+    for (int t = 0; t < 3; t++) {
+        size_t n = strlen(texts[t]);
+        snprintf(p, sizeof p, "%s/%s", dir, names[t]);
+        for (size_t len = 0; len < n; len++) {
+            write_bytes(p, texts[t], len, 0);
+            ob_dataset *ds = NULL;
+            ob_status s = t == 0 ? ob_dataset_open_pts(&ds, dir, NULL)
+                          : t == 1 ? ob_dataset_open_asf(&ds, dir, NULL)
+                                   : ob_dataset_open_dlib_xml(&ds, p, NULL);
+            if (s != OB_OK && s != OB_ERR_FORMAT) bad++, printf("%s cut at %zu: %s\n", names[t], len, ob_last_error());
+            if (s != OB_OK && !strstr(ob_last_error(), names[t])) bad++, printf("%s cut at %zu: message lacks the file: %s\n", names[t], len, ob_last_error());
+            ob_dataset_close(ds);
+            total++;
+        }
+        remove(p);
+    }
+    OB_CHECK(bad == 0, "%d of %d truncated landmark files misreported", bad, total);
+}
+
 /* dlib's own example set, where installed (Debian libdlib19.1's doc/examples). */
 static void test_dlib_examples(void)
 {
@@ -425,6 +458,7 @@ int main(void)
     test_pts();
     test_asf();
     test_xml();
+    test_truncations();
     test_dlib_examples();
     return ob_test_finish();
 }
