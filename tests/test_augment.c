@@ -268,6 +268,23 @@ static void test_reproducible(void)
     OB_CHECK_FAILS(ob_augment_sample(&s, &crop, 1, 0, 3), OB_ERR_ARG); /* no image */
 }
 
+/* Big images warp on OpenMP threads, small ones on the caller: same rows. */
+static void test_warp_paths(void)
+{
+    enum { C = 3, S = 300 };
+    float *in = malloc(sizeof(float) * C * S * S), *big = malloc(sizeof(float) * C * S * S), *one = malloc(sizeof(float) * S * S);
+    ob_test_fill_uniform(in, C * S * S, 4, 0, 1);
+    const float m[6] = {0.93f, 0.21f, -12.5f, -0.2f, 1.04f, 17.25f};
+    OB_CHECK_OK(ob_warp_affine(big, in, C, S, S, S, S, m, 0.25f));
+    int same = 1;
+    for (int c = 0; c < C; c++) {
+        OB_CHECK_OK(ob_warp_affine(one, in + c * S * S, 1, S, S, S, S, m, 0.25f));
+        same &= !memcmp(one, big + c * S * S, sizeof(float) * S * S);
+    }
+    OB_CHECK(same, "threaded warp (3 x 300 x 300) equals per-channel serial warps");
+    free(in), free(big), free(one);
+}
+
 /* Through the loader: prefetch with 2 decode threads == synchronous. */
 static ob_status synth_get(const ob_dataset *ds, ob_sample *out, int64_t i)
 {
@@ -322,5 +339,6 @@ int main(void)
     test_jitter();
     test_reproducible();
     test_loader_reproducible();
+    test_warp_paths();
     return ob_test_finish();
 }
