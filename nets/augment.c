@@ -45,6 +45,10 @@ static ob_status check_cfg(const ob_augment_cfg *c)
     OB_REQUIRE((c->scale_min == 0 && c->scale_max == 0) || (c->scale_min > 0 && c->scale_max >= c->scale_min),
                "augment: scale range [%g, %g] (need 0 < min <= max, or both 0)", c->scale_min, c->scale_max);
     OB_REQUIRE(c->flip_p >= 0 && c->flip_p <= 1, "augment: flip_p %g outside 0..1", c->flip_p);
+    OB_REQUIRE(c->box_w >= 0 && c->box_h >= 0 && (c->box_w > 0) == (c->box_h > 0) && c->box_margin >= 0 &&
+                   c->box_margin <= 10,
+               "augment: box crop %d x %d, margin %g (sizes both > 0 or both 0, margin 0..10)", c->box_w, c->box_h,
+               c->box_margin);
     OB_REQUIRE(c->crop_w >= 0 && c->crop_h >= 0 && (c->crop_w > 0) == (c->crop_h > 0),
                "augment: crop %d x %d (both > 0, or both 0)", c->crop_w, c->crop_h);
     OB_REQUIRE(c->brightness >= 0 && c->contrast >= 0 && c->saturation >= 0 && c->hue >= 0 && c->hue <= 0.5f,
@@ -65,14 +69,23 @@ static void compose(double a[6], const double b[6])
 
 static int geometric(const ob_augment_cfg *c)
 {
-    return c->rotate_deg > 0 || c->translate > 0 || c->scale_min > 0 || c->flip_p > 0 || c->crop_w > 0;
+    return c->rotate_deg > 0 || c->translate > 0 || c->scale_min > 0 || c->flip_p > 0 || c->crop_w > 0 ||
+           c->box_w > 0;
 }
 
 static void matrix_d(double m[6], int *flipped, int *ow, int *oh, const ob_augment_cfg *c, int w, int h,
-                     const draws *d)
+                     const float *box, const draws *d)
 {
     double id[6] = {1, 0, 0, 0, 1, 0};
     memcpy(m, id, sizeof id);
+    if (c->box_w > 0) { /* the grown box, centred in box_w x box_h, aspect kept */
+        double bw = box[2] * (1 + 2.0 * c->box_margin), bh = box[3] * (1 + 2.0 * c->box_margin);
+        double sc = fmin(c->box_w / fmax(bw, 1e-6), c->box_h / fmax(bh, 1e-6));
+        double cx = box[0] + (box[2] - 1) / 2.0, cy = box[1] + (box[3] - 1) / 2.0;
+        double b[6] = {sc, 0, (c->box_w - 1) / 2.0 - sc * cx, 0, sc, (c->box_h - 1) / 2.0 - sc * cy};
+        memcpy(m, b, sizeof b);
+        w = c->box_w, h = c->box_h;
+    }
     *flipped = c->flip_p > 0 && u01(d->w[0][0]) < c->flip_p;
     if (*flipped) {
         double f[6] = {-1, 0, w - 1.0, 0, 1, 0};
@@ -101,15 +114,16 @@ static void matrix_d(double m[6], int *flipped, int *ow, int *oh, const ob_augme
 }
 
 ob_status ob_augment_matrix(float m[6], int *flipped, int *out_w, int *out_h, const ob_augment_cfg *cfg, int w, int h,
-                            uint64_t seed, int epoch, int64_t index)
+                            const float box[4], uint64_t seed, int epoch, int64_t index)
 {
     OB_TRY(check_cfg(cfg));
+    OB_REQUIRE(cfg->box_w == 0 || box, "augment: a box crop needs the sample's box");
     OB_REQUIRE(epoch >= 0 && epoch < (1 << 24) && index >= 0 && index < ((int64_t)1 << 36),
                "augment: epoch %d / index %lld outside 0..2^24-1 / 0..2^36-1", epoch, (long long)index);
     draws d;
     draw_all(&d, seed, epoch, index);
     double md[6];
-    matrix_d(md, flipped, out_w, out_h, cfg, w, h, &d);
+    matrix_d(md, flipped, out_w, out_h, cfg, w, h, box, &d);
     for (int i = 0; i < 6; i++) m[i] = (float)md[i];
     return OB_OK;
 }
@@ -292,12 +306,14 @@ ob_status ob_augment_sample(ob_sample *s, const ob_augment_cfg *cfg, uint64_t se
                        "augment: flip_swap[%d] = %d is not a mirror table (entries in 0..%d, swap[swap[i]] == i)", i,
                        cfg->flip_swap[i], s->n_kp - 1);
     }
+    OB_REQUIRE(cfg->box_w == 0 || s->has_box, "augment: box crop asked for, but the sample has no box (only dlib "
+                                              "XML sets carry one)");
     draws d;
     draw_all(&d, seed, epoch, index);
     if (geometric(cfg)) {
         double m[6];
         int flipped, ow, oh;
-        matrix_d(m, &flipped, &ow, &oh, cfg, w, h, &d);
+        matrix_d(m, &flipped, &ow, &oh, cfg, w, h, s->has_box ? s->box : NULL, &d);
         ob_tensor out;
         int64_t shape[3] = {c, oh, ow};
         OB_TRY(ob_tensor_alloc(&out, OB_F32, OB_HOST, 3, shape));

@@ -428,3 +428,53 @@ ob_status ob_dataset_open_cifar10(ob_dataset **out, const char *const *paths, in
     *out = ds;
     return OB_OK;
 }
+
+/* ---- subsets ------------------------------------------------------------------ */
+
+typedef struct {
+    const ob_dataset *base;
+    int64_t *indices;
+} subset_state;
+
+static ob_status subset_get(const ob_dataset *ds, ob_sample *out, int64_t i)
+{
+    const subset_state *st = ds->state;
+    return st->base->get(st->base, out, st->indices[i]);
+}
+
+static const char *subset_path(const ob_dataset *ds, int64_t i)
+{
+    const subset_state *st = ds->state;
+    return ob_dataset_sample_path(st->base, st->indices[i]);
+}
+
+static void subset_destroy(ob_dataset *ds)
+{
+    subset_state *st = ds->state;
+    if (st) free(st->indices), free(st);
+    ds->state = NULL;
+}
+
+ob_status ob_dataset_subset(ob_dataset **out, const ob_dataset *base, const int64_t *indices, int64_t n)
+{
+    OB_REQUIRE(out && base && (indices || n == 0) && n >= 0, "ob_dataset_subset: bad arguments");
+    *out = NULL;
+    for (int64_t j = 0; j < n; j++)
+        OB_REQUIRE(indices[j] >= 0 && indices[j] < base->n, "subset of %s: index %lld (entry %lld) outside 0..%lld",
+                   base->source, (long long)indices[j], (long long)j, (long long)base->n - 1);
+    ob_dataset *ds = calloc(1, sizeof *ds);
+    subset_state *st = calloc(1, sizeof *st);
+    int64_t *idx = malloc((size_t)(n ? n : 1) * sizeof *idx);
+    if (!ds || !st || !idx) {
+        free(ds), free(st), free(idx);
+        return OB_FAIL(OB_ERR_NOMEM, "out of memory for a subset of %lld", (long long)n);
+    }
+    if (n) memcpy(idx, indices, (size_t)n * sizeof *idx);
+    st->base = base, st->indices = idx;
+    *ds = *base; /* shape, classes, keypoints as the base's */
+    snprintf(ds->source, sizeof ds->source, "%.400s (subset of %lld)", base->source, (long long)n);
+    ds->n = n, ds->state = st;
+    ds->get = subset_get, ds->sample_path = subset_path, ds->destroy = subset_destroy;
+    *out = ds;
+    return OB_OK;
+}

@@ -10,6 +10,12 @@
  *
  *   Geometry is one 2x3 matrix M (source -> output pixel coordinates) and one
  *   bilinear resample, in this order:
+ *     box        (box_w > 0; dlib XML samples carry a face box) the box, grown
+ *                by box_margin times its size on each side, scaled uniformly
+ *                (aspect kept) to fit box_w x box_h and centred there; the
+ *                steps below then see a box_w x box_h image. A sample without
+ *                a box is OB_ERR_ARG. Bilinear, no antialiasing: for large
+ *                shrink factors resize the set first (ob_dataset_opts).
  *     flip       with probability flip_p: x -> (W - 1) - x
  *     affine     about the image centre c = ((W-1)/2, (H-1)/2):
  *                p -> R(angle) * scale * (p - c) + c + (tx, ty), with angle
@@ -64,6 +70,8 @@ extern "C" {
 
 typedef struct {
     /* geometry */
+    int box_w, box_h;           /* crop to the sample's box first (both 0: no) */
+    float box_margin;           /* grow the box by this fraction per side */
     float rotate_deg;           /* angle in [-rotate_deg, rotate_deg] */
     float translate;            /* shift up to this fraction of W and H */
     float scale_min, scale_max; /* both 0: no scaling */
@@ -87,9 +95,9 @@ ob_status ob_augment_sample(ob_sample *s, const ob_augment_cfg *cfg, uint64_t se
 ob_status ob_augment_transform(void *user, ob_sample *s, uint64_t seed, int epoch, int64_t index);
 
 /* The matrix ob_augment_sample would use (m: 2x3 row-major, source -> output),
- * whether it flips, and the output size. */
+ * whether it flips, and the output size; box: the sample's box or NULL. */
 ob_status ob_augment_matrix(float m[6], int *flipped, int *out_w, int *out_h, const ob_augment_cfg *cfg, int w, int h,
-                            uint64_t seed, int epoch, int64_t index);
+                            const float box[4], uint64_t seed, int epoch, int64_t index);
 
 /* out (C, out_h, out_w) <- in (C, h, w) warped by m (source -> output). */
 ob_status ob_warp_affine(float *out, const float *in, int c, int h, int w, int out_h, int out_w, const float m[6],

@@ -132,6 +132,11 @@ ob_status ob_dataset_open_pts(ob_dataset **out, const char *dir, const ob_datase
 ob_status ob_dataset_open_asf(ob_dataset **out, const char *dir, const ob_dataset_opts *opts);
 ob_status ob_dataset_open_dlib_xml(ob_dataset **out, const char *xml_path, const ob_dataset_opts *opts);
 
+/* A view of `n` samples of base (indices[j] -> sample j; repeats allowed):
+ * train/validation splits, subsets. The indices are copied; base must outlive
+ * the view; closing the view leaves base open. */
+ob_status ob_dataset_subset(ob_dataset **out, const ob_dataset *base, const int64_t *indices, int64_t n);
+
 /* Single-file parsers (the landmark loaders use them; exposed for tests/tools).
  * *kp is malloc'd (K, 2); the caller frees it. */
 ob_status ob_pts_parse(float **kp, int *k, const char *path);

@@ -54,23 +54,31 @@ static void centroid(const ob_tensor *img, float x, float y, float *cx, float *c
     *cx = sw > 0 ? (float)(sx / sw) : -1e9f, *cy = sw > 0 ? (float)(sy / sw) : -1e9f;
 }
 
-static void test_keypoints_follow_pixels(void)
+static void fill_random_img(ob_tensor *t, int c, int h, int w, uint64_t seed)
+{
+    int64_t shape[3] = {c, h, w};
+    ob_tensor_alloc(t, OB_F32, OB_HOST, 3, shape);
+    ob_test_fill_uniform(ob_tensor_f32(t), (size_t)(c * h * w), seed, 0, 1);
+}
+
+/* box: NULL, or a face box given to the sample (then cfg crops to it first). */
+static void keypoints_follow_pixels(const ob_augment_cfg *cfg_in, const float *box, int out_w, int out_h)
 {
     /* dots on a loose grid: far enough apart that windows do not overlap */
     const float kp[K * 2] = {14.3f, 12.7f, 41.6f, 13.2f, 15.1f, 33.4f, 40.2f, 34.9f, 27.5f, 22.8f, 28.4f, 38.1f};
-    ob_augment_cfg cfg = {.rotate_deg = 25, .translate = 0.08f, .scale_min = 0.8f, .scale_max = 1.2f, .flip_p = 0.5f,
-                          .flip_swap = swap6, .flip_swap_n = K, .crop_w = 50, .crop_h = 44};
+    ob_augment_cfg cfg = *cfg_in;
     int checked = 0, flips = 0;
     double worst = 0;
     for (int idx = 0; idx < 40; idx++) {
         ob_sample s = {0};
         render(&s, kp);
+        if (box) s.has_box = 1, memcpy(s.box, box, sizeof s.box);
         float m[6];
         int flipped, ow, oh;
-        OB_CHECK_OK(ob_augment_matrix(m, &flipped, &ow, &oh, &cfg, W, H, 9, 2, idx));
+        OB_CHECK_OK(ob_augment_matrix(m, &flipped, &ow, &oh, &cfg, W, H, box, 9, 2, idx));
         OB_CHECK_OK(ob_augment_sample(&s, &cfg, 9, 2, idx));
         flips += flipped;
-        OB_CHECK(s.image.shape[1] == 44 && s.image.shape[2] == 50 && ow == 50 && oh == 44, "crop size");
+        OB_CHECK(s.image.shape[1] == out_h && s.image.shape[2] == out_w && ow == out_w && oh == out_h, "output size");
         for (int k = 0; k < K; k++) {
             /* the keypoint is where the matrix sends its (swapped) source point */
             int src = flipped ? swap6[k] : k;
@@ -79,7 +87,7 @@ static void test_keypoints_follow_pixels(void)
             OB_CHECK(fabsf(ex - s.kp[2 * k]) < 1e-3f && fabsf(ey - s.kp[2 * k + 1]) < 1e-3f,
                      "idx %d kp %d: (%g, %g) vs matrix (%g, %g)", idx, k, s.kp[2 * k], s.kp[2 * k + 1], ex, ey);
             float x = s.kp[2 * k], y = s.kp[2 * k + 1];
-            if (x < 5 || y < 5 || x > 50 - 6 || y > 44 - 6) continue; /* too near the edge to measure */
+            if (x < 5 || y < 5 || x > out_w - 6 || y > out_h - 6) continue; /* too near the edge to measure */
             float cx, cy;
             centroid(&s.image, x, y, &cx, &cy);
             double err = hypot(cx - x, cy - y);
@@ -90,10 +98,41 @@ static void test_keypoints_follow_pixels(void)
         }
         ob_sample_free(&s);
     }
-    printf("keypoints vs rendered dots: %d checked over 40 samples (%d flipped), worst distance %.3f px\n", checked,
-           flips, worst);
+    printf("keypoints vs rendered dots%s: %d checked over 40 samples (%d flipped), worst distance %.3f px\n",
+           box ? " (box crop)" : "", checked, flips, worst);
     OB_CHECK(checked > 150 && flips > 5 && flips < 35, "enough points checked (%d) and both flip outcomes (%d)", checked,
              flips);
+}
+
+static void test_keypoints_follow_pixels(void)
+{
+    ob_augment_cfg cfg = {.rotate_deg = 25, .translate = 0.08f, .scale_min = 0.8f, .scale_max = 1.2f, .flip_p = 0.5f,
+                          .flip_swap = swap6, .flip_swap_n = K, .crop_w = 50, .crop_h = 44};
+    keypoints_follow_pixels(&cfg, NULL, 50, 44);
+    /* crop to a face box first (grown 10 %, into 48 x 48), then the same random geometry */
+    ob_augment_cfg boxed = cfg;
+    boxed.box_w = 48, boxed.box_h = 48, boxed.box_margin = 0.1f, boxed.crop_w = 46, boxed.crop_h = 46;
+    const float box[4] = {8, 6, 42, 36};
+    keypoints_follow_pixels(&boxed, box, 46, 46);
+    /* box crop alone at scale 1 copies the box exactly */
+    ob_sample s = {0};
+    ob_tensor src;
+    fill_random_img(&s.image, 2, H, W, 6);
+    ob_tensor_clone_to(&src, &s.image, OB_HOST);
+    s.has_box = 1, s.box[0] = 10, s.box[1] = 8, s.box[2] = 30, s.box[3] = 20;
+    ob_augment_cfg only = {.box_w = 30, .box_h = 20};
+    OB_CHECK_OK(ob_augment_sample(&s, &only, 1, 0, 0));
+    int exact = s.image.shape[1] == 20 && s.image.shape[2] == 30;
+    for (int c = 0; c < 2 && exact; c++)
+        for (int y = 0; y < 20; y++)
+            for (int x = 0; x < 30; x++)
+                exact &= ob_tensor_f32(&s.image)[c * 600 + y * 30 + x] == ob_tensor_f32(&src)[c * H * W + (y + 8) * W + x + 10];
+    OB_CHECK(exact && s.box[0] == 0 && s.box[1] == 0 && s.box[2] == 30 && s.box[3] == 20,
+             "box crop at scale 1 is the box's window, and the box becomes the whole image");
+    ob_tensor_free(&src);
+    s.has_box = 0;
+    OB_CHECK_FAILS(ob_augment_sample(&s, &only, 1, 0, 0), OB_ERR_ARG); /* no box */
+    ob_sample_free(&s);
 }
 
 static void test_ibug_table(void)
@@ -145,18 +184,26 @@ static void test_ibug_real_faces(void)
         printf("dlib faces absent (%s): real-face flip check skipped\n", x);
         return;
     }
-    ob_augment_cfg cfg = {.flip_p = 1, .flip_swap = ob_ibug68_flip, .flip_swap_n = 68};
-    int good_before = 0, good_after = 0;
+    /* each face cropped to its box (+20 %) at 64 x 64, then flipped */
+    ob_augment_cfg cfg = {.flip_p = 1, .flip_swap = ob_ibug68_flip, .flip_swap_n = 68, .box_w = 64, .box_h = 64,
+                          .box_margin = 0.2f};
+    int good_before = 0, good_after = 0, inside = 0;
     for (int64_t i = 0; i < ds->n; i++) {
         ob_sample s;
         if (ob_dataset_get(ds, &s, i) != OB_OK) continue;
         good_before += s.kp[72] < s.kp[90] && s.kp[0] < s.kp[32];
         OB_CHECK_OK(ob_augment_sample(&s, &cfg, 5, 0, i));
         good_after += s.kp[72] < s.kp[90] && s.kp[0] < s.kp[32];
+        for (int k = 0; k < 68; k++) inside += s.kp[2 * k] >= 0 && s.kp[2 * k] <= 63 && s.kp[2 * k + 1] >= 0 && s.kp[2 * k + 1] <= 63;
+        OB_CHECK(s.image.shape[1] == 64 && s.image.shape[2] == 64, "face crop 64 x 64");
         ob_sample_free(&s);
     }
     OB_CHECK(good_before == ds->n && good_after == ds->n, "real faces: eyes/jaw in order %d/%lld before, %d after flip",
              good_before, (long long)ds->n, good_after);
+    OB_CHECK(inside >= 0.95 * 68 * ds->n, "landmarks inside their 64 x 64 face crops: %d of %lld", inside,
+             (long long)(68 * ds->n));
+    printf("dlib faces: %lld boxes cropped to 64 x 64 and flipped; %d of %lld landmarks inside the crop\n",
+           (long long)ds->n, inside, (long long)(68 * ds->n));
     ob_dataset_close(ds);
 }
 
@@ -254,7 +301,7 @@ static void test_reproducible(void)
     ob_augment_cfg crop = {.crop_w = 5, .crop_h = 4};
     float m[6];
     int fl, ow, oh;
-    OB_CHECK_OK(ob_augment_matrix(m, &fl, &ow, &oh, &crop, 12, 10, 1, 0, 3));
+    OB_CHECK_OK(ob_augment_matrix(m, &fl, &ow, &oh, &crop, 12, 10, NULL, 1, 0, 3));
     OB_CHECK_OK(ob_augment_sample(&s, &crop, 1, 0, 3));
     int ox = (int)-m[2], oy = (int)-m[5], exact = 1;
     for (int c = 0; c < 2; c++)

@@ -118,6 +118,35 @@ static void test_idx(void)
     OB_CHECK(ds == NULL, "failed opens leave *out NULL");
 }
 
+/* A subset view: samples, paths and shape come from the base; indices checked. */
+static void test_subset(void)
+{
+    char img[1024], lab[1024];
+    path_in(img, "sub.idx"), path_in(lab, "subl.idx");
+    write_idx(img, lab, 8, 2, 3, 8, 0, 0x803, -1);
+    ob_dataset *base = NULL, *val = NULL;
+    OB_CHECK_OK(ob_dataset_open_idx(&base, img, lab));
+    if (!base) return;
+    const int64_t pick[3] = {6, 1, 6};
+    OB_CHECK_OK(ob_dataset_subset(&val, base, pick, 3));
+    if (val) {
+        OB_CHECK(val->n == 3 && val->height == 2 && val->width == 3 && val->n_classes == base->n_classes,
+                 "subset header");
+        ob_sample a, b;
+        OB_CHECK_OK(ob_dataset_get(val, &a, 1));
+        OB_CHECK_OK(ob_dataset_get(base, &b, 1));
+        OB_CHECK(a.label == 1 && !memcmp(a.image.data, b.image.data, ob_tensor_nbytes(&a.image)) &&
+                     !strcmp(ob_dataset_sample_path(val, 2), img),
+                 "subset sample 1 is base sample 1");
+        ob_sample_free(&a), ob_sample_free(&b);
+        OB_CHECK_FAILS(ob_dataset_get(val, &a, 3), OB_ERR_ARG);
+        ob_dataset_close(val);
+    }
+    const int64_t bad[2] = {0, 8};
+    OB_CHECK_FAILS(ob_dataset_subset(&val, base, bad, 2), OB_ERR_ARG);
+    ob_dataset_close(base);
+}
+
 static void test_cifar(void)
 {
     char p1[1024], p2[1024];
@@ -453,6 +482,7 @@ int main(void)
     if (system(cmd) != 0) return 1;
     mkdir(tmp, 0755);
     test_idx();
+    test_subset();
     test_cifar();
     test_folder();
     test_pts();
