@@ -132,6 +132,25 @@ ob_status ob_dataset_open_pts(ob_dataset **out, const char *dir, const ob_datase
 ob_status ob_dataset_open_asf(ob_dataset **out, const char *dir, const ob_dataset_opts *opts);
 ob_status ob_dataset_open_dlib_xml(ob_dataset **out, const char *xml_path, const ob_dataset_opts *opts);
 
+/* Opens whatever `path` holds, for CLIs (`--data DIR|FILE`); split 0 = train,
+ * 1 = test. In order:
+ *   a folder with {train,t10k}-images-idx3-ubyte[.gz] (+ the labels beside it)
+ *                                     -> idx (train: train-*, test: t10k-*)
+ *   a folder with data_batch_N.bin / test_batch.bin (or a cifar-10-batches-bin
+ *     sub-folder)                     -> CIFAR-10 (train: data_batch_1..5 present,
+ *                                        test: test_batch.bin)
+ *   a folder with .pts files          -> ob_dataset_open_pts
+ *   a folder with .asf files          -> ob_dataset_open_asf
+ *   a folder with a train/ sub-folder -> the image folder train/ (split 0) or
+ *     test/, else val/ (split 1); other folders with sub-folders -> that image
+ *     folder (both splits)
+ *   a .xml file                       -> dlib XML
+ *   an idx image file (*images-idx3-ubyte[.gz]) -> idx, labels from the same name
+ *     with "labels-idx1"
+ *   a .bin file                       -> one CIFAR-10 batch
+ * Otherwise OB_ERR_ARG saying what was looked for. */
+ob_status ob_dataset_open_path(ob_dataset **out, const char *path, int split, const ob_dataset_opts *opts);
+
 /* A view of `n` samples of base (indices[j] -> sample j; repeats allowed):
  * train/validation splits, subsets. The indices are copied; base must outlive
  * the view; closing the view leaves base open. */

@@ -451,6 +451,72 @@ static void test_truncations(void)
     OB_CHECK(bad == 0, "%d of %d truncated landmark files misreported", bad, total);
 }
 
+/* ob_dataset_open_path tells the kinds apart by what the path holds. */
+static void test_open_path(void)
+{
+    char d[1024], a[2048], b[2048];
+    ob_dataset *ds = NULL;
+    path_in(d, "auto_idx");
+    mkdir(d, 0755);
+    snprintf(a, sizeof a, "%s/train-images-idx3-ubyte.gz", d), snprintf(b, sizeof b, "%s/train-labels-idx1-ubyte.gz", d);
+    write_idx(a, b, 6, 2, 2, 6, 1, 0x803, -1);
+    snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte", d), snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte", d);
+    write_idx(a, b, 3, 2, 2, 3, 0, 0x803, -1);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
+    OB_CHECK(ds && ds->n == 6, "idx folder, train split");
+    ob_dataset_close(ds);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 1, NULL));
+    OB_CHECK(ds && ds->n == 3, "idx folder, test split");
+    ob_dataset_close(ds);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, a, 0, NULL)); /* the image file itself */
+    OB_CHECK(ds && ds->n == 3, "idx image file");
+    ob_dataset_close(ds);
+    remove(b);
+    OB_CHECK_FAILS(ob_dataset_open_path(&ds, d, 1, NULL), OB_ERR_IO); /* labels missing */
+
+    path_in(d, "auto_cifar");
+    mkdir(d, 0755);
+    uint8_t *rec = calloc(4, 3073);
+    snprintf(a, sizeof a, "%s/data_batch_1.bin", d), write_bytes(a, rec, 2 * 3073, 0);
+    snprintf(a, sizeof a, "%s/data_batch_2.bin", d), write_bytes(a, rec, 2 * 3073, 0);
+    snprintf(a, sizeof a, "%s/test_batch.bin", d), write_bytes(a, rec, 3073, 0);
+    free(rec);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
+    OB_CHECK(ds && ds->n == 4 && ds->channels == 3, "CIFAR folder, train split");
+    ob_dataset_close(ds);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 1, NULL));
+    OB_CHECK(ds && ds->n == 1, "CIFAR folder, test split");
+    ob_dataset_close(ds);
+
+    path_in(d, "auto_split");
+    mkdir(d, 0755);
+    snprintf(a, sizeof a, "%s/train", d), mkdir(a, 0755);
+    snprintf(a, sizeof a, "%s/train/x", d), mkdir(a, 0755);
+    snprintf(a, sizeof a, "%s/train/x/1.png", d), write_png(a, 1, 2, 2, 0);
+    snprintf(a, sizeof a, "%s/train/x/2.png", d), write_png(a, 1, 2, 2, 0);
+    snprintf(a, sizeof a, "%s/val", d), mkdir(a, 0755);
+    snprintf(a, sizeof a, "%s/val/x", d), mkdir(a, 0755);
+    snprintf(a, sizeof a, "%s/val/x/1.png", d), write_png(a, 1, 2, 2, 0);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
+    OB_CHECK(ds && ds->n == 2, "train/ folder");
+    ob_dataset_close(ds);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 1, NULL));
+    OB_CHECK(ds && ds->n == 1, "val/ folder as the test split");
+    ob_dataset_close(ds);
+
+    path_in(d, "xml/faces.xml");
+    write_text(d, XML_OK);
+    OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
+    OB_CHECK(ds && ds->n_keypoints == 2, "dlib XML by extension");
+    ob_dataset_close(ds);
+    path_in(d, "auto_empty");
+    mkdir(d, 0755);
+    OB_CHECK_FAILS(ob_dataset_open_path(&ds, d, 0, NULL), OB_ERR_ARG);
+    CHECK_MSG_NAMES("auto_empty");
+    path_in(d, "auto_missing");
+    OB_CHECK_FAILS(ob_dataset_open_path(&ds, d, 0, NULL), OB_ERR_IO);
+}
+
 /* dlib's own example set, where installed (Debian libdlib19.1's doc/examples). */
 static void test_dlib_examples(void)
 {
@@ -489,6 +555,7 @@ int main(void)
     test_asf();
     test_xml();
     test_truncations();
+    test_open_path();
     test_dlib_examples();
     return ob_test_finish();
 }

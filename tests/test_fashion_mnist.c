@@ -57,5 +57,9 @@ int main(void)
     fclose(f);
     check_split(dir, "train", 60000);
     check_split(dir, "t10k", 10000);
+    ob_dataset *ds = NULL;
+    OB_CHECK_OK(ob_dataset_open_path(&ds, dir, 1, NULL)); /* the CLI's --data DIR */
+    OB_CHECK(ds && ds->n == 10000, "ob_dataset_open_path(%s, test split)", dir);
+    ob_dataset_close(ds);
     return ob_test_finish();
 }
