@@ -34,6 +34,20 @@ static void write_bytes(const char *path, const void *data, size_t n, int gz)
     }
 }
 
+/* A new folder NAME in the scratch folder, its path into dir. */
+static void fresh_dir(char *dir, const char *name)
+{
+    path_in(dir, name);
+    mkdir(dir, 0755);
+}
+
+/* "dir/name" into p (2048 bytes); returns p. */
+static const char *at(char *p, const char *dir, const char *name)
+{
+    snprintf(p, 2048, "%.1000s/%.1000s", dir, name);
+    return p;
+}
+
 static void write_text(const char *path, const char *text) { write_bytes(path, text, strlen(text), 0); }
 
 static void put_be32(uint8_t *p, uint32_t v) { p[0] = v >> 24, p[1] = v >> 16, p[2] = v >> 8, p[3] = v; }
@@ -199,14 +213,13 @@ static void write_png(const char *path, int c, int h, int w, float v)
 static void test_folder(void)
 {
     char root[1024], p[2048];
-    path_in(root, "folder");
-    mkdir(root, 0755);
+    fresh_dir(root, "folder");
     snprintf(p, sizeof p, "%s/dog", root), mkdir(p, 0755);
     snprintf(p, sizeof p, "%s/cat", root), mkdir(p, 0755);
-    snprintf(p, sizeof p, "%s/cat/b.png", root), write_png(p, 3, 8, 10, 0.2f);
-    snprintf(p, sizeof p, "%s/cat/a.png", root), write_png(p, 1, 6, 6, 0.4f);
-    snprintf(p, sizeof p, "%s/cat/notes.txt", root), write_text(p, "not an image");
-    snprintf(p, sizeof p, "%s/dog/z.png", root), write_png(p, 3, 4, 4, 1.0f);
+    write_png(at(p, root, "cat/b.png"), 3, 8, 10, 0.2f);
+    write_png(at(p, root, "cat/a.png"), 1, 6, 6, 0.4f);
+    write_text(at(p, root, "cat/notes.txt"), "not an image");
+    write_png(at(p, root, "dog/z.png"), 3, 4, 4, 1.0f);
     ob_dataset *ds = NULL;
     OB_CHECK_OK(ob_dataset_open_folder(&ds, root, NULL));
     if (ds) {
@@ -239,7 +252,7 @@ static void test_folder(void)
         ob_dataset_close(ds);
     }
     /* a corrupt image fails at get, naming the file */
-    snprintf(p, sizeof p, "%s/dog/y.png", root), write_text(p, "\x89PNG\r\n\x1a\n garbage");
+    write_text(at(p, root, "dog/y.png"), "\x89PNG\r\n\x1a\n garbage");
     OB_CHECK_OK(ob_dataset_open_folder(&ds, root, NULL));
     if (ds) {
         ob_sample s;
@@ -258,11 +271,10 @@ static const char *PTS_OK = "version: 1\nn_points:  3\n{\n1.5 2.5\n3 4\n5.25 6\n
 static void test_pts(void)
 {
     char dir[1024], p[2048];
-    path_in(dir, "pts");
-    mkdir(dir, 0755);
-    snprintf(p, sizeof p, "%s/a.pts", dir), write_text(p, PTS_OK);
-    snprintf(p, sizeof p, "%s/a.png", dir), write_png(p, 3, 10, 20, 0.5f);
-    snprintf(p, sizeof p, "%s/b.pts", dir), write_text(p, "version: 1\r\nn_points: 3\r\n{\r\n0 0\r\n1 1\r\n2 2\r\n}\r\n");
+    fresh_dir(dir, "pts");
+    write_text(at(p, dir, "a.pts"), PTS_OK);
+    write_png(at(p, dir, "a.png"), 3, 10, 20, 0.5f);
+    write_text(at(p, dir, "b.pts"), "version: 1\r\nn_points: 3\r\n{\r\n0 0\r\n1 1\r\n2 2\r\n}\r\n");
     snprintf(p, sizeof p, "%s/b.jpg", dir);
     {
         ob_tensor t;
@@ -305,16 +317,16 @@ static void test_pts(void)
         "",                                                      /* empty */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        snprintf(p, sizeof p, "%s/a.pts", dir), write_text(p, bad[i]);
+        write_text(at(p, dir, "a.pts"), bad[i]);
         OB_CHECK_FAILS(ob_dataset_open_pts(&ds, dir, NULL), OB_ERR_FORMAT);
         CHECK_MSG_NAMES("a.pts");
     }
-    snprintf(p, sizeof p, "%s/a.pts", dir), write_text(p, PTS_OK);
-    snprintf(p, sizeof p, "%s/c.pts", dir), write_text(p, PTS_OK); /* no c.png */
+    write_text(at(p, dir, "a.pts"), PTS_OK);
+    write_text(at(p, dir, "c.pts"), PTS_OK); /* no c.png */
     OB_CHECK_FAILS(ob_dataset_open_pts(&ds, dir, NULL), OB_ERR_FORMAT);
     CHECK_MSG_NAMES("c.pts");
-    snprintf(p, sizeof p, "%s/c.png", dir), write_png(p, 3, 4, 4, 0.0f);
-    snprintf(p, sizeof p, "%s/c.pts", dir), write_text(p, "version: 1\nn_points: 2\n{\n1 2\n3 4\n}\n");
+    write_png(at(p, dir, "c.png"), 3, 4, 4, 0.0f);
+    write_text(at(p, dir, "c.pts"), "version: 1\nn_points: 2\n{\n1 2\n3 4\n}\n");
     OB_CHECK_FAILS(ob_dataset_open_pts(&ds, dir, NULL), OB_ERR_FORMAT); /* K differs */
     CHECK_MSG_NAMES("c.pts");
 }
@@ -326,10 +338,9 @@ static const char *ASF_OK = "######\n# AAM Shape File\n######\n\n#\n# number of 
 static void test_asf(void)
 {
     char dir[1024], p[2048];
-    path_in(dir, "asf");
-    mkdir(dir, 0755);
-    snprintf(p, sizeof p, "%s/01-1m.asf", dir), write_text(p, ASF_OK);
-    snprintf(p, sizeof p, "%s/01-1m.png", dir), write_png(p, 3, 40, 80, 0.5f);
+    fresh_dir(dir, "asf");
+    write_text(at(p, dir, "01-1m.asf"), ASF_OK);
+    write_png(at(p, dir, "01-1m.png"), 3, 40, 80, 0.5f);
     ob_dataset *ds = NULL;
     OB_CHECK_OK(ob_dataset_open_asf(&ds, dir, NULL));
     if (ds) {
@@ -351,7 +362,7 @@ static void test_asf(void)
         "3\n0 0 0.25 0.5 0 2 1\n0 0 0.5 0.25 1 0 2\n0 0 0.5 0.5 2 0 1\nnope.png\n",   /* missing image */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        snprintf(p, sizeof p, "%s/01-1m.asf", dir), write_text(p, bad[i]);
+        write_text(at(p, dir, "01-1m.asf"), bad[i]);
         OB_CHECK_FAILS(ob_dataset_open_asf(&ds, dir, NULL), OB_ERR_FORMAT);
         CHECK_MSG_NAMES("01-1m.asf");
     }
@@ -369,9 +380,8 @@ static const char *XML_OK = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<datas
 static void test_xml(void)
 {
     char dir[1024], p[2048], x[2048];
-    path_in(dir, "xml");
-    mkdir(dir, 0755);
-    snprintf(p, sizeof p, "%s/f.png", dir), write_png(p, 3, 30, 40, 0.5f);
+    fresh_dir(dir, "xml");
+    write_png(at(p, dir, "f.png"), 3, 30, 40, 0.5f);
     path_in(x, "xml/faces.xml");
     write_text(x, XML_OK);
     ob_dataset *ds = NULL;
@@ -425,11 +435,10 @@ static void test_xml(void)
 static void test_truncations(void)
 {
     char dir[1024], p[2048];
-    path_in(dir, "trunc");
-    mkdir(dir, 0755);
-    snprintf(p, sizeof p, "%s/01-1m.png", dir), write_png(p, 1, 4, 4, 0.5f);
-    snprintf(p, sizeof p, "%s/f.png", dir), write_png(p, 1, 4, 4, 0.5f);
-    snprintf(p, sizeof p, "%s/a.png", dir), write_png(p, 1, 4, 4, 0.5f);
+    fresh_dir(dir, "trunc");
+    write_png(at(p, dir, "01-1m.png"), 1, 4, 4, 0.5f);
+    write_png(at(p, dir, "f.png"), 1, 4, 4, 0.5f);
+    write_png(at(p, dir, "a.png"), 1, 4, 4, 0.5f);
     const char *texts[3] = {PTS_OK, ASF_OK, XML_OK}, *names[3] = {"a.pts", "01-1m.asf", "faces.xml"};
     int bad = 0, total = 0;
     for (int t = 0; t < 3; t++) {
@@ -456,8 +465,7 @@ static void test_open_path(void)
 {
     char d[1024], a[2048], b[2048];
     ob_dataset *ds = NULL;
-    path_in(d, "auto_idx");
-    mkdir(d, 0755);
+    fresh_dir(d, "auto_idx");
     snprintf(a, sizeof a, "%s/train-images-idx3-ubyte.gz", d), snprintf(b, sizeof b, "%s/train-labels-idx1-ubyte.gz", d);
     write_idx(a, b, 6, 2, 2, 6, 1, 0x803, -1);
     snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte", d), snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte", d);
@@ -474,12 +482,11 @@ static void test_open_path(void)
     remove(b);
     OB_CHECK_FAILS(ob_dataset_open_path(&ds, d, 1, NULL), OB_ERR_IO); /* labels missing */
 
-    path_in(d, "auto_cifar");
-    mkdir(d, 0755);
+    fresh_dir(d, "auto_cifar");
     uint8_t *rec = calloc(4, 3073);
-    snprintf(a, sizeof a, "%s/data_batch_1.bin", d), write_bytes(a, rec, 2 * 3073, 0);
-    snprintf(a, sizeof a, "%s/data_batch_2.bin", d), write_bytes(a, rec, 2 * 3073, 0);
-    snprintf(a, sizeof a, "%s/test_batch.bin", d), write_bytes(a, rec, 3073, 0);
+    write_bytes(at(a, d, "data_batch_1.bin"), rec, 2 * 3073, 0);
+    write_bytes(at(a, d, "data_batch_2.bin"), rec, 2 * 3073, 0);
+    write_bytes(at(a, d, "test_batch.bin"), rec, 3073, 0);
     free(rec);
     OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
     OB_CHECK(ds && ds->n == 4 && ds->channels == 3, "CIFAR folder, train split");
@@ -488,15 +495,14 @@ static void test_open_path(void)
     OB_CHECK(ds && ds->n == 1, "CIFAR folder, test split");
     ob_dataset_close(ds);
 
-    path_in(d, "auto_split");
-    mkdir(d, 0755);
+    fresh_dir(d, "auto_split");
     snprintf(a, sizeof a, "%s/train", d), mkdir(a, 0755);
     snprintf(a, sizeof a, "%s/train/x", d), mkdir(a, 0755);
-    snprintf(a, sizeof a, "%s/train/x/1.png", d), write_png(a, 1, 2, 2, 0);
-    snprintf(a, sizeof a, "%s/train/x/2.png", d), write_png(a, 1, 2, 2, 0);
+    write_png(at(a, d, "train/x/1.png"), 1, 2, 2, 0);
+    write_png(at(a, d, "train/x/2.png"), 1, 2, 2, 0);
     snprintf(a, sizeof a, "%s/val", d), mkdir(a, 0755);
     snprintf(a, sizeof a, "%s/val/x", d), mkdir(a, 0755);
-    snprintf(a, sizeof a, "%s/val/x/1.png", d), write_png(a, 1, 2, 2, 0);
+    write_png(at(a, d, "val/x/1.png"), 1, 2, 2, 0);
     OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
     OB_CHECK(ds && ds->n == 2, "train/ folder");
     ob_dataset_close(ds);
@@ -509,8 +515,7 @@ static void test_open_path(void)
     OB_CHECK_OK(ob_dataset_open_path(&ds, d, 0, NULL));
     OB_CHECK(ds && ds->n_keypoints == 2, "dlib XML by extension");
     ob_dataset_close(ds);
-    path_in(d, "auto_empty");
-    mkdir(d, 0755);
+    fresh_dir(d, "auto_empty");
     OB_CHECK_FAILS(ob_dataset_open_path(&ds, d, 0, NULL), OB_ERR_ARG);
     CHECK_MSG_NAMES("auto_empty");
     path_in(d, "auto_missing");
