@@ -9,36 +9,16 @@ __global__ void upsample_kernel(float *y, const float *x, long long total, int h
     const long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= total) return;
     const int ow = w * s, oh = h * s;
-    const int p = (int)(idx % ow), o = (int)((idx / ow) % oh);
     const float *xp = x + (idx / ((long long)ow * oh)) * h * w;
-    int y0, y1, x0, x1;
-    float ly, lx;
-    ob_upsample_taps(&y0, &y1, &ly, o, h, s, bilinear);
-    ob_upsample_taps(&x0, &x1, &lx, p, w, s, bilinear);
-    const float top = (1.0f - lx) * xp[y0 * w + x0] + lx * xp[y0 * w + x1];
-    const float bot = (1.0f - lx) * xp[y1 * w + x0] + lx * xp[y1 * w + x1];
-    y[idx] = (1.0f - ly) * top + ly * bot;
+    y[idx] = ob_upsample_at(xp, h, w, s, bilinear, (int)((idx / ow) % oh), (int)(idx % ow));
 }
 
 __global__ void upsample_backward_kernel(float *gx, const float *gy, long long total, int h, int w, int s, int bilinear)
 {
     const long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= total) return;
-    const int ow = w * s, oh = h * s;
-    const int j = (int)(idx % w), i = (int)((idx / w) % h);
-    const float *gp = gy + (idx / ((long long)w * h)) * oh * ow;
-    int olo, ohi, plo, phi;
-    ob_upsample_range(&olo, &ohi, i, h, s);
-    ob_upsample_range(&plo, &phi, j, w, s);
-    float acc = 0.0f;
-    for (int o = olo; o < ohi; o++) {
-        const float wy = ob_upsample_weight(o, i, h, s, bilinear);
-        if (wy == 0.0f) continue;
-        float row = 0.0f;
-        for (int p = plo; p < phi; p++) row += ob_upsample_weight(p, j, w, s, bilinear) * gp[o * ow + p];
-        acc += wy * row;
-    }
-    gx[idx] = acc;
+    const float *gp = gy + (idx / ((long long)w * h)) * h * s * w * s;
+    gx[idx] = ob_upsample_grad_at(gp, h, w, s, bilinear, (int)((idx / w) % h), (int)(idx % w));
 }
 
 static ob_status grid_for(unsigned *grid, int *block, long long total, const ob_launch_cfg *cfg)

@@ -83,6 +83,37 @@ OB_UPS_HD void ob_upsample_range(int *lo, int *hi, int i, int n, int s)
     *lo = a < 0 ? 0 : a, *hi = b > n * s ? n * s : b;
 }
 
+/* Output (o, p) of one plane xp (h, w): the forward of either path. */
+OB_UPS_HD float ob_upsample_at(const float *xp, int h, int w, int s, int bilinear, int o, int p)
+{
+    int y0, y1, x0, x1;
+    float ly, lx;
+    ob_upsample_taps(&y0, &y1, &ly, o, h, s, bilinear);
+    ob_upsample_taps(&x0, &x1, &lx, p, w, s, bilinear);
+    const float top = (1.0f - lx) * xp[y0 * w + x0] + lx * xp[y0 * w + x1];
+    const float bot = (1.0f - lx) * xp[y1 * w + x0] + lx * xp[y1 * w + x1];
+    return (1.0f - ly) * top + ly * bot;
+}
+
+/* Gradient of input (i, j) from one plane gp (h*s, w*s) of output gradients:
+ * the gather both backward paths run. */
+OB_UPS_HD float ob_upsample_grad_at(const float *gp, int h, int w, int s, int bilinear, int i, int j)
+{
+    const int ow = w * s;
+    int olo, ohi, plo, phi;
+    ob_upsample_range(&olo, &ohi, i, h, s);
+    ob_upsample_range(&plo, &phi, j, w, s);
+    float acc = 0.0f;
+    for (int o = olo; o < ohi; o++) {
+        const float wy = ob_upsample_weight(o, i, h, s, bilinear);
+        if (wy == 0.0f) continue;
+        float row = 0.0f;
+        for (int p = plo; p < phi; p++) row += ob_upsample_weight(p, j, w, s, bilinear) * gp[o * ow + p];
+        acc += wy * row;
+    }
+    return acc;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,14 +8,6 @@ typedef struct {
     float slope;
 } act_state;
 
-static ob_status act_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in, int n_in)
-{
-    OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
-    *ndim = in[0]->ndim;
-    memcpy(out, in[0]->shape, sizeof(int64_t) * (size_t)in[0]->ndim);
-    return OB_OK;
-}
-
 static ob_status act_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,
                              int training)
 {
@@ -34,11 +26,11 @@ static ob_status act_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
 }
 
 static const ob_layer_ops act_ops[5] = {
-    {"relu", act_shape, act_forward, act_backward, ob_layer_free_state},
-    {"leaky_relu", act_shape, act_forward, act_backward, ob_layer_free_state},
-    {"silu", act_shape, act_forward, act_backward, ob_layer_free_state},
-    {"tanh", act_shape, act_forward, act_backward, ob_layer_free_state},
-    {"sigmoid", act_shape, act_forward, act_backward, ob_layer_free_state},
+    {"relu", ob_layer_shape_same, act_forward, act_backward, ob_layer_free_state},
+    {"leaky_relu", ob_layer_shape_same, act_forward, act_backward, ob_layer_free_state},
+    {"silu", ob_layer_shape_same, act_forward, act_backward, ob_layer_free_state},
+    {"tanh", ob_layer_shape_same, act_forward, act_backward, ob_layer_free_state},
+    {"sigmoid", ob_layer_shape_same, act_forward, act_backward, ob_layer_free_state},
 };
 
 ob_status ob_act_create(ob_layer **l, ob_act_kind kind, float slope)

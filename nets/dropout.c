@@ -11,14 +11,6 @@ typedef struct {
     int last_training;
 } dropout_state;
 
-static ob_status dropout_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in, int n_in)
-{
-    OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
-    *ndim = in[0]->ndim;
-    memcpy(out, in[0]->shape, sizeof(int64_t) * (size_t)in[0]->ndim);
-    return OB_OK;
-}
-
 static ob_status dropout_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,
                                  int training)
 {
@@ -44,7 +36,7 @@ static ob_status dropout_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gr
     return ob_dropout(ctx, grad_in[0], grad_out, s->p, s->seed, s->last_step);
 }
 
-static const ob_layer_ops dropout_ops = {"dropout", dropout_shape, dropout_forward, dropout_backward, ob_layer_free_state};
+static const ob_layer_ops dropout_ops = {"dropout", ob_layer_shape_same, dropout_forward, dropout_backward, ob_layer_free_state};
 
 ob_status ob_dropout_create(ob_layer **l, float p, uint64_t seed)
 {

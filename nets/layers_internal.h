@@ -41,6 +41,16 @@ static inline ob_status ob_layer_check_inputs(const ob_layer *l, const ob_tensor
     return OB_OK;
 }
 
+/* shape op of one-input layers whose output has the input's shape */
+static inline ob_status ob_layer_shape_same(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in,
+                                            int n_in)
+{
+    OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
+    *ndim = in[0]->ndim;
+    memcpy(out, in[0]->shape, sizeof(int64_t) * (size_t)in[0]->ndim);
+    return OB_OK;
+}
+
 /* Copy n floats between two buffers at `loc` (host or device), offsets in floats. */
 static inline ob_status ob_copy_floats(float *dst, const float *src, int64_t n, ob_location loc)
 {
