@@ -154,14 +154,28 @@ static ob_status assemble(const ob_loader *l, ob_data_batch *b, int epoch, int64
             bad = r, s = OB_ERR_ARG;
         }
     }
+    int std_ok = 1;
+    for (int64_t c = 0; s == OB_OK && l->cfg.normalize && c < chw[0] && c < 4; c++) std_ok &= l->cfg.std[c] > 0;
+    if (s == OB_OK && l->cfg.normalize && (chw[0] > 4 || !std_ok)) {
+        s = OB_ERR_ARG;
+        snprintf(msg, cap, "epoch %d batch %lld: normalize needs std > 0 for each of the images' %lld channels (at most 4)",
+                 epoch, (long long)batch, (long long)chw[0]);
+    }
     if (s == OB_OK && n) {
         s = batch_shape(b, n, chw, labels, k);
         if (s != OB_OK) snprintf(msg, cap, "epoch %d batch %lld: %s", epoch, (long long)batch, ob_last_error());
     }
     if (s == OB_OK) {
         int64_t m = chw[0] * chw[1] * chw[2];
+        int64_t hw = chw[1] * chw[2];
         for (int r = 0; r < n; r++) {
-            memcpy(ob_tensor_f32(&b->images) + r * m, ob_tensor_f32(&smp[r].image), (size_t)m * sizeof(float));
+            float *dst = ob_tensor_f32(&b->images) + r * m;
+            memcpy(dst, ob_tensor_f32(&smp[r].image), (size_t)m * sizeof(float));
+            if (l->cfg.normalize)
+                for (int64_t c = 0; c < chw[0]; c++) {
+                    float mu = l->cfg.mean[c], inv = 1.0f / l->cfg.std[c];
+                    for (int64_t p = 0; p < hw; p++) dst[c * hw + p] = (dst[c * hw + p] - mu) * inv;
+                }
             if (labels) b->labels[r] = smp[r].label;
             if (k) memcpy(b->keypoints + (int64_t)r * k * 2, smp[r].kp, (size_t)k * 2 * sizeof(float));
             b->indices[r] = l->perm[first + r];
@@ -218,6 +232,7 @@ ob_status ob_loader_create(ob_loader **out, const ob_dataset *ds, const ob_loade
     *out = NULL;
     OB_REQUIRE(cfg->batch_size >= 1, "loader: batch_size %d must be >= 1", cfg->batch_size);
     OB_REQUIRE(cfg->prefetch >= 0 && cfg->prefetch <= 64, "loader: prefetch %d outside 0..64", cfg->prefetch);
+    OB_REQUIRE(!cfg->normalize || cfg->std[0] > 0, "loader: normalize std[0] = %g must be > 0", cfg->std[0]);
     OB_REQUIRE(ds->n >= 1 && ds->n < ((int64_t)1 << 32), "loader: %s has %lld samples (need 1..2^32-1)", ds->source,
                (long long)ds->n);
     ob_loader *l = calloc(1, sizeof *l);

@@ -18,6 +18,7 @@
  *     labels     (N) int32, or NULL when the dataset has no labels
  *     keypoints  (N, K, 2) float x, y pixels, or NULL when it has none
  *     indices    (N) the dataset index of each row
+ *   normalize (optional) maps channel c to (x - mean[c]) / std[c] in the batch.
  *   The transform, when given, is called on each sample after ob_dataset_get
  *   with (seed, epoch, dataset index): its random choices depend on those only,
  *   never on the thread or the timing (ob_augment_transform is one).
@@ -68,6 +69,10 @@ typedef struct {
     int threads;     /* OpenMP threads decoding one batch (<= 1: one) */
     ob_sample_transform transform; /* NULL: none */
     void *transform_user;
+    /* normalize = 1: channel c of every batch image becomes (x - mean[c]) / std[c]
+     * (torchvision's Normalize), after the transform; std[c] must be > 0 */
+    int normalize;
+    float mean[4], std[4];
 } ob_loader_cfg;
 
 typedef struct {

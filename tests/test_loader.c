@@ -4,6 +4,7 @@
  * batches as synchronous loading at any depth and thread count, a failing
  * sample is reported with its index and file after the batches before it,
  * destroying mid-epoch shuts the thread down, and prefetch hides decode time. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,33 @@ static void test_transform(void)
     ob_loader_destroy(l);
 }
 
+/* normalize: (x - mean[c]) / std[c] per channel; a zero std for a used channel is refused. */
+static void test_normalize(void)
+{
+    synth sy = {.fail_at = -1, .odd_shape_at = -1};
+    ob_dataset ds = make_synth(&sy, 6);
+    ob_loader *l;
+    OB_CHECK_OK(ob_loader_create(&l, &ds, &(ob_loader_cfg){.batch_size = 6, .normalize = 1, .mean = {0.5f, 1.0f},
+                                                             .std = {0.25f, 2.0f}}));
+    OB_CHECK_OK(ob_loader_start_epoch(l, 0));
+    ob_data_batch b = {0};
+    int done, ok = 1;
+    OB_CHECK_OK(ob_loader_next(l, &b, &done));
+    for (int r = 0; r < b.n; r++)
+        for (int c = 0; c < 2; c++)
+            for (int p = 0; p < 12; p++) {
+                float x = (float)r + 0.01f * (c * 12 + p), want = c ? (x - 1.0f) / 2.0f : (x - 0.5f) / 0.25f;
+                ok &= fabsf(ob_tensor_f32(&b.images)[r * 24 + c * 12 + p] - want) < 1e-5f;
+            }
+    OB_CHECK(ok, "normalized batch");
+    ob_loader_destroy(l);
+    OB_CHECK_OK(ob_loader_create(&l, &ds, &(ob_loader_cfg){.batch_size = 6, .normalize = 1, .std = {1}}));
+    OB_CHECK_OK(ob_loader_start_epoch(l, 0));
+    OB_CHECK_FAILS(ob_loader_next(l, &b, &done), OB_ERR_ARG); /* channel 1 has std 0 */
+    ob_loader_destroy(l);
+    ob_data_batch_free(&b);
+}
+
 static double now_s(void)
 {
     struct timespec t;
@@ -302,6 +330,7 @@ int main(void)
     test_batches();
     test_errors();
     test_transform();
+    test_normalize();
     test_overlap();
     return ob_test_finish();
 }
