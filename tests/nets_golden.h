@@ -24,7 +24,7 @@ typedef struct {
     double *values[64];
 } ob_golden;
 
-static void ob_golden_load(ob_golden *g, const char *file)
+static inline void ob_golden_load(ob_golden *g, const char *file)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/golden/nets/%s", ob_test_source_dir(), file);
@@ -50,7 +50,7 @@ static void ob_golden_load(ob_golden *g, const char *file)
     fclose(f);
 }
 
-static const double *ob_golden_get(const ob_golden *g, const char *name, int n)
+static inline const double *ob_golden_get(const ob_golden *g, const char *name, int n)
 {
     for (int i = 0; i < g->n; i++)
         if (strcmp(g->name[i], name) == 0) {
@@ -62,7 +62,7 @@ static const double *ob_golden_get(const ob_golden *g, const char *name, int n)
 }
 
 /* float copy of a record (caller frees) */
-static float *ob_golden_f32(const ob_golden *g, const char *name, int n)
+static inline float *ob_golden_f32(const ob_golden *g, const char *name, int n)
 {
     const double *v = ob_golden_get(g, name, n);
     float *f = calloc((size_t)(n > 0 ? n : 1), sizeof(float));
@@ -71,7 +71,7 @@ static float *ob_golden_f32(const ob_golden *g, const char *name, int n)
     return f;
 }
 
-static void ob_golden_free(ob_golden *g)
+static inline void ob_golden_free(ob_golden *g)
 {
     for (int i = 0; i < g->n; i++) free(g->values[i]);
     g->n = 0;
