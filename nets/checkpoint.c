@@ -459,11 +459,23 @@ static const entry *find(const header *h, const char *name)
     return NULL;
 }
 
+/* PyTorch stores batch norm's num_batches_tracked as an int64 scalar (shape
+ * ()); obscura's layers hold it as float32 (1). That one pair is converted. */
+static int counter_compat(const entry *e, const ob_named_tensor *t)
+{
+    const char *suffix = "num_batches_tracked";
+    const size_t ln = strlen(t->name), ls = strlen(suffix);
+    return ln >= ls && !strcmp(t->name + ln - ls, suffix) && !strcmp(dtypes[e->dtype].name, "I64") &&
+           t->tensor->dtype == OB_F32 && ob_tensor_numel(t->tensor) == 1 &&
+           (e->ndim == 0 || (e->ndim == 1 && e->shape[0] == 1));
+}
+
 /* The file's tensor matches the caller's in dtype and shape. */
 static ob_status check_match(const entry *e, const ob_named_tensor *t, const char *where)
 {
     char want[64];
     if (!e) return OB_FAIL(OB_ERR_FORMAT, "%s: no tensor '%s'", where, t->name);
+    if (counter_compat(e, t)) return OB_OK;
     const char *dt = ob_dtype_st_name(t->tensor->dtype);
     if (!dt || strcmp(dt, dtypes[e->dtype].name))
         return OB_FAIL(OB_ERR_FORMAT, "%s: tensor '%s' is %s, expected %s", where, t->name, dtypes[e->dtype].name,
@@ -484,10 +496,26 @@ static ob_status check_match(const entry *e, const ob_named_tensor *t, const cha
 }
 
 /* Reads e's bytes into t (through a host buffer for a device tensor). */
-static ob_status read_tensor(FILE *f, uint64_t data_start, const entry *e, ob_tensor *t, const char *where)
+static ob_status read_tensor(FILE *f, uint64_t data_start, const entry *e, const ob_named_tensor *nt,
+                             const char *where)
 {
+    ob_tensor *t = nt->tensor;
     const size_t bytes = (size_t)(e->end - e->begin);
     if (bytes == 0) return OB_OK;
+    if (counter_compat(e, nt)) { /* int64 little-endian -> float */
+        unsigned char b[8];
+        if (fseeko(f, (off_t)(data_start + e->begin), SEEK_SET) != 0 || fread(b, 1, 8, f) != 8)
+            return OB_FAIL(OB_ERR_FORMAT, "%s: tensor '%s': cannot read its 8 bytes (truncated?)", where, e->name);
+        uint64_t u = 0;
+        for (int i = 7; i >= 0; i--) u = u << 8 | b[i];
+        float v = (float)(int64_t)u;
+        ob_tensor one;
+        const int64_t shape1[1] = {1};
+        OB_TRY(ob_tensor_wrap(&one, &v, OB_F32, OB_HOST, 1, shape1));
+        one.ndim = t->ndim; /* same single element, the caller's rank */
+        for (int d = 0; d < t->ndim; d++) one.shape[d] = t->shape[d], one.strides[d] = 1;
+        return ob_tensor_copy(t, &one);
+    }
     ob_tensor host = *t;
     if (t->loc != OB_HOST) OB_TRY(ob_tensor_alloc(&host, t->dtype, OB_HOST, t->ndim, t->shape));
     ob_status st = OB_OK;
@@ -513,7 +541,7 @@ ob_status ob_checkpoint_load(const char *path, const ob_named_tensor *tensors, i
     ob_status st = OB_OK;
     for (int i = 0; st == OB_OK && i < n; i++) st = check_match(find(&h, tensors[i].name), &tensors[i], where);
     for (int i = 0; st == OB_OK && i < n; i++)
-        st = read_tensor(f, h.data_start, find(&h, tensors[i].name), tensors[i].tensor, where);
+        st = read_tensor(f, h.data_start, find(&h, tensors[i].name), &tensors[i], where);
     fclose(f);
     if (st == OB_OK && meta) {
         *meta = h.meta;

@@ -38,7 +38,9 @@
  * "" for none), trainable parameters and buffers alike, so that
  *   torch_model.load_state_dict(safetensors.torch.load_file(path))
  * takes a model file. (num_batches_tracked is stored as F32 of shape (1);
- * load_state_dict converts it to torch's int64 scalar.)
+ * load_state_dict converts it to torch's int64 scalar. The other way, an I64
+ * scalar or (1) named "...num_batches_tracked" in a file PyTorch wrote loads
+ * into our F32 (1) — the one dtype conversion load makes.)
  *
  * Optimiser state (ob_optim_save / ob_optim_load): a second safetensors file
  * (e.g. model.safetensors + model.optim.safetensors, so the model file stays

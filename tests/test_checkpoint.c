@@ -7,7 +7,9 @@
  *   - a file we write loads in Python (safetensors.torch.load_file, then
  *     load_state_dict(strict=True) into the equivalent nn.Module) and what
  *     Python writes back loads in ours bit for bit — run only when
- *     /tmp/torchenv/bin/python (or $OB_TORCH_PYTHON) exists, else said skipped;
+ *     /tmp/torchenv/bin/python (or $OB_TORCH_PYTHON) exists, else said skipped
+ *     (torch's state_dict has num_batches_tracked as an int64 scalar: loaded
+ *     into our float (1));
  *   - resume: 2N steps of Adam / AdamW / SGD-Nesterov on a quadratic equal N
  *     steps, save model + optimiser, load into fresh objects, N more steps —
  *     bit for bit;
@@ -187,7 +189,8 @@ static const char *py_script =
     "with safe_open(src, 'pt') as f:\n"
     "    meta = f.metadata()\n"
     "assert meta == {'epoch': '5'}, meta\n"
-    "save_file({k: v.float() for k, v in sd.items()}, dst, metadata=meta)\n"
+    "assert net.state_dict()['features.1.num_batches_tracked'].dtype == torch.int64\n"
+    "save_file({k: v.contiguous() for k, v in net.state_dict().items()}, dst, metadata=meta)\n"
     "print('python: load_state_dict(strict=True) ok,', len(sd), 'tensors')\n";
 
 static void check_python(void)
@@ -416,6 +419,8 @@ static void check_bad_files(void)
         {"{\"x\":{\"dtype\":\"F32\",\"shape\":[6],\"data_offsets\":[0,24]}}", "shape (6)", "flat tensor"},
         {"{\"x\":{\"dtype\":\"I32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}", "is I32, expected F32",
          "wrong dtype"},
+        {"{\"x\":{\"dtype\":\"I64\",\"shape\":[3],\"data_offsets\":[0,24]}}", "is I64, expected F32",
+         "int64 (only num_batches_tracked converts)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_bad(cases[i].label, write_raw("bad.safetensors", cases[i].json, -1, 24), cases[i].needle);
