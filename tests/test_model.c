@@ -1,0 +1,350 @@
+/* test_model.c — ob_model: sequential and DAG forward/backward equal the layers
+ * composed by hand; a residual DAG's gradients by finite differences; the
+ * PyTorch state_dict names; the summary table's parameter counts. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ob_layers.h"
+#include "ob_model.h"
+#include "ob_test.h"
+
+static ob_ctx *ctx;
+
+static ob_tensor rand_tensor(int ndim, const int64_t *shape, uint64_t seed, float lo, float hi)
+{
+    ob_tensor t;
+    ob_tensor_alloc(&t, OB_F32, OB_HOST, ndim, shape);
+    ob_test_fill_uniform(ob_tensor_f32(&t), (size_t)ob_tensor_numel(&t), seed, lo, hi);
+    return t;
+}
+
+static ob_layer *mk_bn(int c)
+{
+    ob_layer *l = NULL;
+    ob_batch_norm2d_create(&l, c);
+    return l;
+}
+static ob_layer *mk_act(ob_act_kind k)
+{
+    ob_layer *l = NULL;
+    ob_act_create(&l, k, 0.1f);
+    return l;
+}
+
+/* Gives every batch-norm layer PyTorch's start and then a distinct affine, so
+ * that parameter gradients are not trivially symmetric. */
+static void init_params(ob_model *m, uint64_t seed)
+{
+    for (int i = 0; i < m->n_nodes; i++) {
+        ob_layer *l = m->layers[i];
+        if (strcmp(l->ops->kind, "batch_norm2d") == 0) {
+            ob_batch_norm2d_reset(l);
+            ob_test_fill_uniform(ob_tensor_f32(&l->params[0].value), (size_t)ob_tensor_numel(&l->params[0].value),
+                                 seed + (uint64_t)i, 0.5f, 1.5f);
+            ob_test_fill_uniform(ob_tensor_f32(&l->params[1].value), (size_t)ob_tensor_numel(&l->params[1].value),
+                                 seed + 100 + (uint64_t)i, -0.5f, 0.5f);
+        }
+    }
+}
+
+static void zero_grads(ob_model *m) { memset(m->arena.grads.data, 0, ob_tensor_nbytes(&m->arena.grads)); }
+
+/* Sequential: bn -> tanh -> max pool -> bn -> leaky relu -> avg pool -> flatten,
+ * against the same layers called one by one. */
+static void test_sequential(void)
+{
+    ob_model *m;
+    OB_CHECK_OK(ob_model_create(&m));
+    ob_layer *mp, *ap, *fl;
+    ob_max_pool2d_create(&mp, 2, 0, 0);
+    ob_avg_pool2d_create(&ap, 3, 1, 1);
+    ob_flatten_create(&fl);
+    OB_CHECK_OK(ob_model_add(m, "features.0", mk_bn(3)));
+    OB_CHECK_OK(ob_model_add(m, "features.1", mk_act(OB_ACT_TANH)));
+    OB_CHECK_OK(ob_model_add(m, "features.2", mp));
+    OB_CHECK_OK(ob_model_add(m, "features.3", mk_bn(3)));
+    OB_CHECK_OK(ob_model_add(m, "features.4", mk_act(OB_ACT_LEAKY_RELU)));
+    OB_CHECK_OK(ob_model_add(m, "features.5", ap));
+    OB_CHECK_OK(ob_model_add(m, "flatten", fl));
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    init_params(m, 7);
+    int64_t xs[4] = {3, 3, 7, 9};
+    ob_tensor x = rand_tensor(4, xs, 1, -2, 2);
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 1));
+    OB_CHECK(y->ndim == 2 && y->shape[0] == 3 && y->shape[1] == 3 * 3 * 4, "sequential output shape");
+    ob_tensor g = rand_tensor(y->ndim, y->shape, 2, -1, 1), gx;
+    ob_tensor_zeros(&gx, OB_F32, OB_HOST, 4, xs);
+    zero_grads(m);
+    OB_CHECK_OK(ob_model_backward(m, ctx, &g, &gx));
+    float *model_pgrad = malloc(ob_tensor_nbytes(&m->arena.grads));
+    memcpy(model_pgrad, m->arena.grads.data, ob_tensor_nbytes(&m->arena.grads));
+
+    /* by hand: the same layers; batch-norm running stats advance once more, which
+     * training-mode outputs do not read */
+    ob_tensor acts[8];
+    acts[0] = x;
+    for (int i = 0; i < m->n_nodes; i++)
+        OB_CHECK_OK(ob_layer_forward_alloc(m->layers[i], ctx, &acts[i + 1], (const ob_tensor *[]){&acts[i]}, 1, 1));
+    ob_test_allclose("sequential forward == by hand", ob_tensor_f32(y), ob_tensor_f32(&acts[m->n_nodes]),
+                     (size_t)ob_tensor_numel(y), 0, 0);
+    zero_grads(m);
+    ob_tensor cur = g;
+    int own = 0;
+    for (int i = m->n_nodes - 1; i >= 0; i--) {
+        ob_tensor gi;
+        ob_tensor_zeros(&gi, OB_F32, OB_HOST, acts[i].ndim, acts[i].shape);
+        ob_tensor *gp = &gi;
+        OB_CHECK_OK(m->layers[i]->ops->backward(m->layers[i], ctx, &gp, &cur, (const ob_tensor *[]){&acts[i]}, 1,
+                                                &acts[i + 1]));
+        if (own) ob_tensor_free(&cur);
+        cur = gi, own = 1;
+    }
+    ob_test_allclose("sequential input gradient == by hand", ob_tensor_f32(&gx), ob_tensor_f32(&cur),
+                     (size_t)ob_tensor_numel(&gx), 0, 0);
+    ob_test_allclose("sequential parameter gradients == by hand", model_pgrad, ob_tensor_f32(&m->arena.grads),
+                     (size_t)m->arena.n_grads, 0, 0);
+    ob_tensor_free(&cur);
+    for (int i = 1; i <= m->n_nodes; i++) ob_tensor_free(&acts[i]);
+    free(model_pgrad);
+    ob_tensor_free(&g), ob_tensor_free(&gx), ob_tensor_free(&x);
+
+    /* state_dict keys: nn.Sequential(BatchNorm2d(3), Tanh(), MaxPool2d(2),
+     * BatchNorm2d(3), LeakyReLU(), AvgPool2d(3, 1, 1)) registered as `features` */
+    static const char *want[] = {
+        "features.0.weight", "features.0.bias", "features.0.running_mean", "features.0.running_var",
+        "features.0.num_batches_tracked", "features.3.weight", "features.3.bias", "features.3.running_mean",
+        "features.3.running_var", "features.3.num_batches_tracked"};
+    ob_model_param ps[16];
+    int n = 0;
+    OB_CHECK_OK(ob_model_params(m, ps, 16, &n));
+    OB_CHECK(n == 10, "10 named tensors, got %d", n);
+    for (int i = 0; i < n && i < 10; i++) OB_CHECK(strcmp(ps[i].name, want[i]) == 0, "key %d: %s vs %s", i, ps[i].name, want[i]);
+    OB_CHECK_FAILS(ob_model_params(m, ps, 4, &n), OB_ERR_ARG);
+    int64_t tr, bu;
+    ob_model_param_counts(m, &tr, &bu);
+    OB_CHECK(tr == 12 && bu == 14, "counts: 12 trainable, 14 buffer elements; got %lld, %lld", (long long)tr,
+             (long long)bu);
+    ob_model_destroy(m);
+}
+
+/* ---- the residual DAG ------------------------------------------------------ */
+
+/* x -> bn1 (a) -> tanh (b) -> bn2 (c) -> add(c, a) (d) -> concat(d, x) (e) -> sigmoid (f)
+ * x and a each feed two nodes; d = add(d', d') style doubling is tested apart. */
+static ob_model *residual_dag(void)
+{
+    ob_model *m;
+    ob_model_create(&m);
+    ob_layer *add, *cat;
+    ob_add_create(&add);
+    ob_concat_create(&cat);
+    int a, b, c, d, e;
+    ob_model_add_node(m, "block.bn1", mk_bn(2), (int[]){OB_MODEL_INPUT}, 1, &a);
+    ob_model_add_node(m, "block.act", mk_act(OB_ACT_TANH), (int[]){a}, 1, &b);
+    ob_model_add_node(m, "block.bn2", mk_bn(2), (int[]){b}, 1, &c);
+    ob_model_add_node(m, "", add, (int[]){c, a}, 2, &d);
+    ob_model_add_node(m, "", cat, (int[]){d, OB_MODEL_INPUT}, 2, &e);
+    ob_model_add_node(m, "head", mk_act(OB_ACT_SIGMOID), (int[]){e}, 1, NULL);
+    ob_model_alloc_params(m, OB_HOST);
+    init_params(m, 11);
+    return m;
+}
+
+static double dag_loss(ob_model *m, const ob_tensor *x, const float *r)
+{
+    const ob_tensor *y;
+    if (ob_model_forward(m, ctx, &y, x, 1) != OB_OK) return NAN;
+    double s = 0;
+    for (int64_t i = 0; i < ob_tensor_numel(y); i++) s += (double)ob_tensor_f32(y)[i] * r[i];
+    return s;
+}
+
+static void check_fd(const char *what, ob_model *m, ob_tensor *x, const float *r, float *v, const float *ana, int64_t n)
+{
+    double worst = 0;
+    int ok = 1;
+    for (int64_t i = 0; i < n; i++) {
+        const float keep = v[i], eps = 1e-2f;
+        v[i] = keep + eps;
+        double lp = dag_loss(m, x, r);
+        v[i] = keep - eps;
+        double lm = dag_loss(m, x, r);
+        v[i] = keep;
+        double num = (lp - lm) / (2.0 * eps), err = fabs(num - ana[i]);
+        if (!(err <= 2e-3 + 2e-2 * fmax(fabs(num), fabs(ana[i])))) {
+            OB_CHECK(0, "%s [%lld]: numeric %.6g vs analytic %.6g", what, (long long)i, num, ana[i]);
+            ok = 0;
+            break;
+        }
+        worst = fmax(worst, err);
+    }
+    if (ok) OB_CHECK(1, "%s: max |num - ana| = %.3g over %lld elements", what, worst, (long long)n);
+}
+
+static void test_residual_dag(void)
+{
+    ob_model *m = residual_dag();
+    int64_t xs[4] = {3, 2, 3, 5};
+    ob_tensor x = rand_tensor(4, xs, 3, -1.5f, 1.5f), gx;
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 1));
+    OB_CHECK(y->shape[1] == 4 && y->shape[2] == 3 && y->shape[3] == 5, "concat output (3, 4, 3, 5)");
+    int64_t ny = ob_tensor_numel(y);
+    float *r = malloc(sizeof(float) * (size_t)ny);
+    ob_test_fill_uniform(r, (size_t)ny, 4, -1, 1);
+    ob_tensor g;
+    ob_tensor_wrap(&g, r, OB_F32, OB_HOST, y->ndim, y->shape);
+    ob_tensor_zeros(&gx, OB_F32, OB_HOST, 4, xs);
+    zero_grads(m);
+    OB_CHECK_OK(ob_model_backward(m, ctx, &g, &gx));
+    check_fd("residual DAG d/dx", m, &x, r, ob_tensor_f32(&x), ob_tensor_f32(&gx), ob_tensor_numel(&x));
+    ob_model_param ps[16];
+    int n = 0;
+    ob_model_params(m, ps, 16, &n);
+    for (int i = 0; i < n; i++) {
+        if (!ps[i].param->trainable) continue;
+        check_fd(ps[i].name, m, &x, r, ob_tensor_f32(&ps[i].param->value), ob_tensor_f32(&ps[i].param->grad),
+                 ob_tensor_numel(&ps[i].param->value));
+    }
+    OB_CHECK(n == 10 && strcmp(ps[0].name, "block.bn1.weight") == 0 && strcmp(ps[5].name, "block.bn2.weight") == 0,
+             "DAG names: %s ... %s", ps[0].name, ps[5].name);
+
+    /* by hand: the residual's input gradient is the sum of its two consumers' */
+    {
+        ob_tensor a, b, c, d, e, f;
+        ob_layer **L = m->layers;
+        ob_layer_forward_alloc(L[0], ctx, &a, (const ob_tensor *[]){&x}, 1, 1);
+        ob_layer_forward_alloc(L[1], ctx, &b, (const ob_tensor *[]){&a}, 1, 1);
+        ob_layer_forward_alloc(L[2], ctx, &c, (const ob_tensor *[]){&b}, 1, 1);
+        ob_layer_forward_alloc(L[3], ctx, &d, (const ob_tensor *[]){&c, &a}, 2, 1);
+        ob_layer_forward_alloc(L[4], ctx, &e, (const ob_tensor *[]){&d, &x}, 2, 1);
+        ob_layer_forward_alloc(L[5], ctx, &f, (const ob_tensor *[]){&e}, 1, 1);
+        OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 1));
+        ob_test_allclose("DAG forward == by hand", ob_tensor_f32(y), ob_tensor_f32(&f), (size_t)ny, 0, 0);
+        ob_tensor ge, gd, gx2, gc, ga1, ga2, gb, gx1;
+        ob_tensor_alloc(&ge, OB_F32, OB_HOST, 4, e.shape);
+        ob_tensor_alloc(&gd, OB_F32, OB_HOST, 4, d.shape);
+        ob_tensor_alloc(&gx2, OB_F32, OB_HOST, 4, x.shape);
+        ob_tensor_alloc(&gc, OB_F32, OB_HOST, 4, c.shape);
+        ob_tensor_alloc(&ga1, OB_F32, OB_HOST, 4, a.shape);
+        ob_tensor_alloc(&ga2, OB_F32, OB_HOST, 4, a.shape);
+        ob_tensor_alloc(&gb, OB_F32, OB_HOST, 4, b.shape);
+        ob_tensor_alloc(&gx1, OB_F32, OB_HOST, 4, x.shape);
+        zero_grads(m);
+        L[5]->ops->backward(L[5], ctx, (ob_tensor *[]){&ge}, &g, (const ob_tensor *[]){&e}, 1, &f);
+        L[4]->ops->backward(L[4], ctx, (ob_tensor *[]){&gd, &gx2}, &ge, (const ob_tensor *[]){&d, &x}, 2, &e);
+        L[3]->ops->backward(L[3], ctx, (ob_tensor *[]){&gc, &ga1}, &gd, (const ob_tensor *[]){&c, &a}, 2, &d);
+        L[2]->ops->backward(L[2], ctx, (ob_tensor *[]){&gb}, &gc, (const ob_tensor *[]){&b}, 1, &c);
+        L[1]->ops->backward(L[1], ctx, (ob_tensor *[]){&ga2}, &gb, (const ob_tensor *[]){&a}, 1, &b);
+        for (int64_t i = 0; i < ob_tensor_numel(&a); i++) ob_tensor_f32(&ga1)[i] += ob_tensor_f32(&ga2)[i];
+        L[0]->ops->backward(L[0], ctx, (ob_tensor *[]){&gx1}, &ga1, (const ob_tensor *[]){&x}, 1, &a);
+        for (int64_t i = 0; i < ob_tensor_numel(&x); i++) ob_tensor_f32(&gx1)[i] += ob_tensor_f32(&gx2)[i];
+        float *hand = malloc(ob_tensor_nbytes(&m->arena.grads));
+        memcpy(hand, m->arena.grads.data, ob_tensor_nbytes(&m->arena.grads));
+        zero_grads(m);
+        OB_CHECK_OK(ob_model_backward(m, ctx, &g, &gx));
+        ob_test_allclose("DAG input gradient == by hand", ob_tensor_f32(&gx), ob_tensor_f32(&gx1),
+                         (size_t)ob_tensor_numel(&x), 0, 0);
+        ob_test_allclose("DAG parameter gradients == by hand", ob_tensor_f32(&m->arena.grads), hand,
+                         (size_t)m->arena.n_grads, 0, 0);
+        free(hand);
+        ob_tensor *all[] = {&a, &b, &c, &d, &e, &f, &ge, &gd, &gx2, &gc, &ga1, &ga2, &gb, &gx1};
+        for (size_t i = 0; i < sizeof all / sizeof *all; i++) ob_tensor_free(all[i]);
+    }
+    free(r);
+    ob_tensor_free(&x), ob_tensor_free(&gx);
+    ob_model_destroy(m);
+}
+
+/* y = x + x (one node reading the same producer twice) and a dead branch. */
+static void test_doubling_and_dead_branch(void)
+{
+    ob_model *m;
+    ob_model_create(&m);
+    ob_layer *add;
+    ob_add_create(&add);
+    int a;
+    ob_model_add_node(m, "t", mk_act(OB_ACT_TANH), (int[]){OB_MODEL_INPUT}, 1, &a);
+    ob_model_add_node(m, "dead", mk_act(OB_ACT_SIGMOID), (int[]){a}, 1, NULL);
+    OB_CHECK_OK(ob_model_add_node(m, "", add, (int[]){a, a}, 2, NULL));
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    int64_t xs[2] = {4, 5};
+    ob_tensor x = rand_tensor(2, xs, 5, -1, 1), g = rand_tensor(2, xs, 6, -1, 1), gx;
+    ob_tensor_zeros(&gx, OB_F32, OB_HOST, 2, xs);
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 1));
+    OB_CHECK_OK(ob_model_backward(m, ctx, &g, &gx));
+    float want[20];
+    for (int i = 0; i < 20; i++) {
+        float t = tanhf(ob_tensor_f32(&x)[i]);
+        want[i] = 2.0f * ob_tensor_f32(&g)[i] * (1.0f - t * t);
+    }
+    ob_test_allclose("x + x: gradient doubles", ob_tensor_f32(&gx), want, 20, 1e-6, 1e-5);
+    ob_tensor_free(&x), ob_tensor_free(&g), ob_tensor_free(&gx);
+    ob_model_destroy(m);
+}
+
+static void test_bad_wiring(void)
+{
+    ob_model *m;
+    ob_model_create(&m);
+    OB_CHECK_FAILS(ob_model_add_node(m, "x", mk_act(OB_ACT_RELU), (int[]){0}, 1, NULL), OB_ERR_ARG);
+    OB_CHECK(strstr(ob_last_error(), "only the 0 nodes added before it") != NULL, "forward reference refused: %s",
+             ob_last_error());
+    OB_CHECK_OK(ob_model_add(m, "features.0", mk_act(OB_ACT_RELU)));
+    ob_layer *add;
+    ob_add_create(&add);
+    OB_CHECK_OK(ob_model_add_node(m, "sum", add, (int[]){0, OB_MODEL_INPUT}, 2, NULL));
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    OB_CHECK_FAILS(ob_model_add(m, "late", mk_act(OB_ACT_RELU)), OB_ERR_ARG);
+    int64_t xs[4] = {1, 2, 3, 3}, out[4];
+    int nd;
+    OB_CHECK_OK(ob_model_shape(m, out, &nd, xs, 4, -1));
+    ob_layer *cat;
+    ob_model *m2;
+    ob_model_create(&m2);
+    ob_concat_create(&cat);
+    ob_model_add_node(m2, "a", mk_act(OB_ACT_RELU), (int[]){OB_MODEL_INPUT}, 1, NULL);
+    ob_layer *mp;
+    ob_max_pool2d_create(&mp, 2, 0, 0);
+    ob_model_add_node(m2, "b", mp, (int[]){OB_MODEL_INPUT}, 1, NULL);
+    ob_model_add_node(m2, "cat", cat, (int[]){0, 1}, 2, NULL);
+    ob_model_alloc_params(m2, OB_HOST);
+    OB_CHECK_FAILS(ob_model_shape(m2, out, &nd, xs, 4, -1), OB_ERR_ARG);
+    OB_CHECK(strstr(ob_last_error(), "model cat (concat)") != NULL, "the message names the node: %s", ob_last_error());
+    ob_model_destroy(m2);
+    ob_model_destroy(m);
+}
+
+static void test_summary(void)
+{
+    ob_model *m = residual_dag();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int64_t xs[4] = {1, 2, 8, 8};
+    OB_CHECK_OK(ob_model_summary(m, f, xs, 4));
+    fclose(f);
+    printf("%s", buf);
+    OB_CHECK(strstr(buf, "block.bn1 (batch_norm2d)") && strstr(buf, "[-1, 2, 8, 8]") &&
+                 strstr(buf, "[-1, 4, 8, 8]"),
+             "summary rows");
+    OB_CHECK(strstr(buf, "Total params: 8\n") && strstr(buf, "Buffers: 10\n"), "summary totals");
+    free(buf);
+    ob_model_destroy(m);
+}
+
+int main(void)
+{
+    if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
+    test_sequential();
+    test_residual_dag();
+    test_doubling_and_dead_branch();
+    test_bad_wiring();
+    test_summary();
+    ob_ctx_destroy(ctx);
+    return ob_test_finish();
+}
