@@ -8,8 +8,10 @@
  *   - the reparameterisation: z = mu + exp(logvar/2) eps with eps ~ N(0, 1)
  *     (moments of 200k draws), the backward against finite differences, the
  *     same draws for the same seed and offset, accumulate vs overwrite;
+ *   - determinism: the same bits with 1 and 4 OpenMP threads;
  *   - bad input: mismatched shapes, bad labels, unknown reductions. */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,25 +180,27 @@ static void fd_check(const char *label, fd_kind kind, int ndim, const int64_t *s
 
 static void check_finite_differences(void)
 {
-    const int64_t s3[3] = {3, 7, 5}, s4[4] = {2, 3, 5, 3}, s1[1] = {13}, ce[2] = {9, 7}, ce1[2] = {5, 1};
-    for (int r = 0; r < 2; r++) {
-        const ob_reduction red = r ? OB_REDUCE_SUM : OB_REDUCE_MEAN;
-        char label[64];
-        snprintf(label, sizeof label, "fd mse %s (3,7,5)", r ? "sum" : "mean");
-        fd_check(label, FD_MSE, 3, s3, red, 11);
-        snprintf(label, sizeof label, "fd l1 %s (2,3,5,3)", r ? "sum" : "mean");
-        fd_check(label, FD_L1, 4, s4, red, 12);
-        snprintf(label, sizeof label, "fd bce %s (13)", r ? "sum" : "mean");
-        fd_check(label, FD_BCE, 1, s1, red, 13);
-        snprintf(label, sizeof label, "fd cross-entropy %s (9,7)", r ? "sum" : "mean");
-        fd_check(label, FD_CE, 2, ce, red, 14);
-        snprintf(label, sizeof label, "fd cross-entropy %s (5,1)", r ? "sum" : "mean");
-        fd_check(label, FD_CE, 2, ce1, red, 15);
-        snprintf(label, sizeof label, "fd kl d/dmu %s (3,7,5)", r ? "sum" : "mean");
-        fd_check(label, FD_KL_MU, 3, s3, red, 16);
-        snprintf(label, sizeof label, "fd kl d/dlogvar %s (3,7,5)", r ? "sum" : "mean");
-        fd_check(label, FD_KL_LOGVAR, 3, s3, red, 17);
-    }
+    static const struct {
+        const char *name;
+        fd_kind kind;
+        int ndim;
+        int64_t shape[4];
+    } cases[] = {
+        {"mse (3,7,5)", FD_MSE, 3, {3, 7, 5}},
+        {"l1 (2,3,5,3)", FD_L1, 4, {2, 3, 5, 3}},
+        {"bce (13)", FD_BCE, 1, {13}},
+        {"cross-entropy (9,7)", FD_CE, 2, {9, 7}},
+        {"cross-entropy (5,1)", FD_CE, 2, {5, 1}},
+        {"kl d/dmu (3,7,5)", FD_KL_MU, 3, {3, 7, 5}},
+        {"kl d/dlogvar (3,7,5)", FD_KL_LOGVAR, 3, {3, 7, 5}},
+    };
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < (int)(sizeof cases / sizeof cases[0]); c++) {
+            char label[64];
+            snprintf(label, sizeof label, "fd %s %s", cases[c].name, r ? "sum" : "mean");
+            fd_check(label, cases[c].kind, cases[c].ndim, cases[c].shape, r ? OB_REDUCE_SUM : OB_REDUCE_MEAN,
+                     11 + (uint64_t)c);
+        }
 }
 
 /* ---- stability at extreme logits ------------------------------------------- */
@@ -294,6 +298,25 @@ static void check_reparam(void)
     free(mu), free(lv), free(z), free(z2);
 }
 
+/* fixed chunking: the sum does not depend on the thread count */
+static void check_determinism(void)
+{
+    const int64_t n = 5 * 4096 + 17, shape[1] = {n};
+    float *a = malloc(sizeof(float) * n), *b = malloc(sizeof(float) * n);
+    ob_test_fill_uniform(a, (size_t)n, 1, -3, 3);
+    ob_test_fill_uniform(b, (size_t)n, 2, -3, 3);
+    ob_tensor at = wrap(a, 1, shape), bt = wrap(b, 1, shape);
+    double l1 = NAN, l4 = NAN;
+    const int keep = omp_get_max_threads();
+    omp_set_num_threads(1);
+    OB_CHECK_OK(ob_loss_mse(ctx, &l1, NULL, &at, &bt, OB_REDUCE_MEAN));
+    omp_set_num_threads(4);
+    OB_CHECK_OK(ob_loss_mse(ctx, &l4, NULL, &at, &bt, OB_REDUCE_MEAN));
+    omp_set_num_threads(keep);
+    OB_CHECK(memcmp(&l1, &l4, sizeof l1) == 0, "mse with 1 and 4 threads: %.17g vs %.17g", l1, l4);
+    free(a), free(b);
+}
+
 static void check_bad_input(void)
 {
     float a[12] = {0}, b[12] = {0}, g[12];
@@ -319,6 +342,7 @@ int main(void)
     check_finite_differences();
     check_stability();
     check_reparam();
+    check_determinism();
     check_bad_input();
     ob_ctx_destroy(ctx);
     return ob_test_finish();
