@@ -1,0 +1,92 @@
+"""b_conv.py — the conv2d benchmark for bench/run: ours (bench_conv) vs PyTorch CPU.
+
+    run(build_dir) -> [(case, ours_ms, peer_name, peer_ms), ...]
+
+Runs BUILD_DIR/bench/bench_conv, parses its `CASE<TAB>median_ms<TAB>repeats<TAB>extra`
+lines, rebuilds each case (conv2d_fb_NxCxHxW_oO_kK_pP[_dx]: forward, then backward
+with weight and bias gradients, and the input's when _dx) and times
+F.conv2d + autograd with torch.set_num_threads(THREADS) — the thread count
+ours gets as OMP_NUM_THREADS (OpenBLAS reads it too).
+torch is looked for in this python, then in /tmp/torchenv/bin/python (run as a
+subprocess); without either the benchmark prints a note and returns no rows.
+Standalone: /usr/bin/python3 bench/b_conv.py BUILD_DIR
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+from benchlib import THREADS, ours
+
+CASE = re.compile(r"^conv2d_fb_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
+TORCH_ENV = "/tmp/torchenv/bin/python"
+
+# Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...];
+# prints JSON {"version": ..., "ms": [...]}.
+PEER = r"""
+import json, statistics, sys, time
+import torch
+import torch.nn.functional as F
+torch.set_num_threads(int(sys.argv[1]))
+out = []
+for n, c, h, w, o, k, p, dx, repeats in json.loads(sys.argv[2]):
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(n, c, h, w, generator=g).requires_grad_(bool(dx))
+    wt = (torch.rand(o, c, k, k, generator=g) - 0.5).requires_grad_(True)
+    b = torch.zeros(o, requires_grad=True)
+    gy = torch.rand(n, o, h + 2 * p - k + 1, w + 2 * p - k + 1, generator=g) - 0.5
+    def step():
+        y = F.conv2d(x, wt, b, padding=p)
+        y.backward(gy)
+    for _ in range(3):
+        step()
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step()
+        ts.append((time.perf_counter() - t0) * 1e3)
+    out.append(statistics.median(ts))
+print(json.dumps({"version": torch.__version__, "ms": out}))
+"""
+
+
+def torch_python():
+    """The python executable that can import torch, or None."""
+    try:
+        import torch  # noqa: F401
+        return sys.executable
+    except ImportError:
+        pass
+    if os.access(TORCH_ENV, os.X_OK):
+        r = subprocess.run([TORCH_ENV, "-c", "import torch"], capture_output=True)
+        if r.returncode == 0:
+            return TORCH_ENV
+    return None
+
+
+def run(build_dir):
+    py = torch_python()
+    if py is None:
+        print("b_conv: torch is not importable (here or in %s): no conv rows" % TORCH_ENV)
+        return []
+    cases = []
+    for case, ms, repeats, _ in ours(build_dir, "bench_conv"):
+        m = CASE.match(case)
+        if m:
+            n, c, h, w, o, k, p = map(int, m.groups()[:7])
+            cases.append((case, ms, [n, c, h, w, o, k, p, int(bool(m.group(8))), repeats]))
+    if not cases:
+        return []
+    res = subprocess.run([py, "-c", PEER, str(THREADS), json.dumps([c[2] for c in cases])], check=True,
+                         capture_output=True, text=True)
+    peer = json.loads(res.stdout.strip().splitlines()[-1])
+    return [(case, ms, "torch %s" % peer["version"], pms) for (case, ms, _), pms in zip(cases, peer["ms"])]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: /usr/bin/python3 bench/b_conv.py BUILD_DIR")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    for case, o, peer_name, peer_ms in run(sys.argv[1]):
+        print(f"{case}\t{o:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / o:.2f}x")

@@ -1,0 +1,219 @@
+/* conv_cpu.c — the CPU paths of ob_conv2d.h: im2col + one GEMM per group.
+ *
+ * Layout: a chunk of nb images is processed at once with the columns of all its
+ * images side by side — col (K, nb·P) — so each group's product is a single
+ * large cblas_sgemm (OpenBLAS threads it well) instead of nb small ones. The
+ * activations (nb, C, P) are moved to and from that channel-major layout
+ * (C, nb·P) by OpenMP copy loops, which also add the bias. Chunks keep the
+ * scratch under OB_CONV_CHUNK_FLOATS. OpenMP regions and GEMMs alternate and
+ * never nest: no oversubscription. */
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv_impl.h"
+
+#define OB_CONV_CHUNK_FLOATS ((size_t)16 << 20) /* 64 MiB of float32 */
+
+/* Images per chunk when each image needs `per_image` floats of scratch. */
+static int chunk_images(const ob_conv_state *s, int n, size_t per_image)
+{
+    const size_t budget = s->chunk_floats ? s->chunk_floats : OB_CONV_CHUNK_FLOATS;
+    size_t nb = per_image ? budget / per_image : (size_t)n;
+    if (nb < 1) nb = 1;
+    return nb < (size_t)n ? (int)nb : n;
+}
+
+/* dst (c, ld) channel-major <- src (nb, c, p): image i at columns i*p. */
+static void to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld)
+{
+#pragma omp parallel for schedule(static) if ((int64_t)nb * c * p > 65536)
+    for (int64_t q = 0; q < (int64_t)nb * c; q++) {
+        const int64_t i = q / c, ch = q % c;
+        memcpy(dst + ch * ld + i * p, src + q * p, sizeof(float) * (size_t)p);
+    }
+}
+
+/* dst (nb, c, p) <- src (c, ld) (+ bias[c] when bias is not NULL). */
+static void from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld)
+{
+#pragma omp parallel for schedule(static) if ((int64_t)nb * c * p > 65536)
+    for (int64_t q = 0; q < (int64_t)nb * c; q++) {
+        const int64_t i = q / c, ch = q % c;
+        const float *s = src + ch * ld + i * p;
+        float *d = dst + q * p;
+        const float b = bias ? bias[ch] : 0.f;
+        for (int64_t j = 0; j < p; j++) d[j] = s[j] + b;
+    }
+}
+
+static void add_bias(float *y, const float *bias, int n, int c, int64_t p)
+{
+    if (!bias) return;
+#pragma omp parallel for schedule(static) if ((int64_t)n * c * p > 65536)
+    for (int64_t q = 0; q < (int64_t)n * c; q++) {
+        const float b = bias[q % c];
+        for (int64_t j = 0; j < p; j++) y[q * p + j] += b;
+    }
+}
+
+/* db[c] += sum over images and positions of dy (n, c, p); double partial sums. */
+static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
+{
+    if (!db) return;
+#pragma omp parallel for schedule(static) if ((int64_t)n * c * p > 65536)
+    for (int ch = 0; ch < c; ch++) {
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+            const float *d = dy + ((int64_t)i * c + ch) * p;
+            float part = 0.f;
+            for (int64_t j = 0; j < p; j++) part += d[j];
+            acc += part;
+        }
+        db[ch] += (float)acc;
+    }
+}
+
+static int is_pointwise(const ob_conv_state *s)
+{
+    return s->k == 1 && s->stride == 1 && s->pad == 0;
+}
+
+ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                                int h, int wd)
+{
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
+    const int64_t p = (int64_t)g.oh * g.ow, kg = (int64_t)cig * s->k * s->k, in_sz = (int64_t)s->c_in * h * wd;
+    if (is_pointwise(s)) { /* 1x1: Y_i = W X_i on the input itself */
+        for (int i = 0; i < n; i++)
+            for (int gi = 0; gi < G; gi++)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)p, cig, 1.f, w + gi * cog * kg,
+                            (int)kg, x + i * in_sz + gi * cig * p, (int)p, 0.f,
+                            y + ((int64_t)i * s->c_out + gi * cog) * p, (int)p);
+        add_bias(y, b, n, s->c_out, p);
+        return OB_OK;
+    }
+    const int64_t krows = kg * G;
+    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_out) * p));
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_out) * p * nb_max), "conv2d"));
+    for (int n0 = 0; n0 < n; n0 += nb_max) {
+        const int nb = n - n0 < nb_max ? n - n0 : nb_max;
+        const int64_t ld = nb * p;
+        float *col = buf, *tmp = buf + krows * ld;
+        OB_TRY(ob_im2col_cpu(col, x + n0 * in_sz, &g, nb, ld));
+        for (int gi = 0; gi < G; gi++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)ld, (int)kg, 1.f, w + gi * cog * kg,
+                        (int)kg, col + gi * kg * ld, (int)ld, 0.f, tmp + gi * cog * ld, (int)ld);
+        from_channel_major(y + (int64_t)n0 * s->c_out * p, tmp, b, nb, s->c_out, p, ld);
+    }
+    return OB_OK;
+}
+
+ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                 const float *w, int n, int h, int wd)
+{
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
+    const int64_t p = (int64_t)g.oh * g.ow, kg = (int64_t)cig * s->k * s->k, in_sz = (int64_t)s->c_in * h * wd;
+    bias_grad(db, dy, n, s->c_out, p);
+    if (is_pointwise(s)) { /* dW += dY_i X_iᵀ, dX_i = Wᵀ dY_i */
+        for (int i = 0; i < n; i++)
+            for (int gi = 0; gi < G; gi++) {
+                const float *dyi = dy + ((int64_t)i * s->c_out + gi * cog) * p, *xi = x + i * in_sz + gi * cig * p;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cog, cig, (int)p, 1.f, dyi, (int)p, xi, (int)p,
+                            1.f, dw + gi * cog * kg, (int)kg);
+                if (dx)
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cig, (int)p, cog, 1.f, w + gi * cog * kg,
+                                (int)kg, dyi, (int)p, 0.f, dx + i * in_sz + gi * cig * p, (int)p);
+            }
+        return OB_OK;
+    }
+    const int64_t krows = kg * G;
+    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_out) * p));
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_out) * p * nb_max), "conv2d"));
+    for (int n0 = 0; n0 < n; n0 += nb_max) {
+        const int nb = n - n0 < nb_max ? n - n0 : nb_max;
+        const int64_t ld = nb * p;
+        float *col = buf, *dyt = buf + krows * ld;
+        to_channel_major(dyt, dy + (int64_t)n0 * s->c_out * p, nb, s->c_out, p, ld);
+        OB_TRY(ob_im2col_cpu(col, x + n0 * in_sz, &g, nb, ld));
+        for (int gi = 0; gi < G; gi++) /* dW_g += dY_g col_gᵀ */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cog, (int)kg, (int)ld, 1.f, dyt + gi * cog * ld,
+                        (int)ld, col + gi * kg * ld, (int)ld, 1.f, dw + gi * cog * kg, (int)kg);
+        if (!dx) continue;
+        for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g, into the column buffer */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
+                        (int)kg, dyt + gi * cog * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
+        OB_TRY(ob_col2im_cpu(dx + n0 * in_sz, col, &g, nb, ld));
+    }
+    return OB_OK;
+}
+
+/* conv_transpose2d: the image the columns fold into is the OUTPUT (C_out, OH, OW);
+ * its conv grid is the input's (h, wd). */
+ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w,
+                                          const float *b, int n, int h, int wd)
+{
+    const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    ob_im2col_geom g = ob_conv_geom(s, s->c_out, oh, ow);
+    OB_TRY(ob_im2col_check(&g));
+    OB_REQUIRE(g.oh == h && g.ow == wd, "conv_transpose2d: internal geometry %dx%d vs input %dx%d", g.oh, g.ow, h,
+               wd);
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
+    const int64_t p = (int64_t)h * wd, kg = (int64_t)cog * s->k * s->k, krows = kg * G;
+    const int64_t out_sz = (int64_t)s->c_out * oh * ow;
+    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_in) * p));
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_in) * p * nb_max), "conv_transpose2d"));
+    for (int n0 = 0; n0 < n; n0 += nb_max) {
+        const int nb = n - n0 < nb_max ? n - n0 : nb_max;
+        const int64_t ld = nb * p;
+        float *col = buf, *xt = buf + krows * ld;
+        to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
+        for (int gi = 0; gi < G; gi++) /* col_g = W_gᵀ X_g, W_g (cig, kg) */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cig, 1.f, w + gi * cig * kg,
+                        (int)kg, xt + gi * cig * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
+        OB_TRY(ob_col2im_cpu(y + n0 * out_sz, col, &g, nb, ld));
+    }
+    add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
+    return OB_OK;
+}
+
+ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                           const float *x, const float *w, int n, int h, int wd)
+{
+    const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    ob_im2col_geom g = ob_conv_geom(s, s->c_out, oh, ow);
+    OB_TRY(ob_im2col_check(&g));
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
+    const int64_t p = (int64_t)h * wd, kg = (int64_t)cog * s->k * s->k, krows = kg * G;
+    const int64_t out_sz = (int64_t)s->c_out * oh * ow;
+    bias_grad(db, dy, n, s->c_out, (int64_t)oh * ow);
+    const int nb_max = chunk_images(s, n, (size_t)((krows + 2 * s->c_in) * p));
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + 2 * s->c_in) * p * nb_max), "conv_transpose2d"));
+    for (int n0 = 0; n0 < n; n0 += nb_max) {
+        const int nb = n - n0 < nb_max ? n - n0 : nb_max;
+        const int64_t ld = nb * p;
+        float *col = buf, *xt = buf + krows * ld, *dxt = xt + s->c_in * ld;
+        OB_TRY(ob_im2col_cpu(col, dy + n0 * out_sz, &g, nb, ld));
+        to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
+        for (int gi = 0; gi < G; gi++) { /* dW_g += X_g col_gᵀ; dX_g = W_g col_g */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cig, (int)kg, (int)ld, 1.f, xt + gi * cig * ld,
+                        (int)ld, col + gi * kg * ld, (int)ld, 1.f, dw + gi * cig * kg, (int)kg);
+            if (dx)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cig, (int)ld, (int)kg, 1.f,
+                            w + gi * cig * kg, (int)kg, col + gi * kg * ld, (int)ld, 0.f, dxt + gi * cig * ld,
+                            (int)ld);
+        }
+        if (dx) from_channel_major(dx + (int64_t)n0 * s->c_in * p, dxt, NULL, nb, s->c_in, p, ld);
+    }
+    return OB_OK;
+}

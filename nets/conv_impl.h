@@ -1,0 +1,56 @@
+/* conv_impl.h — what conv2d.c, conv_transpose2d.c, conv_cpu.c and
+ * conv2d_cudnn.c share: the layer state, the CPU helpers and the cuDNN entry
+ * points. Private to nets/. */
+#ifndef OB_CONV_IMPL_H
+#define OB_CONV_IMPL_H
+
+#include <stddef.h>
+
+#include "im2col.h"
+#include "ob_conv2d.h"
+
+typedef struct {
+    int transposed;             /* 0: conv2d, 1: conv_transpose2d */
+    int c_in, c_out, k, stride, pad, output_padding, dilation, groups, bias;
+    float *scratch;             /* CPU column + layout buffers, grown on demand */
+    size_t scratch_n;
+    size_t chunk_floats;        /* scratch budget per chunk of images (0: 64 MiB); tests shrink it */
+    void *gpu;                  /* cuDNN descriptors and algorithms (conv2d_cudnn.c) */
+} ob_conv_state;
+
+/* The window geometry on `img` (c, h, w): for conv2d the input, for
+ * conv_transpose2d the output (the image its columns fold into). */
+ob_im2col_geom ob_conv_geom(const ob_conv_state *s, int c, int h, int w);
+
+/* scratch of at least n floats (kept for the next call). */
+ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kind);
+
+/* CPU paths (conv_cpu.c); x, y, dy as (N, C, H, W) host arrays. */
+ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                                int h, int wd);
+ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                 const float *w, int n, int h, int wd);
+ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w,
+                                          const float *b, int n, int h, int wd);
+ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                           const float *x, const float *w, int n, int h, int wd);
+
+/* cuDNN paths (conv2d_cudnn.c): the same arguments as device pointers; in is
+ * the layer's input (N, C_in, h, wd). OB_ERR_UNSUPPORTED without CUDA. */
+ob_status ob_conv_forward_cudnn(ob_ctx *ctx, ob_conv_state *s, float *y, const float *x, const float *w,
+                                const float *b, int n, int h, int wd);
+ob_status ob_conv_backward_cudnn(ob_ctx *ctx, ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                 const float *x, const float *w, int n, int h, int wd);
+void ob_conv_cudnn_free(void *gpu);
+
+/* Shared by both layers (conv2d.c): the ops bodies, dispatching on s->transposed. */
+ob_status ob_conv_shape(const ob_layer *l, int64_t out[4], int *out_ndim, const ob_tensor *const *in, int n_in);
+ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,
+                          int training);
+ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
+                           const ob_tensor *const *in, int n_in, const ob_tensor *out);
+void ob_conv_destroy(ob_layer *l);
+/* Checks *init, makes the layer with state *init, declares "weight" (wshape) and "bias". */
+ob_status ob_conv_make(ob_layer **out, const ob_layer_ops *ops, const ob_conv_state *init, const int64_t wshape[4]);
+
+#endif

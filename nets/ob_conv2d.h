@@ -1,0 +1,82 @@
+/* ob_conv2d.h — convolution layers: conv2d and conv_transpose2d (nn.Conv2d and
+ * nn.ConvTranspose2d, square windows).
+ *
+ * Contract (ob_layer.h for forward/backward/parameters)
+ *   conv2d            in (N, C_in, H, W) -> out (N, C_out, OH, OW),
+ *                     OH = (H + 2 pad - dilation (k - 1) - 1) / stride + 1.
+ *                     Parameters: "weight" (C_out, C_in/groups, k, k), "bias" (C_out)
+ *                     when cfg.bias.
+ *   conv_transpose2d  in (N, C_in, H, W) -> out (N, C_out, OH, OW),
+ *                     OH = (H - 1) stride - 2 pad + dilation (k - 1) + output_padding + 1;
+ *                     the adjoint of conv2d with the same window (its forward is
+ *                     conv2d's input gradient). Parameters: "weight"
+ *                     (C_in, C_out/groups, k, k) — PyTorch's layout — and "bias" (C_out).
+ *                     output_padding < max(stride, dilation), as PyTorch requires.
+ *   Zero config fields take defaults: stride 1, dilation 1, groups 1 (pad and
+ *   output_padding 0, no bias). groups must divide C_in and C_out.
+ *   backward writes grad_in[0] (when not NULL) and ADDS to the weight and bias
+ *   gradients.
+ *
+ * Paths
+ *   cpu   im2col + cblas_sgemm (kernels/im2col.h), the batch's columns side by
+ *         side so ONE GEMM per group serves a chunk of images (chunks keep the
+ *         column matrix under 64 MiB). Threads: OpenMP for im2col / col2im / the
+ *         layout copies, OpenBLAS's own threads inside the GEMMs — the two run one
+ *         after the other, never nested, so there is no oversubscription (set
+ *         both with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS or --threads).
+ *         1x1 stride-1 unpadded conv2d skips im2col: a GEMM per image on the
+ *         input itself.
+ *         Weight gradient: dW += dY · colᵀ; input gradient: col2im(Wᵀ · dY).
+ *         conv_transpose2d: forward col2im(Wᵀ · X), backward X-grad W · im2col(dY),
+ *         weight grad X · im2col(dY)ᵀ.
+ *   cuda  cuDNN 9 (nets/conv2d_cudnn.c): cudnnConvolutionForward /
+ *         BackwardData / BackwardFilter / BackwardBias, algorithms picked once
+ *         per input shape by cudnnGet*Algorithm_v7 under a 256 MiB workspace
+ *         limit, one workspace shared by every layer on the thread (darknet's
+ *         scheme). conv_transpose2d runs conv2d's operations swapped (forward =
+ *         BackwardData). Tensors on the device.
+ *
+ * Errors: OB_ERR_ARG naming the layer and the shapes (wrong channel count,
+ * window larger than the padded input, sizes < 1, groups not dividing).
+ *
+ * Example
+ *   ob_layer *conv;
+ *   OB_TRY(ob_conv2d_create(&conv, &(ob_conv2d_cfg){.c_in = 1, .c_out = 64, .k = 5, .pad = 2, .bias = 1}));
+ */
+#ifndef OB_CONV2D_H
+#define OB_CONV2D_H
+
+#include "ob_layer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int c_in, c_out;
+    int k;        /* square window */
+    int stride;   /* 0 -> 1 */
+    int pad;      /* zero padding on every side */
+    int dilation; /* 0 -> 1 */
+    int groups;   /* 0 -> 1 */
+    int bias;     /* 1: a "bias" parameter */
+} ob_conv2d_cfg;
+
+typedef struct {
+    int c_in, c_out;
+    int k;
+    int stride;         /* 0 -> 1 */
+    int pad;
+    int output_padding; /* extra rows/columns on the bottom/right of the output */
+    int dilation;       /* 0 -> 1 */
+    int groups;         /* 0 -> 1 */
+    int bias;
+} ob_conv_transpose2d_cfg;
+
+ob_status ob_conv2d_create(ob_layer **l, const ob_conv2d_cfg *cfg);
+ob_status ob_conv_transpose2d_create(ob_layer **l, const ob_conv_transpose2d_cfg *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,235 @@
+/* test_conv.c — conv2d and conv_transpose2d on the CPU:
+ *   - PyTorch parity: forward y and backward grad_x, grad_weight, grad_bias
+ *     against tests/golden/nets/NAME.bin (float64 truth), |got - ref| <= 1e-5 + 1e-4 |ref|;
+ *     a second backward doubles the parameter gradients (they accumulate);
+ *   - finite-difference gradient checks (tests/gradcheck.h) of inputs and
+ *     parameters at odd sizes: stride 2, padding, dilation 2, 1x1, groups,
+ *     conv_transpose2d with output_padding;
+ *   - bad shapes and configurations: OB_ERR_ARG naming the layer and the shapes;
+ *   - where a GPU answers, the PyTorch parity cases again on the cuda backend
+ *     (cuDNN), same tolerance; elsewhere a note says the path was not run. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conv_impl.h" /* chunk_floats: force the chunked path */
+#include "gradcheck.h"
+#include "linalg_golden.h"
+#include "ob_conv2d.h"
+#include "ob_init.h"
+#include "ob_test.h"
+
+static double worst_parity = 0;
+
+static void golden_conv(ob_ctx *ctx, const char *name, ob_conv2d_cfg cfg)
+{
+    ob_layer *l;
+    ob_param_arena a;
+    if (ob_conv2d_create(&l, &cfg) != OB_OK || ob_layers_alloc_params(&a, &l, 1, ob_ctx_location(ctx)) != OB_OK) {
+        OB_CHECK(0, "%s: create: %s", name, ob_last_error());
+        return;
+    }
+    worst_parity = fmax(worst_parity, linalg_golden_check(name, l, ctx, 1e-5, 1e-4));
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
+static void golden_convt(ob_ctx *ctx, const char *name, ob_conv_transpose2d_cfg cfg)
+{
+    ob_layer *l;
+    ob_param_arena a;
+    if (ob_conv_transpose2d_create(&l, &cfg) != OB_OK || ob_layers_alloc_params(&a, &l, 1, ob_ctx_location(ctx)) != OB_OK) {
+        OB_CHECK(0, "%s: create: %s", name, ob_last_error());
+        return;
+    }
+    worst_parity = fmax(worst_parity, linalg_golden_check(name, l, ctx, 1e-5, 1e-4));
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
+/* Gradient check of layer l on a random (n, c, h, w) input. */
+static void gradcheck(ob_ctx *ctx, const char *label, ob_layer *l, int n, int c, int h, int w, uint64_t seed)
+{
+    ob_param_arena a;
+    if (ob_layers_alloc_params(&a, &l, 1, OB_HOST) != OB_OK) {
+        OB_CHECK(0, "%s: params: %s", label, ob_last_error());
+        return;
+    }
+    OB_CHECK_OK(ob_init_default(l, seed));
+    ob_tensor x;
+    const int64_t shape[4] = {n, c, h, w};
+    ob_tensor_alloc(&x, OB_F32, OB_HOST, 4, shape);
+    ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)ob_tensor_numel(&x), seed + 1, -1, 1);
+    ob_tensor *in[1] = {&x};
+    ob_gradcheck_layer(label, l, ctx, in, 1, 1, 2e-3, 2e-2, 40, seed + 2);
+    ob_tensor_free(&x);
+    ob_param_arena_free(&a);
+}
+
+static void gc_conv(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int n, int h, int w)
+{
+    ob_layer *l;
+    if (ob_conv2d_create(&l, &cfg) != OB_OK) {
+        OB_CHECK(0, "%s: %s", label, ob_last_error());
+        return;
+    }
+    gradcheck(ctx, label, l, n, cfg.c_in, h, w, (uint64_t)(h * 100 + w));
+    ob_layer_destroy(l);
+}
+
+static void gc_convt(ob_ctx *ctx, const char *label, ob_conv_transpose2d_cfg cfg, int n, int h, int w)
+{
+    ob_layer *l;
+    if (ob_conv_transpose2d_create(&l, &cfg) != OB_OK) {
+        OB_CHECK(0, "%s: %s", label, ob_last_error());
+        return;
+    }
+    gradcheck(ctx, label, l, n, cfg.c_in, h, w, (uint64_t)(h * 100 + w + 7));
+    ob_layer_destroy(l);
+}
+
+static void bad_input(ob_ctx *ctx)
+{
+    ob_layer *l;
+    ob_param_arena a;
+    OB_CHECK_OK(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 3, .c_out = 4, .k = 5, .bias = 1}));
+    OB_CHECK_OK(ob_layers_alloc_params(&a, &l, 1, OB_HOST));
+    ob_tensor x, y;
+    int64_t s[4] = {2, 2, 9, 9}, shape[4];
+    int nd;
+    ob_tensor_zeros(&x, OB_F32, OB_HOST, 4, s);
+    const ob_tensor *in[1] = {&x};
+    OB_CHECK_FAILS(l->ops->shape(l, shape, &nd, in, 1), OB_ERR_ARG); /* 2 channels, 3 expected */
+    OB_CHECK(strstr(ob_last_error(), "conv2d") && strstr(ob_last_error(), "(2, 2, 9, 9)") &&
+                 strstr(ob_last_error(), "(N, 3, H, W)"),
+             "message names the layer and both shapes: %s", ob_last_error());
+    ob_tensor_free(&x);
+    int64_t s2[4] = {1, 3, 3, 3};                                      /* 5x5 window on 3x3, no padding */
+    ob_tensor_zeros(&x, OB_F32, OB_HOST, 4, s2);
+    OB_CHECK_FAILS(l->ops->shape(l, shape, &nd, in, 1), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_layer_forward_alloc(l, ctx, &y, in, 1, 0), OB_ERR_ARG);
+    ob_tensor_free(&x);
+    int64_t s3[4] = {1, 3, 7, 7}, wrong[4] = {1, 4, 5, 5};
+    ob_tensor_zeros(&x, OB_F32, OB_HOST, 4, s3);
+    ob_tensor_zeros(&y, OB_F32, OB_HOST, 4, wrong);                    /* right is (1, 4, 3, 3) */
+    OB_CHECK_FAILS(l->ops->forward(l, ctx, &y, in, 1, 0), OB_ERR_ARG);
+    OB_CHECK(strstr(ob_last_error(), "(1, 4, 3, 3)") != NULL, "message gives the expected output: %s",
+             ob_last_error());
+    ob_tensor_free(&x), ob_tensor_free(&y);
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+    OB_CHECK_FAILS(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 3, .c_out = 4, .k = 3, .groups = 2}), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 3, .c_out = 4, .k = 0}), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_conv_transpose2d_create(
+                       &l, &(ob_conv_transpose2d_cfg){.c_in = 3, .c_out = 4, .k = 3, .stride = 2, .output_padding = 2}),
+                   OB_ERR_ARG);
+    OB_CHECK(strstr(ob_last_error(), "conv_transpose2d") != NULL, "names the layer: %s", ob_last_error());
+}
+
+/* The batch split into chunks (one image each, then two) gives the same
+ * output and gradients as one chunk: forward, dX, dW, db. */
+static void chunks(ob_ctx *ctx, int transposed)
+{
+    ob_layer *l;
+    ob_param_arena a;
+    const int n = 5, c = 3, h = 9, w = 7;
+    if (transposed)
+        OB_CHECK_OK(ob_conv_transpose2d_create(
+            &l, &(ob_conv_transpose2d_cfg){.c_in = c, .c_out = 4, .k = 3, .stride = 2, .pad = 1, .bias = 1}));
+    else
+        OB_CHECK_OK(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = c, .c_out = 4, .k = 3, .stride = 2, .pad = 1, .bias = 1}));
+    OB_CHECK_OK(ob_layers_alloc_params(&a, &l, 1, OB_HOST));
+    OB_CHECK_OK(ob_init_default(l, 5));
+    ob_tensor x, y[3], gx[3];
+    const int64_t xs[4] = {n, c, h, w};
+    ob_tensor_alloc(&x, OB_F32, OB_HOST, 4, xs);
+    ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)ob_tensor_numel(&x), 3, -1, 1);
+    const ob_tensor *in[1] = {&x};
+    const int64_t nw = ob_tensor_numel(&l->params[0].value), nb = ob_tensor_numel(&l->params[1].value);
+    float *gw[3], *gb[3];
+    ob_conv_state *s = l->state;
+    for (int r = 0; r < 3; r++) {
+        s->chunk_floats = r == 0 ? 0 : (size_t)r; /* 1 or 2 floats: one image per chunk */
+        OB_CHECK_OK(ob_layer_forward_alloc(l, ctx, &y[r], in, 1, 1));
+        ob_tensor_alloc(&gx[r], OB_F32, OB_HOST, 4, xs);
+        ob_tensor *gin[1] = {&gx[r]};
+        memset(a.grads.data, 0, ob_tensor_nbytes(&a.grads));
+        OB_CHECK_OK(l->ops->backward(l, ctx, gin, &y[r], in, 1, &y[r])); /* grad_out = y */
+        gw[r] = malloc(sizeof(float) * (size_t)nw), gb[r] = malloc(sizeof(float) * (size_t)nb);
+        memcpy(gw[r], l->params[0].grad.data, sizeof(float) * (size_t)nw);
+        memcpy(gb[r], l->params[1].grad.data, sizeof(float) * (size_t)nb);
+    }
+    for (int r = 1; r < 3; r++) {
+        char label[4][96];
+        const char *what[4] = {"y", "dx", "dw", "db"};
+        for (int k = 0; k < 4; k++)
+            snprintf(label[k], sizeof label[k], "%s chunked (%d) vs whole batch: %s", l->ops->kind, r, what[k]);
+        ob_test_allclose(label[0], ob_tensor_f32(&y[r]), ob_tensor_f32(&y[0]), (size_t)ob_tensor_numel(&y[0]), 1e-6, 1e-6);
+        ob_test_allclose(label[1], ob_tensor_f32(&gx[r]), ob_tensor_f32(&gx[0]), (size_t)ob_tensor_numel(&x), 1e-6, 1e-5);
+        ob_test_allclose(label[2], gw[r], gw[0], (size_t)nw, 1e-5, 1e-5);
+        ob_test_allclose(label[3], gb[r], gb[0], (size_t)nb, 1e-5, 1e-5);
+    }
+    for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(gw[r]), free(gb[r]);
+    ob_tensor_free(&x);
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
+static void run_golden(ob_ctx *ctx)
+{
+    /* configurations as in make_nets_linalg_golden.py's CASES */
+    golden_conv(ctx, "conv2d_basic", (ob_conv2d_cfg){.c_in = 3, .c_out = 4, .k = 3, .pad = 1, .bias = 1});
+    golden_conv(ctx, "conv2d_stride2", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .stride = 2, .pad = 1, .bias = 1});
+    golden_conv(ctx, "conv2d_dil2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .pad = 2, .dilation = 2, .bias = 1});
+    golden_conv(ctx, "conv2d_1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 1});
+    golden_conv(ctx, "conv2d_groups2", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 3, .pad = 1, .groups = 2, .bias = 1});
+    golden_conv(ctx, "conv2d_espcn1", (ob_conv2d_cfg){.c_in = 1, .c_out = 8, .k = 5, .pad = 2, .bias = 1});
+    golden_convt(ctx, "convt_s2_op1",
+                 (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .output_padding = 1,
+                                           .bias = 1});
+    golden_convt(ctx, "convt_k4_s2", (ob_conv_transpose2d_cfg){.c_in = 3, .c_out = 2, .k = 4, .stride = 2, .pad = 1, .bias = 1});
+    golden_convt(ctx, "convt_g2_d2", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 4, .k = 3, .dilation = 2, .groups = 2});
+}
+
+int main(void)
+{
+    ob_ctx *ctx;
+    if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) {
+        fprintf(stderr, "no context: %s\n", ob_last_error());
+        return 1;
+    }
+    run_golden(ctx);
+    printf("PyTorch parity: worst relative error %.3g over all conv fixtures\n", worst_parity);
+
+    /* finite differences at odd sizes */
+    gc_conv(ctx, "conv2d 3x3 pad 1", (ob_conv2d_cfg){.c_in = 3, .c_out = 2, .k = 3, .pad = 1, .bias = 1}, 2, 7, 5);
+    gc_conv(ctx, "conv2d stride 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 2, 9, 7);
+    gc_conv(ctx, "conv2d dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .dilation = 2, .pad = 1, .bias = 1}, 1, 9, 11);
+    gc_conv(ctx, "conv2d 1x1", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 1, .bias = 1}, 3, 5, 3);
+    gc_conv(ctx, "conv2d 1x1 stride 2", (ob_conv2d_cfg){.c_in = 3, .c_out = 2, .k = 1, .stride = 2}, 1, 7, 5);
+    gc_conv(ctx, "conv2d groups 3", (ob_conv2d_cfg){.c_in = 3, .c_out = 6, .k = 3, .pad = 1, .groups = 3, .bias = 1}, 2, 5, 7);
+    gc_conv(ctx, "conv2d 5x5 pad 2 (ESPCN)", (ob_conv2d_cfg){.c_in = 1, .c_out = 4, .k = 5, .pad = 2, .bias = 1}, 2, 9, 9);
+    gc_convt(ctx, "conv_transpose2d s2 op1",
+             (ob_conv_transpose2d_cfg){.c_in = 3, .c_out = 2, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1},
+             2, 5, 3);
+    gc_convt(ctx, "conv_transpose2d k4 s2", (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 3, .k = 4, .stride = 2, .pad = 1, .bias = 1},
+             1, 3, 5);
+    gc_convt(ctx, "conv_transpose2d groups 2 dilation 2",
+             (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 2, .k = 3, .dilation = 2, .groups = 2, .bias = 1}, 1, 5, 3);
+    gc_convt(ctx, "conv_transpose2d s3 op2",
+             (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .stride = 3, .output_padding = 2}, 1, 3, 3);
+
+    chunks(ctx, 0);
+    chunks(ctx, 1);
+    bad_input(ctx);
+    ob_ctx_destroy(ctx);
+    /* the cuDNN path, where a GPU answers (bench/gpu_check runs this test there) */
+    if (ob_ctx_create(&ctx, OB_BACKEND_CUDA, 0) == OB_OK) {
+        worst_parity = 0;
+        run_golden(ctx);
+        printf("PyTorch parity (cuda): worst relative error %.3g over all conv fixtures\n", worst_parity);
+        ob_ctx_destroy(ctx);
+    } else
+        printf("note: no GPU here (%s): the cuDNN path was not run\n", ob_last_error());
+    return ob_test_finish();
+}
