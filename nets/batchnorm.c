@@ -1,7 +1,8 @@
 /* batchnorm.c — batch_norm2d with PyTorch's nn.BatchNorm2d semantics.
  * CPU: per channel, OpenMP over channels, sums in double (two passes: mean, then
  * the centred second moment). cuda: cuDNN spatial batch norm (batchnorm_cudnn.c),
- * whose running-variance update also uses the unbiased variance. */
+ * whose running-variance update also uses the unbiased variance; the eval-mode
+ * backward is assembled there from two cuDNN calls. */
 #include <math.h>
 
 #include "layers_internal.h"
@@ -13,6 +14,7 @@ typedef struct {
     int c;
     int last_training;    /* mode of the last forward: backward follows it */
     ob_tensor mean, invstd; /* (C) statistics the last forward normalised with */
+    ob_tensor scale;        /* (C) weight * invstd after an eval forward on cuda */
 } bn_state;
 
 static ob_status bn_check(const ob_layer *l, const ob_tensor *const *in, int n_in)
@@ -42,9 +44,10 @@ static ob_status bn_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob
 static ob_status ensure_saves(bn_state *s, ob_location loc)
 {
     if (s->mean.data && s->mean.loc == loc) return OB_OK;
-    ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd);
+    ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale);
     int64_t c[1] = {s->c};
     OB_TRY(ob_tensor_zeros(&s->mean, OB_F32, loc, 1, c));
+    OB_TRY(ob_tensor_zeros(&s->scale, OB_F32, loc, 1, c));
     return ob_tensor_zeros(&s->invstd, OB_F32, loc, 1, c);
 }
 
@@ -104,6 +107,33 @@ static ob_status count_batch(ob_layer *l)
     return ob_tensor_copy(t, &h);
 }
 
+/* After an eval forward on cuda: the running statistics as the backward's
+ * mean and invstd, and weight * invstd, computed on the host (C numbers). */
+static ob_status eval_stats_device(ob_layer *l)
+{
+    bn_state *s = (bn_state *)l->state;
+    const int64_t c[1] = {s->c};
+    ob_tensor h[5];
+    const int src[3] = {P_WEIGHT, P_RMEAN, P_RVAR};
+    ob_status st = OB_OK;
+    memset(h, 0, sizeof h);
+    for (int i = 0; i < 5 && st == OB_OK; i++) st = ob_tensor_alloc(&h[i], OB_F32, OB_HOST, 1, c);
+    for (int i = 0; i < 3 && st == OB_OK; i++) st = ob_tensor_copy(&h[i], &l->params[src[i]].value);
+    if (st == OB_OK) {
+        const float *w = ob_tensor_f32(&h[0]), *rv = ob_tensor_f32(&h[2]);
+        float *inv = ob_tensor_f32(&h[3]), *sc = ob_tensor_f32(&h[4]);
+        for (int ch = 0; ch < s->c; ch++) {
+            inv[ch] = (float)(1.0 / sqrt((double)rv[ch] + OB_BN_EPS));
+            sc[ch] = w[ch] * inv[ch];
+        }
+        st = ob_tensor_copy(&s->mean, &h[1]);
+    }
+    if (st == OB_OK) st = ob_tensor_copy(&s->invstd, &h[3]);
+    if (st == OB_OK) st = ob_tensor_copy(&s->scale, &h[4]);
+    for (int i = 0; i < 5; i++) ob_tensor_free(&h[i]);
+    return st;
+}
+
 static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,
                             int training)
 {
@@ -122,6 +152,7 @@ static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_t
                                    ob_tensor_f32(&l->params[P_RMEAN].value), ob_tensor_f32(&l->params[P_RVAR].value),
                                    ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd), training, OB_BN_MOMENTUM,
                                    OB_BN_EPS));
+        if (!training) OB_TRY(eval_stats_device(l));
     }
     s->last_training = training;
     if (training) OB_TRY(count_batch(l));
@@ -173,19 +204,18 @@ static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
         backward_cpu(l, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), n, hw);
         return OB_OK;
     }
-    OB_REQUIRE(s->last_training, "batch_norm2d: backward after an eval-mode forward is not implemented on cuda "
-                                 "(cuDNN has no such backward); use the cpu backend or train mode");
     OB_REQUIRE(gx != NULL, "batch_norm2d: cuDNN's backward always writes the input gradient; pass a buffer");
     return ob_bn_cudnn_backward(ctx, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), in[0]->shape,
                                 ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_WEIGHT].grad),
                                 ob_tensor_f32(&l->params[P_BIAS].grad), ob_tensor_f32(&s->mean),
-                                ob_tensor_f32(&s->invstd), OB_BN_EPS);
+                                ob_tensor_f32(&s->invstd), s->last_training ? NULL : ob_tensor_f32(&s->scale),
+                                OB_BN_EPS);
 }
 
 static void bn_destroy(ob_layer *l)
 {
     bn_state *s = (bn_state *)l->state;
-    if (s) ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd);
+    if (s) ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale);
     free(s);
 }
 

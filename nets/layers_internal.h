@@ -75,9 +75,11 @@ ob_status ob_pool_cudnn_backward(struct ob_ctx *ctx, float *gx, const float *gy,
 ob_status ob_bn_cudnn_forward(struct ob_ctx *ctx, float *y, const float *x, const int64_t xs[4], const float *weight,
                               const float *bias, float *running_mean, float *running_var, float *save_mean,
                               float *save_invstd, int training, float momentum, float eps);
-/* After a training forward: gx written, gweight/gbias accumulated (+=). */
+/* gx written, gweight/gbias accumulated (+=). After a training forward:
+ * eval_scale NULL and the forward's saved statistics; after an eval forward:
+ * the running mean, 1/sqrt(running_var + eps) and eval_scale = weight * that. */
 ob_status ob_bn_cudnn_backward(struct ob_ctx *ctx, float *gx, const float *gy, const float *x, const int64_t xs[4],
                                const float *weight, float *gweight, float *gbias, const float *save_mean,
-                               const float *save_invstd, float eps);
+                               const float *save_invstd, const float *eval_scale, float eps);
 
 #endif

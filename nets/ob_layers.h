@@ -33,9 +33,9 @@
  *   training: normalises with the batch mean and BIASED variance; updates
  *   running_mean/var with momentum 0.1 using the UNBIASED variance (n/(n-1),
  *   n = N*H*W) and adds 1 to num_batches_tracked. eval: running statistics.
- *   Backward follows the last forward's mode. GPU: cuDNN (nets/batchnorm_cudnn.c);
- *   cuDNN has no backward for eval-mode statistics, so on cuda a backward after
- *   an eval forward is OB_ERR_ARG (the CPU path has it).
+ *   Backward follows the last forward's mode (after eval: gx = g w / sqrt(rv + eps),
+ *   parameter gradients with the running statistics). GPU: cuDNN
+ *   (nets/batchnorm_cudnn.c); there the input gradient must be asked for.
  *
  * Dropout      (N, ...) -> same; nn.Dropout(p): training zeroes each element with
  *   probability p and scales the rest by 1/(1-p); eval is the identity. The mask
