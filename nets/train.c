@@ -1,0 +1,489 @@
+/* train.c — the training loop, validation, checkpoints and curves (ob_train.h). */
+#include "ob_train.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ob_atomic_file.h"
+#include "ob_checkpoint.h"
+#include "ob_layers.h"
+#include "ob_log.h"
+#include "ob_loss.h"
+
+ob_train_cfg ob_train_defaults(void)
+{
+    ob_train_cfg c;
+    memset(&c, 0, sizeof c);
+    c.epochs = 10;
+    c.batch_size = 64;
+    c.optim = ob_optim_defaults(OB_OPTIM_ADAM);
+    c.schedule.kind = OB_LR_CONSTANT;
+    c.prefetch = 2;
+    return c;
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static ob_status ensure(ob_tensor *t, ob_location loc, int ndim, const int64_t *shape)
+{
+    if (t->data && t->loc == loc && t->ndim == ndim && !memcmp(t->shape, shape, sizeof(int64_t) * (size_t)ndim))
+        return OB_OK;
+    ob_tensor_free(t);
+    return ob_tensor_alloc(t, OB_F32, loc, ndim, shape);
+}
+
+/* The batch's images where ctx computes: the batch itself on the host, else a copy. */
+static ob_status batch_input(const ob_tensor **x, ob_tensor *dev, ob_ctx *ctx, const ob_data_batch *b)
+{
+    if (ob_ctx_location(ctx) == OB_HOST) {
+        *x = &b->images;
+        return OB_OK;
+    }
+    OB_TRY(ensure(dev, OB_DEVICE, b->images.ndim, b->images.shape));
+    OB_TRY(ob_tensor_copy(dev, &b->images));
+    *x = dev;
+    return OB_OK;
+}
+
+static ob_status default_loss(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
+                              const ob_data_batch *b)
+{
+    OB_REQUIRE(b->labels != NULL, "training: the data set has no labels (cross-entropy needs them)");
+    OB_REQUIRE(pred->ndim == 2, "training: cross-entropy needs (N, K) logits, the model gives %d dimensions",
+               pred->ndim);
+    return ob_loss_cross_entropy(ctx, loss, grad, pred, b->labels, OB_REDUCE_MEAN);
+}
+
+/* Counts rows whose argmax equals the label; confusion[label * k + argmax]++. */
+static ob_status count_correct(int64_t *correct, int64_t *confusion, int n_classes, const ob_tensor *pred,
+                               const ob_data_batch *b)
+{
+    if (!b->labels || pred->ndim != 2) return OB_OK;
+    ob_tensor host = {0};
+    const ob_tensor *p = pred;
+    if (pred->loc != OB_HOST) {
+        OB_TRY(ob_tensor_clone_to(&host, pred, OB_HOST));
+        p = &host;
+    }
+    const int64_t k = p->shape[1];
+    const float *v = ob_tensor_f32(p);
+    for (int i = 0; i < b->n; i++) {
+        int64_t best = 0;
+        for (int64_t j = 1; j < k; j++)
+            if (v[i * k + j] > v[i * k + best]) best = j;
+        *correct += best == b->labels[i];
+        if (confusion && b->labels[i] >= 0 && b->labels[i] < n_classes && best < n_classes)
+            confusion[(int64_t)b->labels[i] * n_classes + best]++;
+    }
+    ob_tensor_free(&host);
+    return OB_OK;
+}
+
+static ob_status params_finite(const ob_model *m, int *finite)
+{
+    ob_tensor host = {0};
+    const ob_tensor *v = &m->arena.values;
+    if (v->loc != OB_HOST) {
+        OB_TRY(ob_tensor_clone_to(&host, v, OB_HOST));
+        v = &host;
+    }
+    const float *p = ob_tensor_f32(v);
+    int ok = 1;
+    for (int64_t i = 0; i < m->arena.n_values && ok; i++) ok = isfinite(p[i]);
+    ob_tensor_free(&host);
+    *finite = ok;
+    return OB_OK;
+}
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+typedef struct {
+    ob_tensor dev, grad;
+} step_buffers;
+
+static ob_status run_eval(ob_ctx *ctx, ob_model *m, ob_loader *ld, ob_train_loss_fn loss_fn, void *loss_user,
+                          ob_eval_result *res, int64_t *confusion, step_buffers *buf)
+{
+    OB_TRY(ob_loader_start_epoch(ld, 0));
+    ob_data_batch b = {0};
+    double sum = 0;
+    int64_t n = 0, correct = 0;
+    ob_status s = OB_OK;
+    for (;;) {
+        int done = 0;
+        if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
+        const ob_tensor *x, *y;
+        double l = 0;
+        if ((s = batch_input(&x, &buf->dev, ctx, &b)) != OB_OK) break;
+        if ((s = ob_model_forward(m, ctx, &y, x, 0)) != OB_OK) break;
+        if ((s = ensure(&buf->grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
+        if ((s = loss_fn(loss_user, ctx, &l, &buf->grad, y, &b)) != OB_OK) break;
+        if ((s = count_correct(&correct, confusion, res->n_classes, y, &b)) != OB_OK) break;
+        sum += l * b.n, n += b.n;
+    }
+    ob_data_batch_free(&b);
+    OB_TRY(s);
+    res->n = n;
+    res->correct = correct;
+    res->loss = n ? sum / (double)n : NAN;
+    res->accuracy = n ? (double)correct / (double)n : NAN;
+    return OB_OK;
+}
+
+ob_status ob_train_evaluate(ob_ctx *ctx, ob_model *m, const ob_dataset *ds, int batch_size, int normalize,
+                            const float *mean, const float *std, ob_eval_result *res, int64_t *confusion)
+{
+    OB_REQUIRE(batch_size >= 1, "evaluate: batch size %d", batch_size);
+    ob_loader_cfg lc = {.batch_size = batch_size, .prefetch = 2, .normalize = normalize};
+    if (normalize) memcpy(lc.mean, mean, sizeof lc.mean), memcpy(lc.std, std, sizeof lc.std);
+    ob_loader *ld;
+    OB_TRY(ob_loader_create(&ld, ds, &lc));
+    memset(res, 0, sizeof *res);
+    res->n_classes = ds->n_classes;
+    if (confusion) memset(confusion, 0, sizeof(int64_t) * (size_t)ds->n_classes * (size_t)ds->n_classes);
+    step_buffers buf = {0};
+    ob_status s = run_eval(ctx, m, ld, default_loss, NULL, res, confusion, &buf);
+    ob_tensor_free(&buf.dev), ob_tensor_free(&buf.grad);
+    ob_loader_destroy(ld);
+    return s;
+}
+
+/* ---- curves ---------------------------------------------------------------- */
+
+static ob_status write_csv_cb(FILE *f, void *user)
+{
+    const ob_train_result *r = user;
+    fprintf(f, "epoch,train_loss,val_loss,val_accuracy,lr,seconds\n");
+    for (int e = 0; e < r->epochs_done; e++)
+        fprintf(f, "%d,%.9g,%.9g,%.9g,%.9g,%.3f\n", e + 1, r->train_loss[e], r->val_loss[e], r->val_acc[e], r->lr[e],
+                r->seconds[e]);
+    return ferror(f) ? OB_FAIL(OB_ERR_IO, "writing the loss curve failed") : OB_OK;
+}
+
+static void svg_polyline(FILE *f, const double *v, int n, double lo, double hi, const char *colour)
+{
+    fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour);
+    for (int e = 0; e < n; e++) {
+        if (!isfinite(v[e])) continue;
+        double x = 60 + (n > 1 ? 500.0 * e / (n - 1) : 250.0), y = 330 - 300.0 * (v[e] - lo) / (hi - lo);
+        fprintf(f, "%.1f,%.1f ", x, y);
+    }
+    fprintf(f, "\"/>\n");
+}
+
+/* Train and validation loss against the epoch: axes from 0 to the largest loss. */
+static ob_status write_svg_cb(FILE *f, void *user)
+{
+    const ob_train_result *r = user;
+    const int n = r->epochs_done;
+    double hi = 0;
+    for (int e = 0; e < n; e++) {
+        if (isfinite(r->train_loss[e])) hi = fmax(hi, r->train_loss[e]);
+        if (isfinite(r->val_loss[e])) hi = fmax(hi, r->val_loss[e]);
+    }
+    if (!(hi > 0)) hi = 1;
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" font-family=\"sans-serif\" "
+            "font-size=\"12\">\n<rect width=\"640\" height=\"400\" fill=\"white\"/>\n"
+            "<line x1=\"60\" y1=\"330\" x2=\"560\" y2=\"330\" stroke=\"black\"/>\n"
+            "<line x1=\"60\" y1=\"30\" x2=\"60\" y2=\"330\" stroke=\"black\"/>\n"
+            "<text x=\"310\" y=\"365\" text-anchor=\"middle\">epoch</text>\n"
+            "<text x=\"20\" y=\"180\" transform=\"rotate(-90 20 180)\" text-anchor=\"middle\">loss</text>\n");
+    for (int t = 0; t <= 4; t++) {
+        double y = 330 - 75.0 * t;
+        fprintf(f, "<line x1=\"56\" y1=\"%.1f\" x2=\"60\" y2=\"%.1f\" stroke=\"black\"/>", y, y);
+        fprintf(f, "<text x=\"52\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n", y + 4, hi * t / 4);
+    }
+    for (int e = 0; e < n; e++) {
+        double x = 60 + (n > 1 ? 500.0 * e / (n - 1) : 250.0);
+        if (n <= 20 || e % (n / 10) == 0)
+            fprintf(f, "<text x=\"%.1f\" y=\"346\" text-anchor=\"middle\">%d</text>\n", x, e + 1);
+    }
+    svg_polyline(f, r->train_loss, n, 0, hi, "#1f77b4");
+    svg_polyline(f, r->val_loss, n, 0, hi, "#d62728");
+    fprintf(f,
+            "<text x=\"570\" y=\"40\" fill=\"#1f77b4\">train</text>\n"
+            "<text x=\"570\" y=\"58\" fill=\"#d62728\">validation</text>\n</svg>\n");
+    return ferror(f) ? OB_FAIL(OB_ERR_IO, "writing the loss plot failed") : OB_OK;
+}
+
+/* ---- checkpoints ----------------------------------------------------------- */
+
+typedef struct {
+    ob_named_tensor *t;
+    int n;
+} named_list;
+
+static ob_status collect(named_list *nl, const ob_model *m)
+{
+    int cap = m->n_nodes * OB_LAYER_MAX_PARAMS;
+    nl->t = calloc((size_t)cap, sizeof *nl->t);
+    OB_REQUIRE(nl->t != NULL, "training: out of memory");
+    return ob_checkpoint_collect(nl->t, cap, &nl->n, m->layers, m->prefixes, m->n_nodes);
+}
+
+static void path_in(char *buf, size_t n, const char *dir, const char *name) { snprintf(buf, n, "%s/%s", dir, name); }
+
+static char *history_string(const ob_train_result *r)
+{
+    size_t cap = 128 + (size_t)r->epochs_done * 128, len = 0;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    s[0] = '\0';
+    for (int e = 0; e < r->epochs_done; e++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%.17g,%.17g,%.17g,%.17g,%.17g", e ? ";" : "", r->train_loss[e],
+                                r->val_loss[e], r->val_acc[e], r->lr[e], r->seconds[e]);
+    return s;
+}
+
+static ob_status parse_history(ob_train_result *r, const char *h, int epochs, const char *path)
+{
+    const char *p = h;
+    for (int e = 0; e < epochs; e++) {
+        double *dst[5] = {&r->train_loss[e], &r->val_loss[e], &r->val_acc[e], &r->lr[e], &r->seconds[e]};
+        for (int k = 0; k < 5; k++) {
+            char *end;
+            *dst[k] = strtod(p, &end);
+            if (end == p || (*end != (k < 4 ? ',' : (e + 1 < epochs ? ';' : '\0'))))
+                return OB_FAIL(OB_ERR_FORMAT, "%s: the training history in the metadata is malformed", path);
+            p = *end ? end + 1 : end;
+        }
+    }
+    return OB_OK;
+}
+
+static ob_status save_epoch(const ob_model *m, const ob_optim *o, const named_list *nl, const ob_train_cfg *cfg,
+                            uint64_t seed, int batch, const ob_train_result *r)
+{
+    char path[4096];
+    path_in(path, sizeof path, cfg->run_dir, "model.optim.safetensors");
+    OB_TRY(ob_optim_save(o, path, m->layers, m->prefixes, m->n_nodes));
+    char *hist = history_string(r);
+    OB_REQUIRE(hist != NULL, "training: out of memory");
+    size_t cap = strlen(hist) + (cfg->metadata ? strlen(cfg->metadata) : 0) + 512;
+    char *meta = malloc(cap);
+    if (!meta) {
+        free(hist);
+        return OB_FAIL(OB_ERR_NOMEM, "training: out of memory");
+    }
+    snprintf(meta, cap,
+             "{%s%s\"format\": \"obscura-train\", \"epoch\": \"%d\", \"step\": \"%lld\", \"seed\": \"%llu\", "
+             "\"batch\": \"%d\", \"history\": \"%s\"}",
+             cfg->metadata ? cfg->metadata : "", cfg->metadata && cfg->metadata[0] ? ", " : "", r->epochs_done,
+             (long long)o->step, (unsigned long long)seed, batch, hist);
+    path_in(path, sizeof path, cfg->run_dir, "model.safetensors");
+    ob_status s = ob_checkpoint_save(path, nl->t, nl->n, meta);
+    free(meta), free(hist);
+    OB_TRY(s);
+    path_in(path, sizeof path, cfg->run_dir, "loss.csv");
+    OB_TRY(ob_atomic_write(path, write_csv_cb, (void *)r));
+    path_in(path, sizeof path, cfg->run_dir, "loss.svg");
+    return ob_atomic_write(path, write_svg_cb, (void *)r);
+}
+
+static ob_status meta_int(long long *out, const ob_checkpoint_meta *meta, const char *key, const char *path)
+{
+    const char *v = ob_checkpoint_meta_get(meta, key);
+    char *end;
+    errno = 0;
+    long long x = v ? strtoll(v, &end, 10) : -1;
+    if (!v || *end || errno || x < 0)
+        return OB_FAIL(OB_ERR_FORMAT, "%s: no training state (metadata \"%s\" is %s)", path, key, v ? v : "missing");
+    *out = x;
+    return OB_OK;
+}
+
+typedef struct {
+    int epoch, batch;
+    uint64_t seed;
+} resume_state;
+
+static ob_status load_resume(resume_state *rs, ob_model *m, ob_optim *o, const named_list *nl, const char *dir,
+                             ob_train_result *r)
+{
+    char path[4096], opath[4096];
+    path_in(path, sizeof path, dir, "model.safetensors");
+    path_in(opath, sizeof opath, dir, "model.optim.safetensors");
+    ob_checkpoint_meta meta = {0};
+    OB_TRY(ob_checkpoint_load(path, nl->t, nl->n, &meta));
+    long long epoch = 0, step = 0, seed = 0, batch = 0;
+    ob_status s = meta_int(&epoch, &meta, "epoch", path);
+    if (s == OB_OK) s = meta_int(&step, &meta, "step", path);
+    if (s == OB_OK) s = meta_int(&seed, &meta, "seed", path);
+    if (s == OB_OK) s = meta_int(&batch, &meta, "batch", path);
+    if (s == OB_OK && (epoch > OB_TRAIN_MAX_EPOCHS || batch < 1 || batch > (1 << 24)))
+        s = OB_FAIL(OB_ERR_FORMAT, "%s: epoch %lld or batch %lld out of range", path, epoch, batch);
+    const char *hist = ob_checkpoint_meta_get(&meta, "history");
+    if (s == OB_OK) s = parse_history(r, hist ? hist : "", (int)epoch, path);
+    ob_checkpoint_meta_free(&meta);
+    OB_TRY(s);
+    OB_TRY(ob_optim_load(o, opath, m->layers, m->prefixes, m->n_nodes));
+    if (o->step != step)
+        return OB_FAIL(OB_ERR_FORMAT, "%s is at step %lld but %s at step %lld: the pair is from different epochs",
+                       path, step, opath, (long long)o->step);
+    rs->epoch = (int)epoch, rs->batch = (int)batch, rs->seed = (uint64_t)seed;
+    r->epochs_done = r->start_epoch = (int)epoch;
+    /* dropout masks are keyed by the training forwards done: one per step */
+    for (int i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->layers[i]->ops->kind, "dropout") == 0) ob_dropout_set_step(m->layers[i], (uint64_t)step);
+    return OB_OK;
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+typedef struct {
+    ob_ctx *ctx;
+    ob_model *m;
+    ob_optim *opt;
+    const ob_train_cfg *cfg;
+    ob_train_loss_fn loss_fn;
+    void *loss_user;
+    step_buffers buf;
+    char label[160];
+    const char *last_good; /* for the NaN guard's message */
+} trainer;
+
+static ob_status diverged(const trainer *t, const char *what, double v, int epoch, long long batch)
+{
+    return OB_FAIL(OB_ERR_ARG,
+                   "training diverged: %s is %s at epoch %d batch %lld (lr %g); stopped — %s", what,
+                   isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf", epoch + 1,
+                   batch + 1, t->opt->cfg.lr, t->last_good);
+}
+
+static ob_status train_epoch(trainer *t, ob_loader *ld, int epoch, double *mean_loss, int64_t *images)
+{
+    OB_TRY(ob_loader_start_epoch(ld, epoch));
+    ob_progress p;
+    snprintf(t->label, sizeof t->label, "epoch %d/%d", epoch + 1, t->cfg->epochs);
+    ob_progress_begin(&p, t->label, ob_loader_num_batches(ld));
+    ob_data_batch b = {0};
+    double sum = 0, t0 = ob_now_seconds();
+    int64_t n = 0;
+    ob_status s = OB_OK;
+    for (;;) {
+        int done = 0;
+        if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
+        const ob_tensor *x, *y;
+        double l = 0;
+        if ((s = batch_input(&x, &t->buf.dev, t->ctx, &b)) != OB_OK) break;
+        if ((s = ob_model_forward(t->m, t->ctx, &y, x, 1)) != OB_OK) break;
+        if ((s = ensure(&t->buf.grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
+        if ((s = t->loss_fn(t->loss_user, t->ctx, &l, &t->buf.grad, y, &b)) != OB_OK) break;
+        if (!isfinite(l)) {
+            s = diverged(t, "the training loss", l, epoch, (long long)b.batch);
+            break;
+        }
+        if ((s = ob_optim_zero_grad(t->opt, t->ctx)) != OB_OK) break;
+        if ((s = ob_model_backward(t->m, t->ctx, &t->buf.grad, NULL)) != OB_OK) break;
+        if ((s = ob_optim_step(t->opt, t->ctx)) != OB_OK) break;
+        sum += l * b.n, n += b.n;
+        double dt = ob_now_seconds() - t0;
+        snprintf(t->label, sizeof t->label, "epoch %d/%d loss %.4f %.0f img/s", epoch + 1, t->cfg->epochs,
+                 sum / (double)n, dt > 0 ? (double)n / dt : 0.0);
+        ob_progress_step(&p, 1);
+    }
+    ob_progress_end(&p);
+    ob_data_batch_free(&b);
+    OB_TRY(s);
+    *mean_loss = n ? sum / (double)n : NAN;
+    *images = n;
+    return OB_OK;
+}
+
+static ob_status check_cfg(const ob_train_cfg *c, const ob_dataset *train)
+{
+    OB_REQUIRE(c->epochs >= 1 && c->epochs <= OB_TRAIN_MAX_EPOCHS, "training: epochs %d outside 1..%d", c->epochs,
+               OB_TRAIN_MAX_EPOCHS);
+    OB_REQUIRE(c->batch_size >= 1, "training: batch size %d", c->batch_size);
+    OB_REQUIRE(c->run_dir && c->run_dir[0], "training: no run folder");
+    OB_REQUIRE(train && train->n > 0, "training: empty training set");
+    if (c->schedule.kind != OB_LR_CONSTANT) OB_TRY(ob_lr_schedule_check(&c->schedule));
+    return OB_OK;
+}
+
+static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_dataset *val, ob_train_result *res,
+                            const named_list *nl)
+{
+    const ob_train_cfg *cfg = t->cfg;
+    resume_state rs = {0, cfg->batch_size, cfg->seed};
+    if (cfg->resume_dir) OB_TRY(load_resume(&rs, t->m, t->opt, nl, cfg->resume_dir, res));
+    char good[4400];
+    if (rs.epoch > 0)
+        snprintf(good, sizeof good, "%s/model.safetensors keeps the last good checkpoint (epoch %d)", cfg->run_dir,
+                 rs.epoch);
+    else
+        snprintf(good, sizeof good, "no checkpoint was written (no epoch finished)");
+    t->last_good = good;
+    ob_loader_cfg lc = {.batch_size = rs.batch, .shuffle = 1, .seed = rs.seed, .prefetch = cfg->prefetch,
+                        .threads = cfg->threads, .transform = cfg->transform, .transform_user = cfg->transform_user,
+                        .normalize = cfg->normalize};
+    memcpy(lc.mean, cfg->mean, sizeof lc.mean), memcpy(lc.std, cfg->std, sizeof lc.std);
+    ob_loader_cfg vc = {.batch_size = rs.batch, .prefetch = cfg->prefetch, .threads = cfg->threads,
+                        .normalize = cfg->normalize};
+    memcpy(vc.mean, cfg->mean, sizeof vc.mean), memcpy(vc.std, cfg->std, sizeof vc.std);
+    ob_loader *ld = NULL, *vl = NULL;
+    OB_TRY(ob_loader_create(&ld, train, &lc));
+    ob_status s = val ? ob_loader_create(&vl, val, &vc) : OB_OK;
+    ob_lr_schedule sched = cfg->schedule;
+    if (sched.kind == OB_LR_CONSTANT || sched.base_lr == 0) sched.base_lr = cfg->optim.lr;
+    const double t_start = ob_now_seconds();
+    int64_t images = 0;
+    for (int e = rs.epoch; e < cfg->epochs && s == OB_OK; e++) {
+        const double t0 = ob_now_seconds();
+        ob_optim_set_lr(t->opt, sched.kind == OB_LR_CONSTANT ? sched.base_lr : ob_lr_at(&sched, e));
+        double tl = NAN;
+        int64_t ni = 0;
+        ob_eval_result ev = {.loss = NAN, .accuracy = NAN, .n_classes = val ? val->n_classes : 0};
+        int finite = 1;
+        if ((s = train_epoch(t, ld, e, &tl, &ni)) != OB_OK) break;
+        images += ni;
+        if (vl && (s = run_eval(t->ctx, t->m, vl, t->loss_fn, t->loss_user, &ev, NULL, &t->buf)) != OB_OK) break;
+        if ((s = params_finite(t->m, &finite)) != OB_OK) break;
+        if (!finite) {
+            s = diverged(t, "a parameter", NAN, e, ob_loader_num_batches(ld) - 1);
+            break;
+        }
+        if (vl && !isfinite(ev.loss)) {
+            s = diverged(t, "the validation loss", ev.loss, e, ob_loader_num_batches(ld) - 1);
+            break;
+        }
+        res->train_loss[e] = tl, res->val_loss[e] = ev.loss, res->val_acc[e] = ev.accuracy;
+        res->lr[e] = t->opt->cfg.lr, res->seconds[e] = ob_now_seconds() - t0;
+        res->epochs_done = e + 1;
+        if ((s = save_epoch(t->m, t->opt, nl, cfg, rs.seed, rs.batch, res)) != OB_OK) break;
+        snprintf(good, sizeof good, "%s/model.safetensors keeps the last good checkpoint (epoch %d)", cfg->run_dir,
+                 e + 1);
+        if (!cfg->quiet)
+            ob_log_info("epoch %d/%d: train loss %.4f, val loss %.4f, val accuracy %.2f%%, lr %.3g, %.1f s (%.0f img/s)",
+                        e + 1, cfg->epochs, tl, ev.loss, 100.0 * ev.accuracy, t->opt->cfg.lr, res->seconds[e],
+                        (double)ni / res->seconds[e]);
+    }
+    res->total_seconds = ob_now_seconds() - t_start;
+    res->images_per_s = res->total_seconds > 0 ? (double)images / res->total_seconds : 0;
+    ob_loader_destroy(vl);
+    ob_loader_destroy(ld);
+    return s;
+}
+
+ob_status ob_train(ob_ctx *ctx, ob_model *m, const ob_dataset *train, const ob_dataset *val, const ob_train_cfg *cfg,
+                   ob_train_result *res)
+{
+    OB_TRY(check_cfg(cfg, train));
+    OB_REQUIRE(m->allocated, "training: the model's parameters are not allocated");
+    memset(res, 0, sizeof *res);
+    ob_optim *opt;
+    OB_TRY(ob_optim_create(&opt, &cfg->optim, &m->arena, m->layers, m->n_nodes));
+    named_list nl = {0};
+    ob_status s = collect(&nl, m);
+    trainer t = {.ctx = ctx, .m = m, .opt = opt, .cfg = cfg, .loss_fn = cfg->loss ? cfg->loss : default_loss,
+                 .loss_user = cfg->loss ? cfg->loss_user : NULL};
+    if (s == OB_OK) s = train_loop(&t, train, val, res, &nl);
+    ob_tensor_free(&t.buf.dev), ob_tensor_free(&t.buf.grad);
+    free(nl.t);
+    ob_optim_destroy(opt);
+    return s;
+}
