@@ -79,24 +79,43 @@ static void sanity(quilt_fn fn, const char *name, int c, int h, int w, int out_w
     ob_ctx_destroy(ctx);
 }
 
-/* Every output pixel (all channels) is some sample pixel. */
+/* Sample pixels sorted by their first channel (pixels_from's index). */
+static const float *sort_key;
+static int cmp_pixel(const void *a, const void *b)
+{
+    const float x = sort_key[*(const size_t *)a], y = sort_key[*(const size_t *)b];
+    return (x > y) - (x < y);
+}
+
+/* Every output pixel (all channels) is some sample pixel: binary search on the
+ * first channel, then the run of equal first values compared whole. */
 static int pixels_from(const ob_tensor *out, const ob_tensor *smp)
 {
     const int c = (int)out->shape[0];
     const size_t no = (size_t)out->shape[1] * out->shape[2], ns = (size_t)smp->shape[1] * smp->shape[2];
     const float *o = ob_tensor_f32(out), *s = ob_tensor_f32(smp);
-    for (size_t i = 0; i < no; i++) {
+    size_t *idx = malloc(ns * sizeof *idx);
+    for (size_t j = 0; j < ns; j++) idx[j] = j;
+    sort_key = s;
+    qsort(idx, ns, sizeof *idx, cmp_pixel);
+    int ok = 1;
+    for (size_t i = 0; i < no && ok; i++) {
+        size_t lo = 0, hi = ns; /* first position with s[idx] >= o[i] */
+        while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            if (s[idx[mid]] < o[i]) lo = mid + 1;
+            else hi = mid;
+        }
         int found = 0;
-        for (size_t j = 0; j < ns && !found; j++) {
+        for (size_t k = lo; k < ns && s[idx[k]] == o[i] && !found; k++) {
             found = 1;
-            for (int ch = 0; ch < c && found; ch++) found = o[ch * no + i] == s[ch * ns + j];
+            for (int ch = 1; ch < c && found; ch++) found = o[ch * no + i] == s[ch * ns + idx[k]];
         }
-        if (!found) {
-            printf("  output pixel %zu is not in the sample\n", i);
-            return 0;
-        }
+        if (!found) printf("  output pixel %zu is not in the sample\n", i);
+        ok = found;
     }
-    return 1;
+    free(idx);
+    return ok;
 }
 
 /* quilt_random: each P x P block (cropped) of the output is a block of the sample. */
