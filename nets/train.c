@@ -416,7 +416,7 @@ static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_datase
         snprintf(good, sizeof good, "%s/model.safetensors keeps the last good checkpoint (epoch %d)", cfg->run_dir,
                  rs.epoch);
     else
-        snprintf(good, sizeof good, "no checkpoint was written (no epoch finished)");
+        snprintf(good, sizeof good, "no checkpoint was written (no epoch of this run finished)");
     t->last_good = good;
     ob_loader_cfg lc = {.batch_size = rs.batch, .shuffle = 1, .seed = rs.seed, .prefetch = cfg->prefetch,
                         .threads = cfg->threads, .transform = cfg->transform, .transform_user = cfg->transform_user,

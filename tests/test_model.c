@@ -9,6 +9,7 @@
 #include "ob_layers.h"
 #include "ob_model.h"
 #include "ob_test.h"
+#include "ob_zoo.h"
 
 static ob_ctx *ctx;
 
@@ -337,6 +338,114 @@ static void test_summary(void)
     ob_model_destroy(m);
 }
 
+
+/* nn.Conv2d / nn.Linear parameter counts */
+static int64_t conv_params(int64_t cin, int64_t cout, int64_t k) { return cin * cout * k * k + cout; }
+static int64_t fc_params(int64_t in, int64_t out) { return in * out + out; }
+
+static char *summary_text(ob_model *m, const int64_t *shape)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    OB_CHECK_OK(ob_model_summary(m, f, shape, 4));
+    fclose(f);
+    return buf;
+}
+
+static int has_row(const char *text, const char *layer, const char *shape, int64_t params)
+{
+    char row[160];
+    snprintf(row, sizeof row, "%36s %22s %16lld\n", layer, shape, (long long)params);
+    int ok = strstr(text, row) != NULL;
+    OB_CHECK(ok, "summary row: %s", row);
+    return ok;
+}
+
+static void test_zoo_classifier(void)
+{
+    ob_model *m;
+    OB_CHECK_OK(ob_zoo_build(&m, "classifier", NULL));
+    int64_t in[4];
+    OB_CHECK_OK(ob_zoo_input_shape(in, "classifier", NULL));
+    char *text = summary_text(m, in);
+    printf("%s", text);
+    has_row(text, "features.0 (conv2d)", "[-1, 32, 28, 28]", conv_params(1, 32, 3)); /* 320 */
+    has_row(text, "features.1 (relu)", "[-1, 32, 28, 28]", 0);
+    has_row(text, "features.2 (max_pool2d)", "[-1, 32, 14, 14]", 0);
+    has_row(text, "features.3 (conv2d)", "[-1, 64, 14, 14]", conv_params(32, 64, 3));
+    has_row(text, "features.5 (max_pool2d)", "[-1, 64, 7, 7]", 0);
+    has_row(text, "features.6 (conv2d)", "[-1, 128, 7, 7]", conv_params(64, 128, 3));
+    has_row(text, "features.8 (max_pool2d)", "[-1, 128, 3, 3]", 0);
+    has_row(text, "classifier.0 (flatten)", "[-1, 1152]", 0);
+    has_row(text, "classifier.1 (linear)", "[-1, 128]", fc_params(128 * 3 * 3, 128));
+    has_row(text, "classifier.3 (linear)", "[-1, 10]", fc_params(128, 10));
+    const int64_t total = conv_params(1, 32, 3) + conv_params(32, 64, 3) + conv_params(64, 128, 3) +
+                          fc_params(1152, 128) + fc_params(128, 10);
+    char want[64];
+    snprintf(want, sizeof want, "Total params: %lld\n", (long long)total);
+    OB_CHECK(total == 241546 && strstr(text, want), "total %lld = 241546 in the table", (long long)total);
+    free(text);
+
+    /* torch: [k for k in Classifier().state_dict()] */
+    static const char *keys[] = {"features.0.weight",   "features.0.bias",   "features.3.weight",
+                                 "features.3.bias",     "features.6.weight", "features.6.bias",
+                                 "classifier.1.weight", "classifier.1.bias", "classifier.3.weight",
+                                 "classifier.3.bias"};
+    ob_model_param ps[32];
+    int n = 0;
+    OB_CHECK_OK(ob_model_params(m, ps, 32, &n));
+    OB_CHECK(n == 10, "10 state_dict keys (%d)", n);
+    for (int i = 0; i < n && i < 10; i++) OB_CHECK(strcmp(ps[i].name, keys[i]) == 0, "key %d: %s, torch %s", i, ps[i].name, keys[i]);
+    OB_CHECK(ps[0].param->value.ndim == 4 && ps[0].param->value.shape[0] == 32 && ps[0].param->value.shape[1] == 1 &&
+                 ps[6].param->value.shape[0] == 128 && ps[6].param->value.shape[1] == 1152,
+             "torch shapes: features.0.weight (32, 1, 3, 3), classifier.1.weight (128, 1152)");
+
+    /* it runs: (2, 1, 28, 28) -> (2, 10) */
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    OB_CHECK_OK(ob_zoo_init(m, 1));
+    int64_t xs[4] = {2, 1, 28, 28};
+    ob_tensor x = rand_tensor(4, xs, 9, 0, 1);
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 0));
+    OB_CHECK(y->ndim == 2 && y->shape[0] == 2 && y->shape[1] == 10, "logits (2, 10)");
+    ob_tensor_free(&x);
+    ob_model_destroy(m);
+
+    /* other sizes: CIFAR-like 3 x 32 x 32, 5 classes */
+    ob_zoo_opts o = {.in_channels = 3, .height = 32, .width = 32, .classes = 5};
+    OB_CHECK_OK(ob_zoo_build(&m, "classifier", &o));
+    int64_t tr;
+    ob_model_param_counts(m, &tr, NULL);
+    OB_CHECK(tr == conv_params(3, 32, 3) + conv_params(32, 64, 3) + conv_params(64, 128, 3) +
+                       fc_params(128 * 4 * 4, 128) + fc_params(128, 5),
+             "3x32x32, 5 classes: %lld parameters", (long long)tr);
+    ob_model_destroy(m);
+    OB_CHECK_FAILS(ob_zoo_build(&m, "resnet152", NULL), OB_ERR_ARG);
+}
+
+static void test_zoo_espcn3(void)
+{
+    ob_model *m;
+    OB_CHECK_OK(ob_zoo_build(&m, "espcn3", NULL));
+    int64_t in[4];
+    OB_CHECK_OK(ob_zoo_input_shape(in, "espcn3", NULL));
+    char *text = summary_text(m, in);
+    printf("%s", text);
+    has_row(text, "0 (conv2d)", "[-1, 64, 17, 17]", conv_params(1, 64, 5));
+    has_row(text, "2 (conv2d)", "[-1, 32, 17, 17]", conv_params(64, 32, 3));
+    has_row(text, "4 (conv2d)", "[-1, 9, 17, 17]", conv_params(32, 9, 3));
+    has_row(text, "5 (pixel_shuffle)", "[-1, 1, 51, 51]", 0);
+    OB_CHECK(strstr(text, "Total params: 22729\n") != NULL, "ESPCN x3: 1664 + 18464 + 2601 = 22729 parameters");
+    free(text);
+    ob_model_param ps[16];
+    int n = 0;
+    ob_model_params(m, ps, 16, &n);
+    OB_CHECK(n == 6 && strcmp(ps[0].name, "0.weight") == 0 && strcmp(ps[5].name, "4.bias") == 0,
+             "nn.Sequential keys 0.weight .. 4.bias");
+    ob_model_destroy(m);
+}
+
 int main(void)
 {
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
@@ -345,6 +454,8 @@ int main(void)
     test_doubling_and_dead_branch();
     test_bad_wiring();
     test_summary();
+    test_zoo_classifier();
+    test_zoo_espcn3();
     ob_ctx_destroy(ctx);
     return ob_test_finish();
 }

@@ -1,0 +1,53 @@
+/* ob_zoo.h — the built-in models, built as ob_models with the module paths of
+ * their PyTorch equivalents (so checkpoints load with load_state_dict).
+ *
+ * Models
+ *   "classifier"  the seed's Fashion-MNIST classifier, input (N, C, H, W)
+ *                 (default 1 x 28 x 28), K classes (default 10):
+ *       class Classifier(nn.Module):
+ *           features = nn.Sequential(
+ *               nn.Conv2d(C, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 0 1 2
+ *               nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),    # 3 4 5
+ *               nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))   # 6 7 8
+ *           classifier = nn.Sequential(
+ *               nn.Flatten(), nn.Linear(128 * (H/8) * (W/8), 128), nn.ReLU(),  # 0 1 2
+ *               nn.Linear(128, K))                                             # 3
+ *       (H/8: floor three times, 28 -> 14 -> 7 -> 3.)
+ *   "espcn3"      ESPCN x3 (Shi et al. 2016) on one channel, default 17 x 17 crops:
+ *       nn.Sequential(nn.Conv2d(C, 64, 5, padding=2), nn.Tanh(),             # 0 1
+ *                     nn.Conv2d(64, 32, 3, padding=1), nn.Tanh(),            # 2 3
+ *                     nn.Conv2d(32, C * 9, 3, padding=1), nn.PixelShuffle(3)) # 4 5
+ *
+ * ob_zoo_init gives every layer PyTorch's default initialisation
+ * (ob_init_default) with seed ob_init_seed(seed, node index).
+ */
+#ifndef OB_ZOO_H
+#define OB_ZOO_H
+
+#include <stdint.h>
+
+#include "ob_model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int in_channels;   /* 0: the model's default */
+    int height, width; /* input size; 0: the model's default */
+    int classes;       /* classifier: 0 -> 10 */
+} ob_zoo_opts;
+
+/* The names, NULL-terminated. */
+extern const char *const ob_zoo_names[];
+
+/* Builds the model (parameters declared, not allocated); opts may be NULL. */
+ob_status ob_zoo_build(ob_model **m, const char *name, const ob_zoo_opts *opts);
+/* (1, C, H, W): the input the model expects with these opts. */
+ob_status ob_zoo_input_shape(int64_t shape[4], const char *name, const ob_zoo_opts *opts);
+ob_status ob_zoo_init(ob_model *m, uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

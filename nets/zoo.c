@@ -1,0 +1,111 @@
+/* zoo.c — the built-in models (ob_zoo.h). */
+#include "ob_zoo.h"
+
+#include <string.h>
+
+#include "ob_conv2d.h"
+#include "ob_init.h"
+#include "ob_layers.h"
+#include "ob_linear.h"
+
+const char *const ob_zoo_names[] = {"classifier", "espcn3", NULL};
+
+typedef struct {
+    int c, h, w, k;
+} zoo_dims;
+
+static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
+{
+    ob_zoo_opts z = {0};
+    if (!o) o = &z;
+    int classifier = strcmp(name, "classifier") == 0, espcn = strcmp(name, "espcn3") == 0;
+    if (!classifier && !espcn) return OB_FAIL(OB_ERR_ARG, "no built-in model '%s' (classifier, espcn3)", name);
+    d->c = o->in_channels ? o->in_channels : 1;
+    d->h = o->height ? o->height : classifier ? 28 : 17;
+    d->w = o->width ? o->width : classifier ? 28 : 17;
+    d->k = o->classes ? o->classes : 10;
+    OB_REQUIRE(d->c >= 1 && d->c <= 4, "%s: %d input channels, expected 1..4", name, d->c);
+    OB_REQUIRE(d->k >= 2 && d->k <= 100000, "%s: %d classes, expected 2..100000", name, d->k);
+    OB_REQUIRE(d->h >= (classifier ? 8 : 1) && d->w >= (classifier ? 8 : 1) && d->h <= 4096 && d->w <= 4096,
+               "%s: input %dx%d too small or too large", name, d->w, d->h);
+    return OB_OK;
+}
+
+ob_status ob_zoo_input_shape(int64_t shape[4], const char *name, const ob_zoo_opts *opts)
+{
+    zoo_dims d = {0};
+    OB_TRY(dims(&d, name, opts));
+    shape[0] = 1, shape[1] = d.c, shape[2] = d.h, shape[3] = d.w;
+    return OB_OK;
+}
+
+/* Adds conv(k x k, padding k/2, bias) as "<prefix><idx>". */
+static ob_status add_conv(ob_model *m, const char *prefix, int idx, int c_in, int c_out, int k)
+{
+    char name[OB_MODEL_NAME_MAX];
+    ob_layer *l;
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = c_in, .c_out = c_out, .k = k, .pad = k / 2, .bias = 1}));
+    snprintf(name, sizeof name, "%s%d", prefix, idx);
+    return ob_model_add(m, name, l);
+}
+
+/* made: the status of the constructor that wrote *l (read only after it ran). */
+static ob_status add_plain(ob_model *m, const char *prefix, int idx, ob_status made, ob_layer *const *l)
+{
+    OB_TRY(made);
+    char name[OB_MODEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s%d", prefix, idx);
+    return ob_model_add(m, name, *l);
+}
+
+static ob_status build_classifier(ob_model *m, const zoo_dims *d)
+{
+    static const int widths[3] = {32, 64, 128};
+    int c = d->c, h = d->h, w = d->w;
+    ob_layer *l = NULL;
+    for (int b = 0; b < 3; b++) {
+        OB_TRY(add_conv(m, "features.", 3 * b, c, widths[b], 3));
+        OB_TRY(add_plain(m, "features.", 3 * b + 1, ob_act_create(&l, OB_ACT_RELU, 0), &l));
+        OB_TRY(add_plain(m, "features.", 3 * b + 2, ob_max_pool2d_create(&l, 2, 0, 0), &l));
+        c = widths[b], h /= 2, w /= 2;
+    }
+    OB_TRY(add_plain(m, "classifier.", 0, ob_flatten_create(&l), &l));
+    OB_TRY(add_plain(m, "classifier.", 1,
+                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = c * h * w, .out_features = 128, .bias = 1}), &l));
+    OB_TRY(add_plain(m, "classifier.", 2, ob_act_create(&l, OB_ACT_RELU, 0), &l));
+    return add_plain(m, "classifier.", 3,
+                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = 128, .out_features = d->k, .bias = 1}), &l);
+}
+
+static ob_status build_espcn3(ob_model *m, const zoo_dims *d)
+{
+    ob_layer *l = NULL;
+    OB_TRY(add_conv(m, "", 0, d->c, 64, 5));
+    OB_TRY(add_plain(m, "", 1, ob_act_create(&l, OB_ACT_TANH, 0), &l));
+    OB_TRY(add_conv(m, "", 2, 64, 32, 3));
+    OB_TRY(add_plain(m, "", 3, ob_act_create(&l, OB_ACT_TANH, 0), &l));
+    OB_TRY(add_conv(m, "", 4, 32, d->c * 9, 3));
+    return add_plain(m, "", 5, ob_pixel_shuffle_layer_create(&l, 3), &l);
+}
+
+ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)
+{
+    zoo_dims d = {0};
+    *out = NULL;
+    OB_TRY(dims(&d, name, opts));
+    ob_model *m;
+    OB_TRY(ob_model_create(&m));
+    ob_status s = strcmp(name, "classifier") == 0 ? build_classifier(m, &d) : build_espcn3(m, &d);
+    if (s != OB_OK) {
+        ob_model_destroy(m);
+        return s;
+    }
+    *out = m;
+    return OB_OK;
+}
+
+ob_status ob_zoo_init(ob_model *m, uint64_t seed)
+{
+    for (int i = 0; i < m->n_nodes; i++) OB_TRY(ob_init_default(m->layers[i], ob_init_seed(seed, (uint64_t)i)));
+    return OB_OK;
+}
