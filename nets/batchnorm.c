@@ -91,7 +91,7 @@ static void forward_cpu(ob_layer *l, float *y, const float *x, int64_t n, int64_
 }
 
 /* Adds one to num_batches_tracked wherever it lives. */
-static ob_status count_batch(ob_layer *l)
+static ob_status count_batch(ob_layer *l, ob_ctx *ctx)
 {
     ob_tensor *t = &l->params[P_NBT].value;
     if (t->loc == OB_HOST) {
@@ -102,14 +102,14 @@ static ob_status count_batch(ob_layer *l)
     ob_tensor h;
     int64_t one[1] = {1};
     OB_TRY(ob_tensor_wrap(&h, &v, OB_F32, OB_HOST, 1, one));
-    OB_TRY(ob_tensor_copy(&h, t));
+    OB_TRY(ob_layer_transfer(ctx, &h, t));
     v += 1.0f;
-    return ob_tensor_copy(t, &h);
+    return ob_layer_transfer(ctx, t, &h);
 }
 
 /* After an eval forward on cuda: the running statistics as the backward's
  * mean and invstd, and weight * invstd, computed on the host (C numbers). */
-static ob_status eval_stats_device(ob_layer *l)
+static ob_status eval_stats_device(ob_layer *l, ob_ctx *ctx)
 {
     bn_state *s = (bn_state *)l->state;
     const int64_t c[1] = {s->c};
@@ -118,7 +118,7 @@ static ob_status eval_stats_device(ob_layer *l)
     ob_status st = OB_OK;
     memset(h, 0, sizeof h);
     for (int i = 0; i < 5 && st == OB_OK; i++) st = ob_tensor_alloc(&h[i], OB_F32, OB_HOST, 1, c);
-    for (int i = 0; i < 3 && st == OB_OK; i++) st = ob_tensor_copy(&h[i], &l->params[src[i]].value);
+    for (int i = 0; i < 3 && st == OB_OK; i++) st = ob_layer_transfer(ctx, &h[i], &l->params[src[i]].value);
     if (st == OB_OK) {
         const float *w = ob_tensor_f32(&h[0]), *rv = ob_tensor_f32(&h[2]);
         float *inv = ob_tensor_f32(&h[3]), *sc = ob_tensor_f32(&h[4]);
@@ -126,10 +126,10 @@ static ob_status eval_stats_device(ob_layer *l)
             inv[ch] = (float)(1.0 / sqrt((double)rv[ch] + OB_BN_EPS));
             sc[ch] = w[ch] * inv[ch];
         }
-        st = ob_tensor_copy(&s->mean, &h[1]);
+        st = ob_layer_transfer(ctx, &s->mean, &h[1]);
     }
-    if (st == OB_OK) st = ob_tensor_copy(&s->invstd, &h[3]);
-    if (st == OB_OK) st = ob_tensor_copy(&s->scale, &h[4]);
+    if (st == OB_OK) st = ob_layer_transfer(ctx, &s->invstd, &h[3]);
+    if (st == OB_OK) st = ob_layer_transfer(ctx, &s->scale, &h[4]);
     for (int i = 0; i < 5; i++) ob_tensor_free(&h[i]);
     return st;
 }
@@ -152,10 +152,10 @@ static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_t
                                    ob_tensor_f32(&l->params[P_RMEAN].value), ob_tensor_f32(&l->params[P_RVAR].value),
                                    ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd), training, OB_BN_MOMENTUM,
                                    OB_BN_EPS));
-        if (!training) OB_TRY(eval_stats_device(l));
+        if (!training) OB_TRY(eval_stats_device(l, ctx));
     }
     s->last_training = training;
-    if (training) OB_TRY(count_batch(l));
+    if (training) OB_TRY(count_batch(l, ctx));
     return OB_OK;
 }
 
@@ -255,6 +255,8 @@ ob_status ob_batch_norm2d_reset(ob_layer *l)
         for (int64_t i = 0; i < ob_tensor_numel(v); i++) h[i] = fill[p];
         st = ob_tensor_wrap(&src, h, OB_F32, OB_HOST, v->ndim, v->shape);
         if (st == OB_OK) st = ob_tensor_copy(v, &src);
+        /* a host-to-device cudaMemcpy may return before its DMA lands */
+        if (st == OB_OK && v->loc == OB_DEVICE) st = ob_stream_sync(NULL);
     }
     free(h);
     return st;

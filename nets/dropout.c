@@ -18,7 +18,7 @@ static ob_status dropout_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const
     OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
     OB_REQUIRE(ob_tensor_same_shape(out, in[0]), "dropout: output and input differ in shape");
     s->last_training = training;
-    if (!training || s->p == 0.0f) return ob_copy_floats(ob_tensor_f32(out), ob_tensor_f32(in[0]), ob_tensor_numel(in[0]), in[0]->loc);
+    if (!training || s->p == 0.0f) return ob_layer_copy(ctx, ob_tensor_f32(out), ob_tensor_f32(in[0]), ob_tensor_numel(in[0]));
     OB_TRY(ob_dropout(ctx, out, in[0], s->p, s->seed, s->step));
     s->last_step = s->step++;
     return OB_OK;
@@ -32,7 +32,7 @@ static ob_status dropout_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gr
     if (!grad_in[0]) return OB_OK;
     OB_REQUIRE(ob_tensor_same_shape(grad_in[0], grad_out), "dropout: gradients differ in shape");
     if (!s->last_training || s->p == 0.0f)
-        return ob_copy_floats(ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out), grad_out->loc);
+        return ob_layer_copy(ctx, ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out));
     return ob_dropout(ctx, grad_in[0], grad_out, s->p, s->seed, s->last_step);
 }
 

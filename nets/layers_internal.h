@@ -51,20 +51,16 @@ static inline ob_status ob_layer_shape_same(const ob_layer *l, int64_t out[4], i
     return OB_OK;
 }
 
-/* Copy n floats between two buffers at `loc` (host or device), offsets in floats. */
-static inline ob_status ob_copy_floats(float *dst, const float *src, int64_t n, ob_location loc)
-{
-    ob_tensor d, s;
-    int64_t shape[1] = {n};
-    if (n == 0) return OB_OK;
-    OB_TRY(ob_tensor_wrap(&d, dst, OB_F32, loc, 1, shape));
-    OB_TRY(ob_tensor_wrap(&s, (void *)src, OB_F32, loc, 1, shape));
-    return ob_tensor_copy(&d, &s);
-}
+/* n floats from src to dst, both where ctx computes; on cuda an async copy on
+ * the context's stream, ordered with its kernels (nets/layer_copy.c). */
+struct ob_ctx;
+ob_status ob_layer_copy(struct ob_ctx *ctx, float *dst, const float *src, int64_t n);
+/* ob_tensor_copy between the host and ctx's device, ordered with ctx's stream:
+ * waits for the stream first and for the copy to land after. */
+ob_status ob_layer_transfer(struct ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src);
 
 /* cuDNN glue (nets/pool_cudnn.c, nets/batchnorm_cudnn.c): OB_ERR_UNSUPPORTED
  * without CUDA. Pool kinds: 0 max, 1 average counting padding. */
-struct ob_ctx;
 ob_status ob_pool_cudnn_forward(struct ob_ctx *ctx, float *y, const float *x, const int64_t xs[4], const int64_t ys[4],
                                 int max, int kh, int kw, int sh, int sw, int ph, int pw);
 ob_status ob_pool_cudnn_backward(struct ob_ctx *ctx, float *gx, const float *gy, const float *x, const float *y,

@@ -1,5 +1,6 @@
 /* shape_layers.c — flatten, concat (channels), residual add, upsample, pixel
- * shuffle. Data movement is ob_tensor_copy on contiguous runs (host or device);
+ * shuffle. Data movement is ob_layer_copy of contiguous runs (memcpy, or an async
+ * copy on the context's stream);
  * arithmetic is kernels/eltwise.h (add), kernels/upsample.h, kernels/pixel_shuffle.h. */
 #include "layers_internal.h"
 #include "ob_layers.h"
@@ -21,7 +22,7 @@ static ob_status flatten_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const
     OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
     OB_REQUIRE(ob_tensor_numel(out) == ob_tensor_numel(in[0]), "flatten: output has %lld elements, input %lld",
                (long long)ob_tensor_numel(out), (long long)ob_tensor_numel(in[0]));
-    return ob_copy_floats(ob_tensor_f32(out), ob_tensor_f32(in[0]), ob_tensor_numel(in[0]), in[0]->loc);
+    return ob_layer_copy(ctx, ob_tensor_f32(out), ob_tensor_f32(in[0]), ob_tensor_numel(in[0]));
 }
 
 static ob_status flatten_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
@@ -29,7 +30,7 @@ static ob_status flatten_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gr
 {
     if (!grad_in[0]) return OB_OK;
     OB_REQUIRE(ob_tensor_numel(grad_out) == ob_tensor_numel(grad_in[0]), "flatten: gradients differ in size");
-    return ob_copy_floats(ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out), grad_out->loc);
+    return ob_layer_copy(ctx, ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out));
 }
 
 /* ---- concat along channels: 2..4 inputs (N, Ci, H, W) ------------------- */
@@ -52,8 +53,8 @@ static ob_status concat_shape(const ob_layer *l, int64_t out[4], int *ndim, cons
 
 /* Copies every input's (Ci, H, W) block of each image to or from its place in the
  * concatenation; to_parts: from big into the parts (the backward). */
-static ob_status concat_move(float *big, float *const *parts, const ob_tensor *const *in, int n_in, int64_t c_total,
-                             ob_location loc, int to_parts)
+static ob_status concat_move(ob_ctx *ctx, float *big, float *const *parts, const ob_tensor *const *in, int n_in,
+                             int64_t c_total, int to_parts)
 {
     const int64_t n = in[0]->shape[0], hw = in[0]->shape[2] * in[0]->shape[3];
     for (int64_t i = 0; i < n; i++) {
@@ -63,7 +64,7 @@ static ob_status concat_move(float *big, float *const *parts, const ob_tensor *c
             float *b = big + (i * c_total + c0) * hw;
             if (parts[k]) {
                 float *p = parts[k] + i * len;
-                OB_TRY(to_parts ? ob_copy_floats(p, b, len, loc) : ob_copy_floats(b, p, len, loc));
+                OB_TRY(to_parts ? ob_layer_copy(ctx, p, b, len) : ob_layer_copy(ctx, b, p, len));
             }
             c0 += ck;
         }
@@ -81,7 +82,7 @@ static ob_status concat_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const 
                "concat: output does not have the concatenated shape");
     float *parts[OB_LAYER_MAX_INPUTS];
     for (int k = 0; k < n_in; k++) parts[k] = ob_tensor_f32(in[k]);
-    return concat_move(ob_tensor_f32(out), parts, in, n_in, shape[1], out->loc, 0);
+    return concat_move(ctx, ob_tensor_f32(out), parts, in, n_in, shape[1], 0);
 }
 
 static ob_status concat_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
@@ -95,7 +96,7 @@ static ob_status concat_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gra
         OB_REQUIRE(!grad_in[k] || ob_tensor_same_shape(grad_in[k], in[k]), "concat: input gradient %d misshaped", k);
         parts[k] = grad_in[k] ? ob_tensor_f32(grad_in[k]) : NULL;
     }
-    return concat_move(ob_tensor_f32(grad_out), parts, in, n_in, shape[1], grad_out->loc, 1);
+    return concat_move(ctx, ob_tensor_f32(grad_out), parts, in, n_in, shape[1], 1);
 }
 
 /* ---- residual add: 2 inputs of one shape -------------------------------- */
@@ -125,8 +126,7 @@ static ob_status add_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
     for (int k = 0; k < 2; k++)
         if (grad_in[k]) {
             OB_REQUIRE(ob_tensor_numel(grad_in[k]) == ob_tensor_numel(grad_out), "add: input gradient %d misshaped", k);
-            OB_TRY(ob_copy_floats(ob_tensor_f32(grad_in[k]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out),
-                                  grad_out->loc));
+            OB_TRY(ob_layer_copy(ctx, ob_tensor_f32(grad_in[k]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out)));
         }
     return OB_OK;
 }

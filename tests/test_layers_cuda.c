@@ -14,11 +14,20 @@
 
 static ob_ctx *cpu, *gpu;
 
+/* The context's stream is non-blocking: wait for it before reading results
+ * back, and for the default stream after uploads (their DMA may still run). */
+static void upload(ob_tensor *dev, const ob_tensor *host)
+{
+    OB_CHECK_OK(ob_tensor_clone_to(dev, host, OB_DEVICE));
+    OB_CHECK_OK(ob_stream_sync(NULL));
+}
+
 static void compare(const char *label, const char *what, const ob_tensor *dev, const ob_tensor *host)
 {
     ob_tensor back;
     char l[128];
     snprintf(l, sizeof l, "%s %s", label, what);
+    OB_CHECK_OK(ob_stream_sync(ob_ctx_stream(gpu)));
     if (!OB_CHECK(ob_tensor_clone_to(&back, dev, OB_HOST) == OB_OK, "%s: download: %s", l, ob_last_error())) return;
     ob_test_allclose(l, ob_tensor_f32(&back), ob_tensor_f32(host), (size_t)ob_tensor_numel(host), 1e-5, 1e-4);
     ob_tensor_free(&back);
@@ -31,7 +40,7 @@ static void run(const char *label, ob_layer *lc, ob_layer *lg, ob_tensor *x, int
     const ob_tensor *inc[OB_LAYER_MAX_INPUTS], *ing[OB_LAYER_MAX_INPUTS];
     ob_tensor *gpc[OB_LAYER_MAX_INPUTS], *gpg[OB_LAYER_MAX_INPUTS];
     for (int i = 0; i < n_in; i++) {
-        OB_CHECK_OK(ob_tensor_clone_to(&xd[i], &x[i], OB_DEVICE));
+        upload(&xd[i], &x[i]);
         inc[i] = &x[i], ing[i] = &xd[i];
     }
     if (!OB_CHECK_OK(ob_layer_forward_alloc(lc, cpu, &yc, inc, n_in, training))) return;
@@ -39,7 +48,7 @@ static void run(const char *label, ob_layer *lc, ob_layer *lg, ob_tensor *x, int
     compare(label, "forward", &yg, &yc);
     ob_tensor_alloc(&go, OB_F32, OB_HOST, yc.ndim, yc.shape);
     ob_test_fill_uniform(ob_tensor_f32(&go), (size_t)ob_tensor_numel(&go), 5, -1, 1);
-    OB_CHECK_OK(ob_tensor_clone_to(&god, &go, OB_DEVICE));
+    upload(&god, &go);
     for (int i = 0; i < n_in; i++) {
         ob_tensor_zeros(&gc[i], OB_F32, OB_HOST, x[i].ndim, x[i].shape);
         ob_tensor_zeros(&gg[i], OB_F32, OB_DEVICE, x[i].ndim, x[i].shape);
@@ -114,6 +123,7 @@ int main(void)
         ob_test_fill_uniform(ob_tensor_f32(&a->params[0].value), 3, 11, 0.5f, 1.5f);
         ob_test_fill_uniform(ob_tensor_f32(&a->params[1].value), 3, 12, -1, 1);
         for (int p = 0; p < 5; p++) OB_CHECK_OK(ob_tensor_copy(&b->params[p].value, &a->params[p].value));
+        OB_CHECK_OK(ob_stream_sync(NULL));
         for (int step = 0; step < 3; step++) run("batch_norm2d train", a, b, x, 1, 1);
         run("batch_norm2d eval", a, b, x, 1, 0); /* running stats; the eval-mode backward */
         ob_layer_destroy(a), ob_layer_destroy(b);

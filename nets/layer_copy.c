@@ -1,0 +1,40 @@
+/* layer_copy.c — copies the layers make on the context's stream. The context's
+ * stream is non-blocking (host/cuda_host.c), so a plain cudaMemcpy (legacy
+ * default stream) would not be ordered after the kernels that produced its
+ * source, nor before those that read its destination: device-to-device copies
+ * go on the context's stream instead, and host transfers wait for it. */
+#include "layers_internal.h"
+
+#include "ob_ctx.h"
+
+#ifdef OB_HAVE_CUDA
+#include <cuda_runtime_api.h>
+
+#include "ob_cuda_check.h"
+#endif
+
+ob_status ob_layer_copy(ob_ctx *ctx, float *dst, const float *src, int64_t n)
+{
+    if (n <= 0 || dst == src) return OB_OK;
+    if (ob_ctx_location(ctx) == OB_HOST) {
+        memcpy(dst, src, sizeof(float) * (size_t)n);
+        return OB_OK;
+    }
+#ifdef OB_HAVE_CUDA
+    OB_CUDA_CHECK(cudaMemcpyAsync(dst, src, sizeof(float) * (size_t)n, cudaMemcpyDeviceToDevice,
+                                  (cudaStream_t)ob_ctx_stream(ctx)));
+    return OB_OK;
+#else
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "device copy: this obscura was built without CUDA");
+#endif
+}
+
+ob_status ob_layer_transfer(ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src)
+{
+    const int device = dst->loc == OB_DEVICE || src->loc == OB_DEVICE;
+    if (device) OB_TRY(ob_stream_sync(ob_ctx_stream(ctx)));
+    OB_TRY(ob_tensor_copy(dst, src));
+    /* a host-to-device cudaMemcpy may return before its DMA lands */
+    if (device) OB_TRY(ob_stream_sync(NULL));
+    return OB_OK;
+}
