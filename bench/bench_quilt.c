@@ -4,8 +4,9 @@
  * a seed-style Python implementation (bench/peers/quilt_seed.py), is timed by
  * bench/b_quilt.py.
  *
- *   bench_quilt [SAMPLE.png [REPEATS]]
+ *   bench_quilt [SAMPLE.png [REPEATS [cpu|cuda]]]   (SAMPLE "" = brick)
  *   quilt_cut_512x512_p31_o6_t3 <tab> median_ms <tab> repeats <tab> patches, ms per patch
+ * The case name ends in _cuda when the cuda backend runs (a GPU machine).
  * Seed 1 on every repeat (the same work each time); one warm-up run. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +34,22 @@ int main(int argc, char **argv)
     char path[4096];
     const char *dir = getenv("OB_SKIMAGE_DATA");
     snprintf(path, sizeof path, "%s/brick.png", dir && *dir ? dir : "/usr/lib/python3/dist-packages/skimage/data");
-    if (argc > 1) snprintf(path, sizeof path, "%s", argv[1]);
+    if (argc > 1 && argv[1][0]) snprintf(path, sizeof path, "%s", argv[1]);
     const int repeats = argc > 2 ? atoi(argv[2]) : 3;
     quilt_case b;
     ob_bench_ok(ob_image_read(&b.sample, NULL, path), path);
-    ob_bench_ok(ob_ctx_create(&b.ctx, OB_BACKEND_CPU, 0), "cpu context");
+    ob_backend be = OB_BACKEND_CPU;
+    if (argc > 3) ob_bench_ok(ob_backend_parse(&be, argv[3]), "device");
+    ob_bench_ok(ob_ctx_create(&b.ctx, be, 0), "context");
     ob_quilt_opts_init(&b.o);
     b.o.patch = 31, b.o.overlap = 6, b.o.tol = 3, b.o.seed = 1;
     const double ms = ob_bench_median_ms(run_cut, &b, 1, repeats > 0 ? repeats : 1);
     const int step = 31 - 6, n = 1 + (512 - 31 + step - 1) / step;
     char extra[64];
     snprintf(extra, sizeof extra, "%d patches, %.2f ms/patch", n * n, ms / (n * n));
-    ob_bench_report("quilt_cut_512x512_p31_o6_t3", ms, repeats > 0 ? repeats : 1, extra);
+    ob_bench_report(ob_ctx_backend(b.ctx) == OB_BACKEND_CUDA ? "quilt_cut_512x512_p31_o6_t3_cuda"
+                                                             : "quilt_cut_512x512_p31_o6_t3",
+                    ms, repeats > 0 ? repeats : 1, extra);
     ob_tensor_free(&b.sample);
     ob_ctx_destroy(b.ctx);
     return 0;
