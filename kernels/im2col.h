@@ -26,8 +26,9 @@
  *   Buffers are caller-owned, contiguous, do not overlap; im is (n, c, h, w).
  *
  * Paths
- *   _cpu   OpenMP over (image, channel) planes; the valid span of each window
- *          row computed once, so inner loops are plain copies / adds.
+ *   _cpu   OpenMP over (image, channel) planes (_cpu_serial: the calling thread
+ *          only); the valid span of each window row computed once, so inner
+ *          loops are plain copies / adds.
  *   _cuda  kernels/im2col.cu: one thread per col element (im2col) or per image
  *          pixel (col2im), 1-D blocks (default 256, a multiple of 32); device
  *          pointers (_emu: the same source under cuda-emu, host pointers).
@@ -75,6 +76,12 @@ ob_status ob_im2col_cuda(float *col, const float *im, const ob_im2col_geom *g, i
                          const ob_launch_cfg *cfg);
 ob_status ob_im2col_emu(float *col, const float *im, const ob_im2col_geom *g, int n, int64_t ld,
                         const ob_launch_cfg *cfg);
+
+/* The same on the calling thread, no OpenMP: for callers that interleave them
+ * with OpenBLAS's threaded GEMMs, where OpenMP's idle workers, spinning after
+ * each parallel region, would take the cores the GEMM threads need. */
+ob_status ob_im2col_cpu_serial(float *col, const float *im, const ob_im2col_geom *g, int n, int64_t ld);
+ob_status ob_col2im_cpu_serial(float *im, const float *col, const ob_im2col_geom *g, int n, int64_t ld);
 
 /* im (n, c, h, w) <- fold of col (c*kh*kw, ld) (written, summing overlaps). */
 ob_status ob_col2im_cpu(float *im, const float *col, const ob_im2col_geom *g, int n, int64_t ld);

@@ -1,8 +1,8 @@
 /* im2col_cpu.c — the CPU path of im2col.h.
  *
- * Both directions work on one (image, channel) plane at a time, and planes are
- * split by OpenMP (callers run these outside any parallel region; the GEMMs
- * around them use OpenBLAS's own threads, so the two never nest).
+ * Both directions work on one (image, channel) plane at a time; planes are
+ * split by OpenMP, or run on the calling thread in the _serial variants (what
+ * the convolution layers call between OpenBLAS GEMMs: see nets/conv_cpu.c).
  *   im2col  for each (ki, kj) row: the valid output range [ox0, ox1) is computed
  *           once per row, so the inner loop has no bounds test (a plain copy when
  *           sw == 1).
@@ -50,12 +50,12 @@ static void im2col_plane(float *col, const float *im, const ob_im2col_geom *g, i
         }
 }
 
-ob_status ob_im2col_cpu(float *col, const float *im, const ob_im2col_geom *geom, int n, int64_t ld)
+static ob_status im2col_run(float *col, const float *im, const ob_im2col_geom *geom, int n, int64_t ld, int threads)
 {
     ob_im2col_geom g;
     OB_TRY(ob_im2col_prepare(&g, geom, n, ld));
     const int64_t p = (int64_t)g.oh * g.ow, kk = (int64_t)g.kh * g.kw, planes = (int64_t)n * g.c;
-#pragma omp parallel for schedule(static) if (planes * kk * p > 32768)
+#pragma omp parallel for schedule(static) if (threads && planes * kk * p > 32768)
     for (int64_t q = 0; q < planes; q++) {
         const int64_t i = q / g.c, c = q % g.c;
         im2col_plane(col + c * kk * ld + i * p, im + q * g.h * g.w, &g, ld);
@@ -88,15 +88,35 @@ static void col2im_plane(float *im, const float *col, const ob_im2col_geom *g, i
         }
 }
 
-ob_status ob_col2im_cpu(float *im, const float *col, const ob_im2col_geom *geom, int n, int64_t ld)
+static ob_status col2im_run(float *im, const float *col, const ob_im2col_geom *geom, int n, int64_t ld, int threads)
 {
     ob_im2col_geom g;
     OB_TRY(ob_im2col_prepare(&g, geom, n, ld));
     const int64_t p = (int64_t)g.oh * g.ow, kk = (int64_t)g.kh * g.kw, planes = (int64_t)n * g.c;
-#pragma omp parallel for schedule(static) if (planes * p * kk > 32768)
+#pragma omp parallel for schedule(static) if (threads && planes * p * kk > 32768)
     for (int64_t q = 0; q < planes; q++) {
         const int64_t i = q / g.c, c = q % g.c;
         col2im_plane(im + q * g.h * g.w, col + c * kk * ld + i * p, &g, ld);
     }
     return OB_OK;
+}
+
+ob_status ob_im2col_cpu(float *col, const float *im, const ob_im2col_geom *g, int n, int64_t ld)
+{
+    return im2col_run(col, im, g, n, ld, 1);
+}
+
+ob_status ob_im2col_cpu_serial(float *col, const float *im, const ob_im2col_geom *g, int n, int64_t ld)
+{
+    return im2col_run(col, im, g, n, ld, 0);
+}
+
+ob_status ob_col2im_cpu(float *im, const float *col, const ob_im2col_geom *g, int n, int64_t ld)
+{
+    return col2im_run(im, col, g, n, ld, 1);
+}
+
+ob_status ob_col2im_cpu_serial(float *im, const float *col, const ob_im2col_geom *g, int n, int64_t ld)
+{
+    return col2im_run(im, col, g, n, ld, 0);
 }

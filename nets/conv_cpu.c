@@ -2,11 +2,17 @@
  *
  * Layout: a chunk of nb images is processed at once with the columns of all its
  * images side by side — col (K, nb·P) — so each group's product is a single
- * large cblas_sgemm (OpenBLAS threads it well) instead of nb small ones. The
- * activations (nb, C, P) are moved to and from that channel-major layout
- * (C, nb·P) by OpenMP copy loops, which also add the bias. Chunks keep the
- * scratch under OB_CONV_CHUNK_FLOATS. OpenMP regions and GEMMs alternate and
- * never nest: no oversubscription. */
+ * large cblas_sgemm instead of nb small ones. The activations (nb, C, P) are
+ * moved to and from that channel-major layout (C, nb·P) by copy loops, which
+ * also add the bias. Chunks keep the scratch under 64 MiB.
+ *
+ * Threads: the GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS, else
+ * OMP_NUM_THREADS); everything between them — im2col, col2im, the copies, the
+ * bias sums — runs on the calling thread, with no OpenMP region. Measured on
+ * ESPCN's layers at 2 threads: with OpenMP loops between the GEMMs, libgomp's
+ * idle workers spin after each region (27 % of all cycles) on the cores the
+ * GEMM threads need, and a training step was 3-6x slower. The copies are a
+ * small share of the work (the GEMMs are O(K) per element). */
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +33,6 @@ static int chunk_images(const ob_conv_state *s, int n, size_t per_image)
 /* dst (c, ld) channel-major <- src (nb, c, p): image i at columns i*p. */
 static void to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld)
 {
-#pragma omp parallel for schedule(static) if ((int64_t)nb * c * p > 65536)
     for (int64_t q = 0; q < (int64_t)nb * c; q++) {
         const int64_t i = q / c, ch = q % c;
         memcpy(dst + ch * ld + i * p, src + q * p, sizeof(float) * (size_t)p);
@@ -37,7 +42,6 @@ static void to_channel_major(float *dst, const float *src, int nb, int c, int64_
 /* dst (nb, c, p) <- src (c, ld) (+ bias[c] when bias is not NULL). */
 static void from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld)
 {
-#pragma omp parallel for schedule(static) if ((int64_t)nb * c * p > 65536)
     for (int64_t q = 0; q < (int64_t)nb * c; q++) {
         const int64_t i = q / c, ch = q % c;
         const float *s = src + ch * ld + i * p;
@@ -50,7 +54,6 @@ static void from_channel_major(float *dst, const float *src, const float *bias, 
 static void add_bias(float *y, const float *bias, int n, int c, int64_t p)
 {
     if (!bias) return;
-#pragma omp parallel for schedule(static) if ((int64_t)n * c * p > 65536)
     for (int64_t q = 0; q < (int64_t)n * c; q++) {
         const float b = bias[q % c];
         for (int64_t j = 0; j < p; j++) y[q * p + j] += b;
@@ -61,7 +64,6 @@ static void add_bias(float *y, const float *bias, int n, int c, int64_t p)
 static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
 {
     if (!db) return;
-#pragma omp parallel for schedule(static) if ((int64_t)n * c * p > 65536)
     for (int ch = 0; ch < c; ch++) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
@@ -103,7 +105,7 @@ ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, cons
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
         float *col = buf, *tmp = buf + krows * ld;
-        OB_TRY(ob_im2col_cpu(col, x + n0 * in_sz, &g, nb, ld));
+        OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)ld, (int)kg, 1.f, w + gi * cog * kg,
                         (int)kg, col + gi * kg * ld, (int)ld, 0.f, tmp + gi * cog * ld, (int)ld);
@@ -141,7 +143,7 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
         const int64_t ld = nb * p;
         float *col = buf, *dyt = buf + krows * ld;
         to_channel_major(dyt, dy + (int64_t)n0 * s->c_out * p, nb, s->c_out, p, ld);
-        OB_TRY(ob_im2col_cpu(col, x + n0 * in_sz, &g, nb, ld));
+        OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++) /* dW_g += dY_g col_gᵀ */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cog, (int)kg, (int)ld, 1.f, dyt + gi * cog * ld,
                         (int)ld, col + gi * kg * ld, (int)ld, 1.f, dw + gi * cog * kg, (int)kg);
@@ -149,7 +151,7 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
         for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g, into the column buffer */
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
                         (int)kg, dyt + gi * cog * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
-        OB_TRY(ob_col2im_cpu(dx + n0 * in_sz, col, &g, nb, ld));
+        OB_TRY(ob_col2im_cpu_serial(dx + n0 * in_sz, col, &g, nb, ld));
     }
     return OB_OK;
 }
@@ -179,7 +181,7 @@ ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const floa
         for (int gi = 0; gi < G; gi++) /* col_g = W_gᵀ X_g, W_g (cig, kg) */
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cig, 1.f, w + gi * cig * kg,
                         (int)kg, xt + gi * cig * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
-        OB_TRY(ob_col2im_cpu(y + n0 * out_sz, col, &g, nb, ld));
+        OB_TRY(ob_col2im_cpu_serial(y + n0 * out_sz, col, &g, nb, ld));
     }
     add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
     return OB_OK;
@@ -203,7 +205,7 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
         float *col = buf, *xt = buf + krows * ld, *dxt = xt + s->c_in * ld;
-        OB_TRY(ob_im2col_cpu(col, dy + n0 * out_sz, &g, nb, ld));
+        OB_TRY(ob_im2col_cpu_serial(col, dy + n0 * out_sz, &g, nb, ld));
         to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
         for (int gi = 0; gi < G; gi++) { /* dW_g += X_g col_gᵀ; dX_g = W_g col_g */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cig, (int)kg, (int)ld, 1.f, xt + gi * cig * ld,

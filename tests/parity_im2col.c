@@ -63,6 +63,10 @@ static void check(ob_im2col_geom g, int n, int extra_ld, int bx, uint64_t order)
     for (int64_t r = 0; r < k; r++)
         for (int64_t j = n * p; j < ld; j++) got[r * ld + j] = 0.f;
     ob_test_allclose(label, got, ref, nc, 0, 0);
+    OB_CHECK_OK(ob_im2col_cpu_serial(got, im, &g, n, ld)); /* the calling-thread variant: same values */
+    for (int64_t r = 0; r < k; r++)
+        for (int64_t j = n * p; j < ld; j++) got[r * ld + j] = 0.f;
+    ob_test_allclose(label, got, ref, nc, 0, 0);
 
     /* GPU im2col vs CPU */
     float *dim = ob_gpu_upload(im, ni), *dcol = ob_gpu_upload(ref, nc);
@@ -73,7 +77,9 @@ static void check(ob_im2col_geom g, int n, int extra_ld, int bx, uint64_t order)
     /* col2im: adjoint of im2col (<im2col(x), c> = <x, col2im(c)>), and GPU == CPU */
     for (int64_t r = 0; r < k; r++)
         for (int64_t j = n * p; j < ld; j++) col[r * ld + j] = 0.f;
+    OB_CHECK_OK(ob_col2im_cpu_serial(gback, col, &g, n, ld));
     OB_CHECK_OK(ob_col2im_cpu(back, col, &g, n, ld));
+    ob_test_allclose(label, gback, back, ni, 0, 0);
     const double lhs = dot(ref, col, nc), rhs = dot(im, back, ni);
     OB_CHECK(fabs(lhs - rhs) <= 1e-4 * (1 + fabs(lhs)), "%s: adjoint <im2col x, c> %.9g vs <x, col2im c> %.9g",
              label, lhs, rhs);
