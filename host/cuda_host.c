@@ -59,7 +59,12 @@ ob_status ob_device_memcpy(void *dst, ob_location dst_loc, const void *src, ob_l
 ob_status ob_stream_create(ob_stream *s)
 {
     cudaStream_t st;
-    OB_CUDA_CHECK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
+    /* A blocking stream, on purpose: plain cudaMemcpy / cudaMemset (ob_tensor_copy,
+     * ob_device_memcpy) run on the legacy default stream, which is ordered with
+     * blocking streams but not with non-blocking ones. With this flag a copy after
+     * a kernel on the context's stream sees its results, and a kernel after an
+     * upload sees the data, without every caller remembering to synchronise. */
+    OB_CUDA_CHECK(cudaStreamCreateWithFlags(&st, cudaStreamDefault));
     *s = (ob_stream)st;
     return OB_OK;
 }
