@@ -31,7 +31,7 @@
  *   OB_TRY(ob_conv2d_create(&conv, &(ob_conv2d_cfg){.c_in = 1, .c_out = 32, .k = 3, .pad = 1, .bias = 1}));
  *   ob_param_arena arena;
  *   OB_TRY(ob_layers_alloc_params(&arena, &conv, 1, OB_HOST));
- *   OB_TRY(ob_init_kaiming_uniform(&conv->params[0], seed));   // nets/ob_init.h
+ *   OB_TRY(ob_init_default(conv, seed));                          // nets/ob_init.h: PyTorch's default
  *   OB_TRY(conv->ops->forward(conv, ctx, &y, (const ob_tensor *[]){&x}, 1, 1));
  */
 #ifndef OB_LAYER_H
