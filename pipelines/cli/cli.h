@@ -72,6 +72,10 @@ int ob_cli_make_ctx(ob_cli *cli, ob_ctx **ctx);
 /* Number parsing with the option's name in the error. */
 int ob_cli_parse_double(double *out, const char *text, const char *what);
 int ob_cli_parse_int(int *out, const char *text, const char *what, int lo, int hi);
+/* A seed: a non-negative decimal integer (64-bit). */
+int ob_cli_parse_seed(unsigned long long *out, const char *text, const char *what);
+/* Creates an output folder (an existing one is fine; a file there is an error). */
+int ob_cli_make_dir(const char *dir);
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
 

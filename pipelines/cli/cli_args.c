@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "ob_log.h"
@@ -177,6 +178,25 @@ int ob_cli_parse_int(int *out, const char *text, const char *what, int lo, int h
     if (end == text || *end != '\0' || errno == ERANGE) return ob_cli_error("%s: '%s' is not an integer", what, text);
     if (v < lo || v > hi) return ob_cli_error("%s: %ld outside %d..%d", what, v, lo, hi);
     *out = (int)v;
+    return 0;
+}
+
+int ob_cli_parse_seed(unsigned long long *out, const char *text, const char *what)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end || errno || text[0] == '-' || text[0] == '+' || text[0] == ' ')
+        return ob_cli_error("%s: '%s' is not a non-negative integer", what, text);
+    *out = v;
+    return 0;
+}
+
+int ob_cli_make_dir(const char *dir)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) return ob_cli_error("cannot create %s: %s", dir, strerror(errno));
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ob_cli_error("%s exists and is not a folder", dir);
     return 0;
 }
 

@@ -47,12 +47,10 @@ static int parse_opts(const ob_cli *cli, ob_hdr_opts *o)
     if ((v = ob_cli_get(cli, "--lambda")) && ob_cli_parse_double(&o->response.lambda, v, "--lambda")) return OB_CLI_EXIT_ERROR;
     if ((v = ob_cli_get(cli, "--samples")) && ob_cli_parse_int(&o->response.samples, v, "--samples", 2, 1 << 20))
         return OB_CLI_EXIT_ERROR;
+    unsigned long long seed = 0;
     if ((v = ob_cli_get(cli, "--seed"))) {
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(v, &end, 10);
-        if (end == v || *end || errno || v[0] == '-') return ob_cli_error("--seed: '%s' is not a non-negative integer", v);
-        o->response.seed = s;
+        if (ob_cli_parse_seed(&seed, v, "--seed")) return OB_CLI_EXIT_ERROR;
+        o->response.seed = seed;
     }
     if (o->response.lambda < 0) return ob_cli_error("--lambda must be >= 0, got %g", o->response.lambda);
     o->align = ob_cli_has(cli, "--align");
@@ -66,14 +64,6 @@ static int parse_opts(const ob_cli *cli, ob_hdr_opts *o)
     if ((v = ob_cli_get(cli, "--bilateral")) && ob_bilateral_method_parse(&o->durand.bilateral, v) != OB_OK)
         return ob_cli_error("--bilateral: %s", ob_last_error());
     if (ob_tonemap_opts_check(&o->durand) != OB_OK) return ob_cli_error("%s", ob_last_error());
-    return 0;
-}
-
-static int make_dir(const char *dir)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) return ob_cli_error("cannot create %s: %s", dir, strerror(errno));
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ob_cli_error("%s exists and is not a folder", dir);
     return 0;
 }
 
@@ -98,7 +88,7 @@ static int run_single(ob_cli *cli, const ob_hdr_opts *o, const char *dir)
         rc = ob_cli_error("%s", ob_last_error());
     else if ((rc = ob_cli_make_ctx(cli, &ctx))) {
     } else if (ob_hdr_compute(ctx, &s, o) != OB_OK) rc = ob_cli_error("hdr: %s", ob_last_error());
-    else if ((rc = make_dir(dir))) {
+    else if ((rc = ob_cli_make_dir(dir))) {
     } else if (ob_hdr_save(dir, &s, o) != OB_OK) rc = ob_cli_error("hdr: %s", ob_last_error());
     if (!rc && cli->json) {
         printf("{\"output\": ");
@@ -227,7 +217,7 @@ static int run_batch(ob_cli *cli, const ob_hdr_opts *o, const char *root, const 
     if (ob_cli_has(cli, "--times") || ob_cli_has(cli, "--times-file"))
         return ob_cli_error("--batch reads each scene's times from its times.txt, EXIF or file names");
     scene_job *all = NULL;
-    int n_all = 0, rc = make_dir(out);
+    int n_all = 0, rc = ob_cli_make_dir(out);
     if (rc || (rc = find_scenes(&all, &n_all, root, out))) {
         free(all);
         return rc;

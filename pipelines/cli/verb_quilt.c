@@ -35,13 +35,10 @@ int ob_cli_quilt_opts(const ob_cli *cli, ob_quilt_opts *o)
     if (o->overlap >= o->patch)
         return ob_cli_error("--overlap %d must be smaller than the patch (%d)", o->overlap, o->patch);
     if ((v = ob_cli_get(cli, "--tol")) && ob_cli_parse_int(&o->tol, v, "--tol", 1, 64)) return OB_CLI_EXIT_ERROR;
+    unsigned long long seed = 0;
     if ((v = ob_cli_get(cli, "--seed"))) {
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(v, &end, 10);
-        if (end == v || *end || errno || v[0] == '-' || v[0] == '+' || v[0] == ' ')
-            return ob_cli_error("--seed: '%s' is not a non-negative integer", v);
-        o->seed = s;
+        if (ob_cli_parse_seed(&seed, v, "--seed")) return OB_CLI_EXIT_ERROR;
+        o->seed = seed;
     }
     return 0;
 }
@@ -201,14 +198,6 @@ static void batch_discard(void *user, int item, void *data)
     free(s);
 }
 
-static int make_dir(const char *dir)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) return ob_cli_error("cannot create %s: %s", dir, strerror(errno));
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ob_cli_error("%s exists and is not a folder", dir);
-    return 0;
-}
-
 static void print_batch(const ob_cli *cli, const sample_job *all, const int *skipped, int n_all,
                         const sample_job *todo, const ob_batch_result *res, int n_todo, int failed)
 {
@@ -247,7 +236,7 @@ static int run_batch(ob_cli *cli, const quilt_job *q, const char *dir, const cha
 {
     if (cli->n_positional) return ob_cli_error("--batch takes no SAMPLE argument");
     sample_job *all = NULL;
-    int n_all = 0, rc = make_dir(out);
+    int n_all = 0, rc = ob_cli_make_dir(out);
     if (rc || (rc = find_samples(&all, &n_all, dir, out))) {
         free(all);
         return rc;

@@ -25,25 +25,6 @@ static const ob_augment_cfg classify_augment = {.rotate_deg = 10.0f, .translate 
 static const char *const fashion_names[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                               "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
-static int parse_seed(uint64_t *out, const char *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long long s = strtoull(v, &end, 10);
-    if (end == v || *end || errno || v[0] == '-' || v[0] == '+' || v[0] == ' ')
-        return ob_cli_error("--seed: '%s' is not a non-negative integer", v);
-    *out = s;
-    return 0;
-}
-
-static int make_dir(const char *dir)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) return ob_cli_error("cannot create %s: %s", dir, strerror(errno));
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ob_cli_error("%s exists and is not a folder", dir);
-    return 0;
-}
-
 /* Per-channel mean and std over (up to) the first 10000 training images. */
 static ob_status data_stats(float mean[4], float std[4], const ob_dataset *ds)
 {
@@ -130,7 +111,9 @@ static int parse_train(const ob_cli *cli, train_job *j)
         if (ob_cli_parse_double(&j->cfg.optim.lr, v, "--lr")) return OB_CLI_EXIT_ERROR;
         if (!(j->cfg.optim.lr > 0)) return ob_cli_error("--lr must be positive, got %g", j->cfg.optim.lr);
     }
-    if ((v = ob_cli_get(cli, "--seed")) && parse_seed(&j->cfg.seed, v)) return OB_CLI_EXIT_ERROR;
+    unsigned long long seed = 0;
+    if ((v = ob_cli_get(cli, "--seed")) && ob_cli_parse_seed(&seed, v, "--seed")) return OB_CLI_EXIT_ERROR;
+    j->cfg.seed = seed;
     int limit = 0;
     if ((v = ob_cli_get(cli, "--limit")) && ob_cli_parse_int(&limit, v, "--limit", 1, 1 << 30)) return OB_CLI_EXIT_ERROR;
     j->limit = limit;
@@ -195,7 +178,7 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
     if (ob_zoo_build(&m, "classifier", &zo) != OB_OK || ob_model_alloc_params(m, ob_ctx_location(ctx)) != OB_OK ||
         ob_zoo_init(m, j->cfg.seed) != OB_OK)
         rc = ob_cli_error("classifier: %s", ob_last_error());
-    else if ((rc = make_dir(j->cfg.run_dir))) {
+    else if ((rc = ob_cli_make_dir(j->cfg.run_dir))) {
     } else if (ob_train(ctx, m, train, val, &j->cfg, &r) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
     else if (cli->json) print_train_json(j, &r, ob_backend_name(ob_ctx_backend(ctx)));
     else if (!cli->quiet)
