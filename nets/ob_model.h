@@ -33,8 +33,9 @@
  *   output gradient is the SUM over the nodes that read it (the first writer
  *   writes, the others' contributions are added); nodes that do not lead to
  *   the output are skipped. Parameter gradients ACCUMULATE (ob_layer.h: clear
- *   them with ob_optim_zero_grad). grad_in (the input's gradient, x's shape)
- *   may be NULL: then layers reading only the input compute no input
+ *   them with ob_optim_zero_grad). grad_in (the input's gradient, x's shape,
+ *   overwritten; left as it is when no path leads from the input to the
+ *   output) may be NULL: then layers reading only the input compute no input
  *   gradient. Backward follows the last forward (its mode and activations).
  *
  *   ob_model_summary prints, for an input of shape `in_shape` (batch
