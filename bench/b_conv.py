@@ -7,8 +7,8 @@ lines, rebuilds each case (conv2d_fb_NxCxHxW_oO_kK_pP[_dx]: forward, then backwa
 with weight and bias gradients, and the input's when _dx) and times
 F.conv2d + autograd with torch.set_num_threads(THREADS) — the thread count
 ours gets as OMP_NUM_THREADS (OpenBLAS reads it too).
-torch is looked for in this python, then in /tmp/torchenv/bin/python (run as a
-subprocess); without either the benchmark prints a note and returns no rows.
+torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
+venv .ci/setup makes); without it the benchmark prints a note and returns no rows.
 Standalone: /usr/bin/python3 bench/b_conv.py BUILD_DIR
 """
 import json
@@ -17,10 +17,9 @@ import re
 import subprocess
 import sys
 
-from benchlib import THREADS, ours
+from benchlib import THREADS, ours, torch_python
 
 CASE = re.compile(r"^conv2d_fb_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
-TORCH_ENV = "/tmp/torchenv/bin/python"
 
 # Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...];
 # prints JSON {"version": ..., "ms": [...]}.
@@ -51,24 +50,10 @@ print(json.dumps({"version": torch.__version__, "ms": out}))
 """
 
 
-def torch_python():
-    """The python executable that can import torch, or None."""
-    try:
-        import torch  # noqa: F401
-        return sys.executable
-    except ImportError:
-        pass
-    if os.access(TORCH_ENV, os.X_OK):
-        r = subprocess.run([TORCH_ENV, "-c", "import torch"], capture_output=True)
-        if r.returncode == 0:
-            return TORCH_ENV
-    return None
-
-
 def run(build_dir):
     py = torch_python()
     if py is None:
-        print("b_conv: torch is not importable (here or in %s): no conv rows" % TORCH_ENV)
+        print("b_conv: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no conv rows")
         return []
     cases = []
     for case, ms, repeats, _ in ours(build_dir, "bench_conv"):

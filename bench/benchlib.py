@@ -11,6 +11,7 @@ sides get, running our side's C program, and median timing of the peer.
 import os
 import statistics
 import subprocess
+import sys
 import time
 
 THREADS = int(os.environ.get("OB_BENCH_THREADS", "2"))
@@ -37,3 +38,21 @@ def median_ms(fn, repeats, warmup=1):
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
     return statistics.median(times)
+
+
+TORCH_PYTHONS = [os.environ.get("OB_TORCH_PYTHON", ""), "/opt/obscura/torchenv/bin/python",
+                 "/tmp/torchenv/bin/python"]
+
+
+def torch_python():
+    """A python executable that imports torch — this one, $OB_TORCH_PYTHON, or
+    the venv .ci/setup makes (/opt/obscura/torchenv) — or None."""
+    try:
+        import torch  # noqa: F401
+        return sys.executable
+    except ImportError:
+        pass
+    for py in TORCH_PYTHONS:
+        if py and os.access(py, os.X_OK) and subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0:
+            return py
+    return None
