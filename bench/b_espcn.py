@@ -1,0 +1,99 @@
+"""b_espcn.py — one ESPCN x3 training step for bench/run: ours (bench_espcn) vs PyTorch CPU.
+
+    run(build_dir) -> [(case, ours_ms, peer_name, peer_ms)]
+
+Runs BUILD_DIR/bench/bench_espcn (espcn3_train_step_b64_17x17: zero_grad +
+forward + MSE + backward + Adam step on a batch of 64 single-channel 17x17
+crops against 51x51 targets) and times the identical step in torch:
+    nn.Sequential(nn.Conv2d(1, 64, 5, padding=2), nn.Tanh(),
+                  nn.Conv2d(64, 32, 3, padding=1), nn.Tanh(),
+                  nn.Conv2d(32, 9, 3, padding=1), nn.PixelShuffle(3))
+with PyTorch's default init, nn.MSELoss(), torch.optim.Adam defaults,
+torch.set_num_threads(THREADS) — the thread count ours gets as
+OMP_NUM_THREADS. 2 warm-up steps, median of the same repeats as ours.
+torch is looked for in this python, then in /tmp/torchenv/bin/python (run as a
+subprocess); without either the benchmark prints a note and returns no rows.
+Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+from benchlib import THREADS, ours
+
+CASE = re.compile(r"^espcn3_train_step_b(\d+)_(\d+)x(\d+)$")
+TORCH_ENV = "/tmp/torchenv/bin/python"
+
+# Runs in the python that has torch: argv = threads, JSON [n, h, w, repeats];
+# prints JSON {"version": ..., "ms": ...}.
+PEER = r"""
+import json, statistics, sys, time
+import torch
+import torch.nn as nn
+torch.set_num_threads(int(sys.argv[1]))
+n, h, w, repeats = json.loads(sys.argv[2])
+torch.manual_seed(0)
+model = nn.Sequential(nn.Conv2d(1, 64, 5, padding=2), nn.Tanh(),
+                      nn.Conv2d(64, 32, 3, padding=1), nn.Tanh(),
+                      nn.Conv2d(32, 9, 3, padding=1), nn.PixelShuffle(3))
+opt = torch.optim.Adam(model.parameters())
+loss_fn = nn.MSELoss()
+g = torch.Generator().manual_seed(12345)
+x = torch.rand(n, 1, h, w, generator=g)
+t = torch.rand(n, 1, 3 * h, 3 * w, generator=g)
+def step():
+    opt.zero_grad()
+    loss = loss_fn(model(x), t)
+    loss.backward()
+    opt.step()
+for _ in range(2):
+    step()
+ts = []
+for _ in range(repeats):
+    t0 = time.perf_counter()
+    step()
+    ts.append((time.perf_counter() - t0) * 1e3)
+print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
+"""
+
+
+def torch_python():
+    """The python executable that can import torch, or None."""
+    try:
+        import torch  # noqa: F401
+        return sys.executable
+    except ImportError:
+        pass
+    if os.access(TORCH_ENV, os.X_OK):
+        r = subprocess.run([TORCH_ENV, "-c", "import torch"], capture_output=True)
+        if r.returncode == 0:
+            return TORCH_ENV
+    return None
+
+
+def run(build_dir):
+    py = torch_python()
+    if py is None:
+        print("b_espcn: torch is not importable (here or in %s): no ESPCN training-step row" % TORCH_ENV)
+        return []
+    rows = []
+    for case, ms, repeats, _ in ours(build_dir, "bench_espcn"):
+        m = CASE.match(case)
+        if not m:
+            continue
+        n, h, w = map(int, m.groups())
+        res = subprocess.run([py, "-c", PEER, str(THREADS), json.dumps([n, h, w, repeats])], check=True,
+                             capture_output=True, text=True)
+        peer = json.loads(res.stdout.strip().splitlines()[-1])
+        rows.append((case, ms, "torch %s CPU" % peer["version"], peer["ms"]))
+    return rows
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: /usr/bin/python3 bench/b_espcn.py BUILD_DIR")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    for case, o, peer_name, peer_ms in run(sys.argv[1]):
+        print(f"{case}\t{o:.3f}\t{peer_name}\t{peer_ms:.3f}\t{peer_ms / o:.2f}x")

@@ -1,0 +1,75 @@
+/* bench_espcn.c — one training step of ESPCN x3 on the CPU (our side; the peer
+ * is the same step in PyTorch with the same threads, timed by bench/b_espcn.py).
+ *
+ * The model is the zoo's "espcn3" (nets/ob_zoo.h): conv 5x5x64 tanh, conv
+ * 3x3x32 tanh, conv 3x3x9, pixel shuffle 3, PyTorch-default init. A batch of
+ * 64 single-channel 17x17 crops against 51x51 targets (uniform [0, 1) from a
+ * fixed seed). One step = zero_grad + forward + MSE (mean) + backward + Adam
+ * step (torch defaults). 2 warm-up steps, median of 11.
+ *     espcn3_train_step_b64_17x17<TAB>median_ms<TAB>repeats<TAB>loss ... */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common.h"
+#include "ob_loss.h"
+#include "ob_model.h"
+#include "ob_optim.h"
+#include "ob_zoo.h"
+
+typedef struct {
+    ob_model *m;
+    ob_optim *opt;
+    ob_ctx *ctx;
+    ob_tensor x, t, g;
+    double loss;
+} step_case;
+
+static void step(void *arg)
+{
+    step_case *s = arg;
+    const ob_tensor *y;
+    ob_bench_ok(ob_optim_zero_grad(s->opt, s->ctx), "zero_grad");
+    ob_bench_ok(ob_model_forward(s->m, s->ctx, &y, &s->x, 1), "forward");
+    if (s->g.data == NULL) ob_bench_ok(ob_tensor_alloc(&s->g, OB_F32, OB_HOST, 4, y->shape), "grad");
+    ob_bench_ok(ob_loss_mse(s->ctx, &s->loss, &s->g, y, &s->t, OB_REDUCE_MEAN), "mse");
+    ob_bench_ok(ob_model_backward(s->m, s->ctx, &s->g, NULL), "backward");
+    ob_bench_ok(ob_optim_step(s->opt, s->ctx), "adam");
+}
+
+static void fill_uniform(ob_tensor *t, uint64_t *state)
+{
+    float *p = ob_tensor_f32(t);
+    for (int64_t i = 0; i < ob_tensor_numel(t); i++) {
+        *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+        p[i] = (float)(*state >> 40) / (float)(1u << 24);
+    }
+}
+
+int main(void)
+{
+    step_case s = {0};
+    const int n = 64, h = 17, w = 17, repeats = 11;
+    ob_bench_ok(ob_ctx_create(&s.ctx, OB_BACKEND_CPU, 0), "context");
+    ob_zoo_opts zo = {.in_channels = 1, .height = h, .width = w};
+    ob_bench_ok(ob_zoo_build(&s.m, "espcn3", &zo), "espcn3 build");
+    ob_bench_ok(ob_model_alloc_params(s.m, OB_HOST), "params");
+    ob_bench_ok(ob_zoo_init(s.m, 0), "init");
+    ob_optim_cfg oc = ob_optim_defaults(OB_OPTIM_ADAM);
+    ob_bench_ok(ob_optim_create(&s.opt, &oc, &s.m->arena, s.m->layers, s.m->n_nodes), "adam");
+    const int64_t xs[4] = {n, 1, h, w}, ts[4] = {n, 1, 3 * h, 3 * w};
+    ob_bench_ok(ob_tensor_alloc(&s.x, OB_F32, OB_HOST, 4, xs), "x");
+    ob_bench_ok(ob_tensor_alloc(&s.t, OB_F32, OB_HOST, 4, ts), "target");
+    uint64_t rng = 12345;
+    fill_uniform(&s.x, &rng);
+    fill_uniform(&s.t, &rng);
+    const double ms = ob_bench_median_ms(step, &s, 2, repeats);
+    char extra[64];
+    snprintf(extra, sizeof extra, "loss %.5f", s.loss);
+    ob_bench_report("espcn3_train_step_b64_17x17", ms, repeats, extra);
+    ob_tensor_free(&s.x), ob_tensor_free(&s.t), ob_tensor_free(&s.g);
+    ob_optim_destroy(s.opt);
+    ob_model_destroy(s.m);
+    ob_ctx_destroy(s.ctx);
+    return 0;
+}
