@@ -11,7 +11,8 @@ crops against 51x51 targets) and times the identical step in torch:
 with PyTorch's default init, nn.MSELoss(), torch.optim.Adam defaults,
 torch.set_num_threads(THREADS) — the thread count ours gets as
 OMP_NUM_THREADS. 2 warm-up steps, median of the same repeats as ours.
-torch is looked for in this python, then in /tmp/torchenv/bin/python (run as a
+torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
+.ci/setup venv; run as a
 subprocess); without either the benchmark prints a note and returns no rows.
 Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
 """
@@ -21,10 +22,9 @@ import re
 import subprocess
 import sys
 
-from benchlib import THREADS, ours
+from benchlib import THREADS, ours, torch_python
 
 CASE = re.compile(r"^espcn3_train_step_b(\d+)_(\d+)x(\d+)$")
-TORCH_ENV = "/tmp/torchenv/bin/python"
 
 # Runs in the python that has torch: argv = threads, JSON [n, h, w, repeats];
 # prints JSON {"version": ..., "ms": ...}.
@@ -57,20 +57,6 @@ for _ in range(repeats):
     ts.append((time.perf_counter() - t0) * 1e3)
 print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
 """
-
-
-def torch_python():
-    """The python executable that can import torch, or None."""
-    try:
-        import torch  # noqa: F401
-        return sys.executable
-    except ImportError:
-        pass
-    if os.access(TORCH_ENV, os.X_OK):
-        r = subprocess.run([TORCH_ENV, "-c", "import torch"], capture_output=True)
-        if r.returncode == 0:
-            return TORCH_ENV
-    return None
 
 
 def run(build_dir):
