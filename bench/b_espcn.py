@@ -12,8 +12,8 @@ with PyTorch's default init, nn.MSELoss(), torch.optim.Adam defaults,
 torch.set_num_threads(THREADS) — the thread count ours gets as
 OMP_NUM_THREADS. 2 warm-up steps, median of the same repeats as ours.
 torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
-.ci/setup venv; run as a
-subprocess); without either the benchmark prints a note and returns no rows.
+.ci/setup venv; run as a subprocess); without it the benchmark prints a note and
+returns no rows.
 Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
 """
 import json
@@ -62,7 +62,7 @@ print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
 def run(build_dir):
     py = torch_python()
     if py is None:
-        print("b_espcn: torch is not importable (here or in %s): no ESPCN training-step row" % TORCH_ENV)
+        print("b_espcn: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no ESPCN row")
         return []
     rows = []
     for case, ms, repeats, _ in ours(build_dir, "bench_espcn"):
