@@ -11,13 +11,11 @@ torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
 venv .ci/setup makes); without it the benchmark prints a note and returns no rows.
 Standalone: /usr/bin/python3 bench/b_conv.py BUILD_DIR
 """
-import json
 import os
 import re
-import subprocess
 import sys
 
-from benchlib import THREADS, ours, torch_python
+from benchlib import ours, run_torch, torch_python
 
 CASE = re.compile(r"^conv2d_fb_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
 
@@ -63,9 +61,7 @@ def run(build_dir):
             cases.append((case, ms, [n, c, h, w, o, k, p, int(bool(m.group(8))), repeats]))
     if not cases:
         return []
-    res = subprocess.run([py, "-c", PEER, str(THREADS), json.dumps([c[2] for c in cases])], check=True,
-                         capture_output=True, text=True)
-    peer = json.loads(res.stdout.strip().splitlines()[-1])
+    peer = run_torch(py, PEER, [c[2] for c in cases])
     return [(case, ms, "torch %s" % peer["version"], pms) for (case, ms, _), pms in zip(cases, peer["ms"])]
 
 

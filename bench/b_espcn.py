@@ -16,13 +16,11 @@ torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
 returns no rows.
 Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
 """
-import json
 import os
 import re
-import subprocess
 import sys
 
-from benchlib import THREADS, ours, torch_python
+from benchlib import ours, run_torch, torch_python
 
 CASE = re.compile(r"^espcn3_train_step_b(\d+)_(\d+)x(\d+)$")
 
@@ -70,9 +68,7 @@ def run(build_dir):
         if not m:
             continue
         n, h, w = map(int, m.groups())
-        res = subprocess.run([py, "-c", PEER, str(THREADS), json.dumps([n, h, w, repeats])], check=True,
-                             capture_output=True, text=True)
-        peer = json.loads(res.stdout.strip().splitlines()[-1])
+        peer = run_torch(py, PEER, [n, h, w, repeats])
         rows.append((case, ms, "torch %s CPU" % peer["version"], peer["ms"]))
     return rows
 

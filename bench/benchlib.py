@@ -56,3 +56,12 @@ def torch_python():
         if py and os.access(py, os.X_OK) and subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0:
             return py
     return None
+
+
+def run_torch(py, script, payload):
+    """Runs `script` in the torch python `py` with argv = THREADS and the JSON of
+    `payload`; returns the JSON the script prints as its last line."""
+    import json
+    res = subprocess.run([py, "-c", script, str(THREADS), json.dumps(payload)], check=True, capture_output=True,
+                         text=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
