@@ -59,6 +59,11 @@ void ob_test_fill_nan(float *x, size_t n);
 /* Scratch folder for files (OB_TEST_TMP, else /tmp), and a path inside it. */
 const char *ob_test_tmpdir(void);
 const char *ob_test_path(char *buf, size_t n, const char *name);
+/* Whole-file helpers for fixtures the tests write and read back: write exits
+ * the test on failure; read returns a malloc'd buffer (NULL if the file cannot
+ * be opened) and its size in *n. */
+void ob_test_write_file(const char *path, const void *data, size_t n);
+unsigned char *ob_test_read_file(const char *path, size_t *n);
 /* The source tree (OB_SOURCE_DIR), for committed fixtures. */
 const char *ob_test_source_dir(void);
 

@@ -22,30 +22,6 @@ static const char *tpath(char *buf, size_t n, const char *name)
     return buf;
 }
 
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || (n && fwrite(data, 1, n, f) != n)) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *n)
-{
-    *n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    unsigned char *b = malloc((size_t)len + 1);
-    *n = fread(b, 1, (size_t)len, f);
-    fclose(f);
-    return b;
-}
-
 static int file_exists(const char *p)
 {
     struct stat st;
@@ -97,11 +73,11 @@ static void test_not_images(void)
     OB_CHECK_FAILS(ob_image_probe(&info, p), OB_ERR_IO);
     EXPECT_READ_FAILS(dir, OB_ERR_IO, "directory");
     OB_CHECK_FAILS(ob_image_probe(&info, dir), OB_ERR_IO);
-    write_bytes(tpath(p, sizeof p, "empty.png"), "", 0);
+    ob_test_write_file(tpath(p, sizeof p, "empty.png"), "", 0);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "empty");
-    write_bytes(tpath(p, sizeof p, "text.png"), "hello, world\n", 13);
+    ob_test_write_file(tpath(p, sizeof p, "text.png"), "hello, world\n", 13);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "not a PNG, JPEG");
-    write_bytes(tpath(p, sizeof p, "one_byte.jpg"), "\xFF", 1);
+    ob_test_write_file(tpath(p, sizeof p, "one_byte.jpg"), "\xFF", 1);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, NULL);
     OB_CHECK_FAILS(ob_image_read(NULL, NULL, p), OB_ERR_ARG);
     ob_tensor t;
@@ -144,12 +120,12 @@ static void test_truncation(void)
     char src[600], p[600];
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         size_t n;
-        unsigned char *b = read_bytes(tpath(src, sizeof src, samples[i].name), &n);
+        unsigned char *b = ob_test_read_file(tpath(src, sizeof src, samples[i].name), &n);
         if (!OB_CHECK(b != NULL, "sample %s", src)) continue;
         int all = 1;
         snprintf(p, sizeof p, "%s/cut_%s", dir, samples[i].name);
         for (size_t cut = 0; cut < n; cut++) {
-            write_bytes(p, b, cut);
+            ob_test_write_file(p, b, cut);
             all &= expect_read_fails_at(__LINE__, p, OB_ERR_FORMAT, NULL);
             if (!all) {
                 fprintf(stderr, "  (cut at %zu of %zu bytes)\n", cut, n);
@@ -162,20 +138,20 @@ static void test_truncation(void)
     /* the messages say what happened */
     char q[600];
     size_t n;
-    unsigned char *b = read_bytes(tpath(q, sizeof q, "rle.hdr"), &n);
-    write_bytes(tpath(p, sizeof p, "cut.hdr"), b, n - 10);
+    unsigned char *b = ob_test_read_file(tpath(q, sizeof q, "rle.hdr"), &n);
+    ob_test_write_file(tpath(p, sizeof p, "cut.hdr"), b, n - 10);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "truncated");
     free(b);
-    b = read_bytes(tpath(q, sizeof q, "s8.png"), &n);
-    write_bytes(tpath(p, sizeof p, "cut.png"), b, n - 20);
+    b = ob_test_read_file(tpath(q, sizeof q, "s8.png"), &n);
+    ob_test_write_file(tpath(p, sizeof p, "cut.png"), b, n - 20);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "truncated");
     free(b);
-    b = read_bytes(tpath(q, sizeof q, "s.jpg"), &n);
-    write_bytes(tpath(p, sizeof p, "cut.jpg"), b, n / 2);
+    b = ob_test_read_file(tpath(q, sizeof q, "s.jpg"), &n);
+    ob_test_write_file(tpath(p, sizeof p, "cut.jpg"), b, n / 2);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "Premature end");
     free(b);
-    b = read_bytes(tpath(q, sizeof q, "s.pfm"), &n);
-    write_bytes(tpath(p, sizeof p, "cut.pfm"), b, n - 1);
+    b = ob_test_read_file(tpath(q, sizeof q, "s.pfm"), &n);
+    ob_test_write_file(tpath(p, sizeof p, "cut.pfm"), b, n - 1);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "truncated");
     free(b);
 }
@@ -186,13 +162,13 @@ static void test_bad_magic(void)
     const size_t flip_at[] = {0, 1}; /* PNG sig, JPEG SOI, "#?", "PF" */
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         size_t n;
-        unsigned char *b = read_bytes(tpath(src, sizeof src, samples[i].name), &n);
+        unsigned char *b = ob_test_read_file(tpath(src, sizeof src, samples[i].name), &n);
         for (size_t k = 0; k < sizeof flip_at / sizeof flip_at[0]; k++) {
             unsigned char *m = malloc(n);
             memcpy(m, b, n);
             m[flip_at[k]] ^= 0x40;
             snprintf(p, sizeof p, "%s/magic_%zu_%s", dir, k, samples[i].name);
-            write_bytes(p, m, n);
+            ob_test_write_file(p, m, n);
             EXPECT_READ_FAILS(p, OB_ERR_FORMAT, NULL);
             free(m);
         }
@@ -209,7 +185,7 @@ static void test_fuzz(void)
     int fails = 0, oks = 0, bad = 0;
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         size_t n;
-        unsigned char *b = read_bytes(tpath(src, sizeof src, samples[i].name), &n);
+        unsigned char *b = ob_test_read_file(tpath(src, sizeof src, samples[i].name), &n);
         unsigned char *m = malloc(n);
         snprintf(p, sizeof p, "%s/fuzz_%s", dir, samples[i].name);
         for (int iter = 0; iter < 300; iter++) {
@@ -219,7 +195,7 @@ static void test_fuzz(void)
                 size_t at = ob_test_rand_u64(&rng) % n;
                 m[at] = iter % 3 == 0 ? (unsigned char)ob_test_rand_u64(&rng) : (unsigned char)(m[at] ^ (1u << (ob_test_rand_u64(&rng) % 8)));
             }
-            write_bytes(p, m, n);
+            ob_test_write_file(p, m, n);
             ob_tensor t;
             ob_clear_error();
             ob_status s = ob_image_read(&t, NULL, p);
@@ -245,7 +221,7 @@ static void test_fuzz(void)
 
 /* ---- absurd headers ---------------------------------------------------------- */
 
-static void write_str(const char *path, const char *s) { write_bytes(path, s, strlen(s)); }
+static void write_str(const char *path, const char *s) { ob_test_write_file(path, s, strlen(s)); }
 
 static void test_hdr_headers(void)
 {
@@ -279,7 +255,7 @@ static void test_hdr_headers(void)
     char *s = malloc(big);
     memset(s, 'A', big);
     memcpy(s, "#?RADIANCE\n", 11);
-    write_bytes(tpath(p, sizeof p, "longline.hdr"), s, big);
+    ob_test_write_file(tpath(p, sizeof p, "longline.hdr"), s, big);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "longer than");
     free(s);
     /* probe reads only the header, and refuses the same things */
@@ -322,7 +298,7 @@ static void test_hdr_rle(void)
         b.n = strlen(head);                                          \
         rle_row(&b);                                                 \
         __VA_ARGS__;                                                 \
-        write_bytes(tpath(p, sizeof p, name), b.b, b.n);             \
+        ob_test_write_file(tpath(p, sizeof p, name), b.b, b.n);             \
         EXPECT_READ_FAILS(p, OB_ERR_FORMAT, needle);                 \
     } while (0)
     /* row 2: a run of 10 in a scanline of 8 */
@@ -399,7 +375,7 @@ static void test_png_headers(void)
 {
     char src[600], p[600];
     size_t n;
-    unsigned char *b = read_bytes(tpath(src, sizeof src, "s8.png"), &n);
+    unsigned char *b = ob_test_read_file(tpath(src, sizeof src, "s8.png"), &n);
     /* IHDR: bytes 8..11 length, 12..15 "IHDR", 16..19 width, 20..23 height, 29..32 CRC */
     OB_CHECK(memcmp(b + 12, "IHDR", 4) == 0, "IHDR first");
     static const struct {
@@ -419,7 +395,7 @@ static void test_png_headers(void)
         put32(m + 20, cases[i].h);
         put32(m + 29, crc32_png(m + 12, 17));
         snprintf(p, sizeof p, "%s/ihdr_%zu.png", dir, i);
-        write_bytes(p, m, n);
+        ob_test_write_file(p, m, n);
         EXPECT_READ_FAILS(p, OB_ERR_FORMAT, cases[i].needle);
         free(m);
     }
@@ -429,16 +405,16 @@ static void test_png_headers(void)
     put32(m + 16, 16000);
     put32(m + 20, 16000);
     put32(m + 29, crc32_png(m + 12, 17));
-    write_bytes(tpath(p, sizeof p, "big_small.png"), m, n);
+    ob_test_write_file(tpath(p, sizeof p, "big_small.png"), m, n);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "truncated");
     /* broken CRCs */
     memcpy(m, b, n);
     m[30] ^= 1;
-    write_bytes(tpath(p, sizeof p, "ihdr_crc.png"), m, n);
+    ob_test_write_file(tpath(p, sizeof p, "ihdr_crc.png"), m, n);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, "CRC");
     memcpy(m, b, n);
     m[45] ^= 0x10; /* inside IDAT */
-    write_bytes(tpath(p, sizeof p, "idat_crc.png"), m, n);
+    ob_test_write_file(tpath(p, sizeof p, "idat_crc.png"), m, n);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, NULL);
     free(m);
     free(b);
@@ -449,7 +425,7 @@ static void test_jpeg_headers(void)
 {
     char src[600], p[600];
     size_t n;
-    unsigned char *b = read_bytes(tpath(src, sizeof src, "s.jpg"), &n);
+    unsigned char *b = ob_test_read_file(tpath(src, sizeof src, "s.jpg"), &n);
     size_t sof = 0;
     for (size_t i = 2; i + 9 < n; i++)
         if (b[i] == 0xFF && b[i + 1] == 0xC0) {
@@ -469,7 +445,7 @@ static void test_jpeg_headers(void)
         m[sof + 7] = (unsigned char)(cases[i].w >> 8);
         m[sof + 8] = (unsigned char)cases[i].w;
         snprintf(p, sizeof p, "%s/sof_%zu.jpg", dir, i);
-        write_bytes(p, m, n);
+        ob_test_write_file(p, m, n);
         EXPECT_READ_FAILS(p, OB_ERR_FORMAT, cases[i].needle);
         free(m);
     }
@@ -478,7 +454,7 @@ static void test_jpeg_headers(void)
     memcpy(m, b, n);
     m[sof + 5] = 0x01;
     m[sof + 6] = 0x00;
-    write_bytes(tpath(p, sizeof p, "sof_tall.jpg"), m, n);
+    ob_test_write_file(tpath(p, sizeof p, "sof_tall.jpg"), m, n);
     EXPECT_READ_FAILS(p, OB_ERR_FORMAT, NULL);
     free(m);
     free(b);
@@ -506,7 +482,7 @@ static void test_write_failures(void)
 
     OB_CHECK_FAILS(ob_image_write(tpath(p, sizeof p, "no_such_dir/out.png"), &img, OB_FMT_AUTO, 0), OB_ERR_IO);
     OB_CHECK(strstr(ob_last_error(), p) != NULL, "message names the path: %s", ob_last_error());
-    write_bytes(tpath(q, sizeof q, "plainfile"), "x", 1);
+    ob_test_write_file(tpath(q, sizeof q, "plainfile"), "x", 1);
     OB_CHECK_FAILS(ob_image_write(tpath(p, sizeof p, "plainfile/out.png"), &img, OB_FMT_AUTO, 0), OB_ERR_IO);
     OB_CHECK_FAILS(ob_image_write("/proc/obscura_test_out.png", &img, OB_FMT_AUTO, 0), OB_ERR_IO);
 
@@ -523,13 +499,13 @@ static void test_write_failures(void)
     snprintf(p, sizeof p, "%.400s/keep.png", q);
     OB_CHECK_OK(ob_image_write(p, &img, OB_FMT_AUTO, 0));
     size_t n0, n1;
-    unsigned char *before = read_bytes(p, &n0);
+    unsigned char *before = ob_test_read_file(p, &n0);
     chmod(q, 0555);
     if (access(q, W_OK) != 0) {
         ob_tensor other;
         make_image(&other, 3, 4, 5, 10);
         OB_CHECK_FAILS(ob_image_write(p, &other, OB_FMT_AUTO, 0), OB_ERR_IO);
-        unsigned char *after = read_bytes(p, &n1);
+        unsigned char *after = ob_test_read_file(p, &n1);
         OB_CHECK(after && n0 == n1 && memcmp(before, after, n0) == 0, "existing file intact in a read-only folder");
         free(after);
         ob_tensor_free(&other);
@@ -567,13 +543,13 @@ static void test_write_failures(void)
     OB_CHECK_FAILS(ob_image_write(q, &ga, OB_FMT_AUTO, 0), OB_ERR_ARG);
     OB_CHECK(!file_exists(q), "no partial .pfm");
     ob_tensor_free(&ga);
-    unsigned char *after = read_bytes(p, &n1);
+    unsigned char *after = ob_test_read_file(p, &n1);
     OB_CHECK(after && n0 == n1 && memcmp(before, after, n0) == 0, "existing file intact after refused writes");
     free(after);
 
     /* a failure half-way through: the destination keeps its old content */
     OB_CHECK_FAILS(ob_atomic_write(p, write_then_fail, NULL), OB_ERR_IO);
-    after = read_bytes(p, &n1);
+    after = ob_test_read_file(p, &n1);
     OB_CHECK(after && n0 == n1 && memcmp(before, after, n0) == 0, "existing file intact after a failed write");
     free(after);
     free(before);

@@ -34,30 +34,6 @@ static void make_image(ob_tensor *t, int c, int h, int w)
     }
 }
 
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, n, f) != n) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *n)
-{
-    *n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    unsigned char *b = malloc((size_t)len + 1);
-    *n = fread(b, 1, (size_t)len, f);
-    fclose(f);
-    return b;
-}
-
 static int count_temp_files(void)
 {
     DIR *d = opendir(dir);
@@ -440,7 +416,7 @@ static void test_hdr_roundtrip(void)
             snprintf(p, sizeof p, "%s/rt_%d_%dx%d.hdr", dir, c, w, h);
             OB_CHECK_OK(ob_image_write(p, &img, OB_FMT_AUTO, 0));
             size_t nb;
-            unsigned char *bytes = read_bytes(p, &nb);
+            unsigned char *bytes = ob_test_read_file(p, &nb);
             const unsigned char *px = bytes ? hdr_pixels(bytes, nb) : NULL;
             int rle = w >= 8 && w <= 0x7fff;
             OB_CHECK(px && (px[0] == 2 && px[1] == 2 && px[2] == (w >> 8) && px[3] == (w & 255)) == rle,
@@ -526,7 +502,7 @@ static void test_hdr_known_bytes(void)
         putb(&b, 2, 128 + 8, 100);                               /* G */
         putb(&b, 2, 128 + 8, 50);                                /* B */
         putb(&b, 5, 2, 130, 0, 128 + 6, 140);                    /* E: 130, 0, then 6 x 140 */
-        write_bytes(tpath(p, sizeof p, "known_rle.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "known_rle.hdr"), b.b, b.n);
         float want[3 * 16];
         int g0[8] = {0, 16, 32, 48, 64, 80, 96, 112}, b0[8] = {64, 64, 64, 64, 1, 2, 3, 4};
         int r1[8] = {200, 200, 200, 0, 0, 0, 0, 0}, e1[8] = {130, 0, 140, 140, 140, 140, 140, 140};
@@ -551,7 +527,7 @@ static void test_hdr_known_bytes(void)
         buf_t b = {.n = 0};
         puts_(&b, "#?RGBE\r\nFORMAT=32-bit_rle_rgbe\r\n\r\n-Y 2 +X 2\r\n");
         putb(&b, 16, 128, 64, 32, 129, 255, 0, 1, 136, 0, 0, 0, 0, 10, 20, 30, 120);
-        write_bytes(tpath(p, sizeof p, "known_flat.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "known_flat.hdr"), b.b, b.n);
         float want[12] = {rgbe(128, 129), rgbe(255, 136), 0, rgbe(10, 120), rgbe(64, 129), 0, 0, rgbe(20, 120),
                           rgbe(32, 129), rgbe(1, 136),   0, rgbe(30, 120)};
         if (OB_CHECK_OK(ob_image_read(&t, NULL, p))) ob_test_allclose("hdr known flat", ob_tensor_f32(&t), want, 12, 0, 0);
@@ -564,7 +540,7 @@ static void test_hdr_known_bytes(void)
         buf_t b = {.n = 0};
         puts_(&b, "#?RADIANCE\n\n-Y 1 +X 10\n");
         putb(&b, 8, 100, 50, 25, 130, 1, 1, 1, 9);
-        write_bytes(tpath(p, sizeof p, "known_old.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "known_old.hdr"), b.b, b.n);
         float want[30];
         for (int x = 0; x < 10; x++) {
             want[x] = rgbe(100, 130);
@@ -577,7 +553,7 @@ static void test_hdr_known_bytes(void)
         b.n = 0;
         puts_(&b, "#?RADIANCE\n\n-Y 1 +X 259\n");
         putb(&b, 12, 7, 7, 7, 140, 1, 1, 1, 2, 1, 1, 1, 1);
-        write_bytes(tpath(p, sizeof p, "known_old2.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "known_old2.hdr"), b.b, b.n);
         if (OB_CHECK_OK(ob_image_read(&t, NULL, p))) {
             const float *g = ob_tensor_f32(&t);
             int ok = 1;
@@ -592,7 +568,7 @@ static void test_hdr_known_bytes(void)
         buf_t b = {.n = 0};
         puts_(&b, "#?RADIANCE\n\n+Y 2 +X 2\n");
         putb(&b, 16, 1, 0, 0, 136, 2, 0, 0, 136, 3, 0, 0, 136, 4, 0, 0, 136);
-        write_bytes(tpath(p, sizeof p, "plusy.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "plusy.hdr"), b.b, b.n);
         if (OB_CHECK_OK(ob_image_read(&t, NULL, p))) {
             float want[4] = {3, 4, 1, 2};
             ob_test_allclose("hdr +Y orientation", ob_tensor_f32(&t), want, 4, 0, 0);
@@ -601,7 +577,7 @@ static void test_hdr_known_bytes(void)
         b.n = 0;
         puts_(&b, "#?RADIANCE\n\n+X 3 -Y 2\n");
         for (int i = 1; i <= 6; i++) putb(&b, 4, i, 0, 0, 136);
-        write_bytes(tpath(p, sizeof p, "transposed.hdr"), b.b, b.n);
+        ob_test_write_file(tpath(p, sizeof p, "transposed.hdr"), b.b, b.n);
         if (OB_CHECK_OK(ob_image_read(&t, &info, p))) {
             /* scanline i is column x = i, top to bottom */
             float want[6] = {1, 3, 5, 2, 4, 6};
@@ -651,7 +627,7 @@ static void test_pfm(void)
             ob_tensor_free(&t);
             if (c == 3 && w == 7) {
                 size_t nb;
-                unsigned char *bytes = read_bytes(p, &nb);
+                unsigned char *bytes = ob_test_read_file(p, &nb);
                 const char *hdr = "PF\n7 5\n-1.0\n";
                 OB_CHECK(bytes && nb == strlen(hdr) + n * 4 && memcmp(bytes, hdr, strlen(hdr)) == 0,
                          "PF header, little-endian scale");
@@ -672,7 +648,7 @@ static void test_pfm(void)
     le32(&b, 2);
     le32(&b, 3);
     le32(&b, 4);
-    write_bytes(tpath(p, sizeof p, "known_le.pfm"), b.b, b.n);
+    ob_test_write_file(tpath(p, sizeof p, "known_le.pfm"), b.b, b.n);
     if (OB_CHECK_OK(ob_image_read(&t, NULL, p))) {
         float want[4] = {3, 4, 1, 2};
         ob_test_allclose("pfm little-endian gray", ob_tensor_f32(&t), want, 4, 0, 0);
@@ -684,7 +660,7 @@ static void test_pfm(void)
     be32(&b, 1.5f);
     be32(&b, -2.0f);
     be32(&b, 0.25f);
-    write_bytes(tpath(p, sizeof p, "known_be.pfm"), b.b, b.n);
+    ob_test_write_file(tpath(p, sizeof p, "known_be.pfm"), b.b, b.n);
     if (OB_CHECK_OK(ob_image_read(&t, &info, p))) {
         float want[3] = {1.5f, -2.0f, 0.25f};
         OB_CHECK(info.channels == 3, "PF is 3 channels");
@@ -728,16 +704,16 @@ static void test_atomic(void)
     ob_tensor_free(&b);
 
     size_t n0, n1;
-    unsigned char *before = read_bytes(p, &n0);
+    unsigned char *before = ob_test_read_file(p, &n0);
     OB_CHECK_FAILS(ob_atomic_write(p, write_then_fail, NULL), OB_ERR_IO);
-    unsigned char *after = read_bytes(p, &n1);
+    unsigned char *after = ob_test_read_file(p, &n1);
     OB_CHECK(before && after && n0 == n1 && memcmp(before, after, n0) == 0, "failed write left the file intact");
     free(before);
     free(after);
     OB_CHECK(count_temp_files() == 0, "no temp file left after a failed write");
 
     OB_CHECK_OK(ob_atomic_write(tpath(p, sizeof p, "hello.txt"), write_hello, "hello"));
-    unsigned char *h = read_bytes(p, &n0);
+    unsigned char *h = ob_test_read_file(p, &n0);
     OB_CHECK(h && n0 == 5 && memcmp(h, "hello", 5) == 0, "atomic write content");
     free(h);
     /* the mode of an existing destination is kept */
