@@ -28,7 +28,8 @@
  * Paths
  *   _cpu   OpenMP over (image, channel) planes (_cpu_serial: the calling thread
  *          only); the valid span of each window row computed once, so inner
- *          loops are plain copies / adds.
+ *          loops are plain copies / adds; stride 1 over an image as wide as
+ *          its output grid copies each window tap as one contiguous span.
  *   _cuda  kernels/im2col.cu: one thread per col element (im2col) or per image
  *          pixel (col2im), 1-D blocks (default 256, a multiple of 32); device
  *          pointers (_emu: the same source under cuda-emu, host pointers).

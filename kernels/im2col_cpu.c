@@ -24,14 +24,41 @@ static void valid_range(int *o0, int *o1, int off, int n, int s, int no)
     *o0 = lo, *o1 = hi;
 }
 
+/* One (ki, kj) row of a stride-1 window over an image as wide as its output
+ * (the common "same" convolution): the valid rows are one shifted contiguous
+ * span of the image, copied in one go; the columns the shift wrapped around
+ * from the neighbouring row are then zeroed. */
+static void im2col_row_flat(float *dst, const float *im, const ob_im2col_geom *g, int offy, int offx, int x0, int x1)
+{
+    int y0, y1; /* output rows whose input row is inside the image */
+    valid_range(&y0, &y1, offy, g->h, 1, g->oh);
+    const int ow = g->ow;
+    memset(dst, 0, sizeof(float) * (size_t)y0 * ow);
+    if (y1 > y0) {
+        const int64_t first = (int64_t)y0 * ow + x0, last = (int64_t)(y1 - 1) * ow + x1; /* [first, last) */
+        memcpy(dst + first, im + (int64_t)(y0 + offy) * g->w + x0 + offx, sizeof(float) * (size_t)(last - first));
+        for (int oy = y0; oy < y1; oy++) {
+            float *d = dst + (int64_t)oy * ow;
+            for (int ox = 0; ox < x0; ox++) d[ox] = 0.f;
+            for (int ox = x1; ox < ow; ox++) d[ox] = 0.f;
+        }
+    }
+    memset(dst + (int64_t)y1 * ow, 0, sizeof(float) * (size_t)(g->oh - y1) * ow);
+}
+
 static void im2col_plane(float *col, const float *im, const ob_im2col_geom *g, int64_t ld)
 {
+    const int flat = g->sh == 1 && g->sw == 1 && g->ow == g->w;
     for (int ki = 0; ki < g->kh; ki++)
         for (int kj = 0; kj < g->kw; kj++) {
             float *row = col + (int64_t)(ki * g->kw + kj) * ld;
             const int offy = ki * g->dh - g->ph, offx = kj * g->dw - g->pw;
             int x0, x1;
             valid_range(&x0, &x1, offx, g->w, g->sw, g->ow);
+            if (flat) {
+                im2col_row_flat(row, im, g, offy, offx, x0, x1);
+                continue;
+            }
             for (int oy = 0; oy < g->oh; oy++) {
                 float *dst = row + (int64_t)oy * g->ow;
                 const int y = oy * g->sh + offy;
@@ -42,7 +69,7 @@ static void im2col_plane(float *col, const float *im, const ob_im2col_geom *g, i
                 const float *src = im + (int64_t)y * g->w + offx;
                 for (int ox = 0; ox < x0; ox++) dst[ox] = 0.f;
                 if (g->sw == 1)
-                    memcpy(dst + x0, src + x0, sizeof(float) * (size_t)(x1 - x0));
+                    for (int ox = x0; ox < x1; ox++) dst[ox] = src[ox]; /* short rows: a loop beats a memcpy call */
                 else
                     for (int ox = x0; ox < x1; ox++) dst[ox] = src[ox * g->sw];
                 for (int ox = x1; ox < g->ow; ox++) dst[ox] = 0.f;

@@ -1,23 +1,38 @@
-/* conv_cpu.c — the CPU paths of ob_conv2d.h: im2col + one GEMM per group.
+/* conv_cpu.c — the CPU paths of ob_conv2d.h: im2col + GEMM per group.
  *
  * Layout: a chunk of nb images is processed at once with the columns of all its
- * images side by side — col (K, nb·P) — so each group's product is a single
- * large cblas_sgemm instead of nb small ones. The activations (nb, C, P) are
- * moved to and from that channel-major layout (C, nb·P) by copy loops, which
- * also add the bias. Chunks keep the scratch under 64 MiB.
+ * images side by side — col (K, nb·P) — so each group's product is one GEMM of
+ * nb·P columns instead of nb small ones. Activations (nb, C, P) are moved to
+ * and from that channel-major layout (C, nb·P) by copy loops, which also add
+ * the bias (with nb = 1 the layouts coincide and the GEMM reads and writes the
+ * tensors in place).
  *
- * Threads: the GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS, else
- * OMP_NUM_THREADS); everything between them — im2col, col2im, the copies, the
- * bias sums — runs on the calling thread, with no OpenMP region. Measured on
- * ESPCN's layers at 2 threads: with OpenMP loops between the GEMMs, libgomp's
- * idle workers spin after each region (27 % of all cycles) on the cores the
- * GEMM threads need, and a training step was 3-6x slower. The copies are a
- * small share of the work (the GEMMs are O(K) per element). */
+ * Two ways to use the cores (ob_threads.h):
+ *   batch-parallel  (conv2d, when each thread gets at least one image and the
+ *                   per-thread scratch fits the budget) OpenMP threads take
+ *                   chunks sized to stay in L2 (~1 MiB of columns), and each
+ *                   runs im2col -> single-threaded GEMM -> copy/bias, or
+ *                   col2im, on its chunk while it is in cache. The weight
+ *                   gradient is summed per thread (in a transposed (K, C_out)
+ *                   layout, the faster GEMM orientation for these shapes) and
+ *                   the partial sums are added in thread order: deterministic
+ *                   for a given thread count.
+ *   chunk-serial    (one large image, few images, conv_transpose2d) one chunk
+ *                   at a time under the 64 MiB scratch budget; the GEMMs use
+ *                   OpenBLAS's threads, everything between them runs on the
+ *                   calling thread with no OpenMP region (libgomp's idle
+ *                   workers would spin on the cores the GEMM threads need).
+ * Measured on ESPCN's layers (batch 64 of 17x17, 2 threads): the chunk-serial
+ * scheme spent ~35 % of all cycles in the two pools' spin-waits and ran the
+ * GEMMs at 30-70 GFLOP/s on 18496-column operands that do not fit any cache;
+ * see bench/b_espcn.py for the training step. */
 #include <cblas.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv_impl.h"
+#include "ob_threads.h"
 
 #define OB_CONV_CHUNK_FLOATS ((size_t)16 << 20) /* 64 MiB of float32 */
 
@@ -60,11 +75,11 @@ static void add_bias(float *y, const float *bias, int n, int c, int64_t p)
     }
 }
 
-/* db[c] += sum over images and positions of dy (n, c, p); double partial sums. */
-static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
+/* db[ch] += sum over images and positions of dy (n, c, p) for ch in
+ * [c0, c1); float sums per image plane, added in double. */
+static void bias_grad_range(float *db, const float *dy, int n, int c, int64_t p, int c0, int c1)
 {
-    if (!db) return;
-    for (int ch = 0; ch < c; ch++) {
+    for (int ch = c0; ch < c1; ch++) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
             const float *d = dy + ((int64_t)i * c + ch) * p;
@@ -76,13 +91,19 @@ static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
     }
 }
 
+static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
+{
+    if (db) bias_grad_range(db, dy, n, c, p, 0, c);
+}
+
 static int is_pointwise(const ob_conv_state *s)
 {
     return s->k == 1 && s->stride == 1 && s->pad == 0;
 }
 
-ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                                int h, int wd)
+/* conv2d forward, one chunk at a time on OpenBLAS's threads. */
+static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                                      int h, int wd)
 {
     ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
     OB_TRY(ob_im2col_check(&g));
@@ -114,8 +135,9 @@ ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, cons
     return OB_OK;
 }
 
-ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
-                                 const float *w, int n, int h, int wd)
+/* conv2d backward, one chunk at a time on OpenBLAS's threads. */
+static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                       const float *x, const float *w, int n, int h, int wd)
 {
     ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
     OB_TRY(ob_im2col_check(&g));
@@ -154,6 +176,159 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
         OB_TRY(ob_col2im_cpu_serial(dx + n0 * in_sz, col, &g, nb, ld));
     }
     return OB_OK;
+}
+
+/* ---- batch-parallel conv2d ---------------------------------------------- */
+
+#define OB_CONV_TILE_FLOATS ((size_t)256 << 10) /* ~1 MiB of columns per chunk: an L2's worth */
+
+/* Chunks of whole images for `threads` OpenMP threads, each with its own
+ * scratch; threads = 0 when the batch is better served chunk-serially. */
+typedef struct {
+    int threads, nb, chunks;
+    size_t per_thread; /* scratch floats per thread: columns + one layout buffer */
+} conv_plan;
+
+static conv_plan plan_batch(const ob_conv_state *s, int n, int64_t krows, int64_t p)
+{
+    conv_plan pl = {0, 0, 0, 0};
+    const int t = ob_threads();
+    if (t < 2 || n < t) return pl; /* fewer images than threads: split the GEMMs instead */
+    const size_t per_image_col = (size_t)(krows * p), per_image_act = (size_t)((s->c_out > s->c_in ? s->c_out : s->c_in) * p);
+    size_t nb = OB_CONV_TILE_FLOATS / per_image_col;
+    if (nb < 1) nb = 1;
+    const size_t fair = ((size_t)n + (size_t)t - 1) / (size_t)t; /* every thread gets work */
+    if (nb > fair) nb = fair;
+    const size_t per_thread = nb * (per_image_col + per_image_act);
+    const size_t budget = s->chunk_floats ? s->chunk_floats : OB_CONV_CHUNK_FLOATS;
+    if (per_thread * (size_t)t > budget) return pl; /* large images: one chunk at a time */
+    pl.threads = t, pl.nb = (int)nb, pl.chunks = (int)(((size_t)n + nb - 1) / nb), pl.per_thread = per_thread;
+    return pl;
+}
+
+/* The columns of images [n0, n0 + cnt): x itself for a 1x1 window on one image,
+ * else unfolded into col. */
+static const float *chunk_columns(float *col, const float *x, const ob_im2col_geom *g, int pointwise, int n0, int cnt,
+                                  int64_t in_sz, int64_t ld, int *bad)
+{
+    if (pointwise && cnt == 1) return x + n0 * in_sz;
+    if (ob_im2col_cpu_serial(col, x + n0 * in_sz, g, cnt, ld) != OB_OK) {
+#pragma omp atomic write
+        *bad = 1;
+    }
+    return col;
+}
+
+static ob_status forward_batch_parallel(ob_conv_state *s, const conv_plan *pl, float *y, const float *x,
+                                        const float *w, const float *b, int n, const ob_im2col_geom *g)
+{
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = is_pointwise(s);
+    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, krows = kg * G;
+    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p;
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, pl->per_thread * (size_t)pl->threads, "conv2d"));
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(pl->threads)
+    {
+        float *col = buf + pl->per_thread * (size_t)omp_get_thread_num(), *tmp = col + krows * pl->nb * p;
+#pragma omp for schedule(static)
+        for (int c = 0; c < pl->chunks; c++) {
+            const int n0 = c * pl->nb, cnt = n - n0 < pl->nb ? n - n0 : pl->nb;
+            const int64_t ld = cnt * p;
+            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, in_sz, ld, &bad);
+            float *out = cnt == 1 ? y + n0 * out_sz : tmp; /* one image: (C_out, P) is already channel-major */
+            for (int gi = 0; gi < G; gi++)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)ld, (int)kg, 1.f, w + gi * cog * kg,
+                            (int)kg, cols + gi * kg * ld, (int)ld, 0.f, out + gi * cog * ld, (int)ld);
+            if (cnt == 1) add_bias(out, b, 1, s->c_out, p);
+            else from_channel_major(y + n0 * out_sz, tmp, b, cnt, s->c_out, p, ld);
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    return OB_OK;
+}
+
+static ob_status backward_batch_parallel(ob_conv_state *s, const conv_plan *pl, float *dx, float *dw, float *db,
+                                         const float *dy, const float *x, const float *w, int n,
+                                         const ob_im2col_geom *g)
+{
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = is_pointwise(s), T = pl->threads;
+    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, krows = kg * G;
+    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p, wn = krows * cog;
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (pl->per_thread + (size_t)wn) * (size_t)T, "conv2d"));
+    float *partials = buf + pl->per_thread * (size_t)T; /* thread t: per group (kg, cog), dWᵀ */
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(T)
+    {
+        const int t = omp_get_thread_num();
+        float *col = buf + pl->per_thread * (size_t)t, *dyt = col + krows * pl->nb * p, *part = partials + wn * t;
+        memset(part, 0, sizeof(float) * (size_t)wn);
+#pragma omp for schedule(static)
+        for (int c = 0; c < pl->chunks; c++) {
+            const int n0 = c * pl->nb, cnt = n - n0 < pl->nb ? n - n0 : pl->nb;
+            const int64_t ld = cnt * p;
+            const float *dyc = dy + n0 * out_sz;
+            if (cnt > 1) {
+                to_channel_major(dyt, dyc, cnt, s->c_out, p, ld);
+                dyc = dyt;
+            }
+            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, in_sz, ld, &bad);
+            for (int gi = 0; gi < G; gi++) /* dW_gᵀ += col_g dY_gᵀ */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)ld, 1.f, cols + gi * kg * ld,
+                            (int)ld, dyc + gi * cog * ld, (int)ld, 1.f, part + gi * kg * cog, cog);
+            if (!dx) continue;
+            float *dcol = pointwise && cnt == 1 ? dx + n0 * in_sz : col; /* 1x1, one image: fold is the identity */
+            for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g */
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
+                            (int)kg, dyc + gi * cog * ld, (int)ld, 0.f, dcol + gi * kg * ld, (int)ld);
+            if (dcol == col && ob_col2im_cpu_serial(dx + n0 * in_sz, col, g, cnt, ld) != OB_OK) {
+#pragma omp atomic write
+                bad = 1;
+            }
+        }
+        /* the implicit barrier above: every partial is complete */
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < wn; i++) { /* dw[(gi, co, k)] += sum_t part_t[gi][k][co] */
+            const int64_t gi = i / (cog * kg), co = i / kg % cog, k = i % kg;
+            const int64_t at = gi * kg * cog + k * cog + co;
+            float sum = 0.f;
+            for (int u = 0; u < T; u++) sum += partials[wn * u + at];
+            dw[i] += sum;
+        }
+        if (db) {
+#pragma omp for schedule(static)
+            for (int ch = 0; ch < s->c_out; ch++) bias_grad_range(db, dy, n, s->c_out, p, ch, ch + 1);
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    return OB_OK;
+}
+
+ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                                int h, int wd)
+{
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    const conv_plan pl = plan_batch(s, n, (int64_t)s->c_in * s->k * s->k, (int64_t)g.oh * g.ow);
+    s->ran_batch_parallel = pl.threads > 0;
+    if (pl.threads) return forward_batch_parallel(s, &pl, y, x, w, b, n, &g);
+    return forward_chunk_serial(s, y, x, w, b, n, h, wd);
+}
+
+ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                 const float *w, int n, int h, int wd)
+{
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    const conv_plan pl = plan_batch(s, n, (int64_t)s->c_in * s->k * s->k, (int64_t)g.oh * g.ow);
+    s->ran_batch_parallel = pl.threads > 0;
+    if (pl.threads) return backward_batch_parallel(s, &pl, dx, dw, db, dy, x, w, n, &g);
+    return backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
 }
 
 /* conv_transpose2d: the image the columns fold into is the OUTPUT (C_out, OH, OW);

@@ -15,6 +15,7 @@ typedef struct {
     float *scratch;             /* CPU column + layout buffers, grown on demand */
     size_t scratch_n;
     size_t chunk_floats;        /* scratch budget per chunk of images (0: 64 MiB); tests shrink it */
+    int ran_batch_parallel;     /* the last CPU call split the batch over OpenMP threads (conv_cpu.c; tests) */
     void *gpu;                  /* cuDNN descriptors and algorithms (conv2d_cudnn.c) */
 } ob_conv_state;
 

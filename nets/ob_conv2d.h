@@ -18,14 +18,17 @@
  *   gradients.
  *
  * Paths
- *   cpu   im2col + cblas_sgemm (kernels/im2col.h), the batch's columns side by
- *         side so ONE GEMM per group serves a chunk of images (chunks keep the
- *         column matrix under 64 MiB). Threads: OpenMP for im2col / col2im / the
- *         layout copies, OpenBLAS's own threads inside the GEMMs — the two run one
- *         after the other, never nested, so there is no oversubscription (set
- *         both with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS or --threads).
- *         1x1 stride-1 unpadded conv2d skips im2col: a GEMM per image on the
- *         input itself.
+ *   cpu   im2col + cblas_sgemm (kernels/im2col.h), the columns of a chunk of
+ *         images side by side so ONE GEMM per group serves the chunk.
+ *         conv2d with at least as many images as threads: batch-parallel —
+ *         OpenMP threads take L2-sized chunks, each doing im2col, a
+ *         single-threaded GEMM and the copies while the chunk is in cache;
+ *         weight-gradient partial sums per thread, added in thread order
+ *         (deterministic for a given thread count). Otherwise (few or large
+ *         images, conv_transpose2d): one chunk at a time under 64 MiB, the
+ *         GEMMs on OpenBLAS's threads. Never both pools at once (ob_threads.h;
+ *         set the count with OMP_NUM_THREADS or --threads).
+ *         1x1 stride-1 unpadded conv: the GEMM reads the input itself.
  *         Weight gradient: dW += dY · colᵀ; input gradient: col2im(Wᵀ · dY).
  *         conv_transpose2d: forward col2im(Wᵀ · X), backward X-grad W · im2col(dY),
  *         weight grad X · im2col(dY)ᵀ.

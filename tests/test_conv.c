@@ -9,6 +9,7 @@
  *   - where a GPU answers, the PyTorch parity cases again on the cuda backend
  *     (cuDNN), same tolerance; elsewhere a note says the path was not run. */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -175,6 +176,59 @@ static void chunks(ob_ctx *ctx, int transposed)
     ob_layer_destroy(l);
 }
 
+/* conv2d's batch-parallel CPU path (OpenMP threads over chunks of images,
+ * single-threaded GEMMs, per-thread weight-gradient sums) against the
+ * chunk-serial one, at 3 threads on 7 images (chunks do not split evenly):
+ * y, dx, dw, db agree within float reassociation, and two parallel runs are
+ * bit-identical. */
+static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
+{
+    const int n = 7, keep = omp_get_max_threads();
+    ob_layer *l;
+    ob_param_arena a;
+    OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
+    OB_CHECK_OK(ob_layers_alloc_params(&a, &l, 1, OB_HOST));
+    OB_CHECK_OK(ob_init_default(l, 9));
+    ob_tensor x, y[3], gx[3];
+    const int64_t xs[4] = {n, cfg.c_in, h, w};
+    ob_tensor_alloc(&x, OB_F32, OB_HOST, 4, xs);
+    ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)ob_tensor_numel(&x), 4, -1, 1);
+    const ob_tensor *in[1] = {&x};
+    float *g[3];
+    ob_conv_state *s = l->state;
+    omp_set_num_threads(3);
+    for (int r = 0; r < 3; r++) { /* 0, 1: batch-parallel; 2: chunk-serial */
+        s->chunk_floats = r == 2 ? 1 : 0;
+        OB_CHECK_OK(ob_layer_forward_alloc(l, ctx, &y[r], in, 1, 1));
+        OB_CHECK(s->ran_batch_parallel == (r < 2), "%s: run %d took the %s path", label, r,
+                 s->ran_batch_parallel ? "batch-parallel" : "chunk-serial");
+        ob_tensor_alloc(&gx[r], OB_F32, OB_HOST, 4, xs);
+        ob_tensor *gin[1] = {&gx[r]};
+        memset(a.grads.data, 0, ob_tensor_nbytes(&a.grads));
+        OB_CHECK_OK(l->ops->backward(l, ctx, gin, &y[r], in, 1, &y[r])); /* grad_out = y */
+        OB_CHECK(s->ran_batch_parallel == (r < 2), "%s: backward run %d took the wrong path", label, r);
+        g[r] = malloc(ob_tensor_nbytes(&a.grads));
+        memcpy(g[r], a.grads.data, ob_tensor_nbytes(&a.grads));
+    }
+    omp_set_num_threads(keep);
+    const size_t ng = (size_t)ob_tensor_numel(&a.grads), ny = (size_t)ob_tensor_numel(&y[0]);
+    char lab[128];
+    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial y", label);
+    ob_test_allclose(lab, ob_tensor_f32(&y[0]), ob_tensor_f32(&y[2]), ny, 1e-6, 1e-5);
+    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial dx", label);
+    ob_test_allclose(lab, ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[2]), (size_t)ob_tensor_numel(&x), 1e-6, 1e-5);
+    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial dw, db", label);
+    ob_test_allclose(lab, g[0], g[2], ng, 1e-5, 1e-5);
+    OB_CHECK(memcmp(ob_tensor_f32(&y[0]), ob_tensor_f32(&y[1]), ny * sizeof(float)) == 0 &&
+                 memcmp(ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[1]), ob_tensor_nbytes(&x)) == 0 &&
+                 memcmp(g[0], g[1], ng * sizeof(float)) == 0,
+             "%s: two batch-parallel runs differ", label);
+    for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
+    ob_tensor_free(&x);
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
 static void run_golden(ob_ctx *ctx)
 {
     /* configurations as in make_nets_linalg_golden.py's CASES */
@@ -221,6 +275,11 @@ int main(void)
 
     chunks(ctx, 0);
     chunks(ctx, 1);
+    batch_parallel(ctx, "3x3 pad 1", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
+    batch_parallel(ctx, "5x5 pad 2 (ESPCN)", (ob_conv2d_cfg){.c_in = 1, .c_out = 6, .k = 5, .pad = 2, .bias = 1}, 11, 11);
+    batch_parallel(ctx, "stride 2 dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
+    batch_parallel(ctx, "1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 5, 6);
+    batch_parallel(ctx, "groups 2", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 3, .pad = 1, .groups = 2}, 7, 5);
     bad_input(ctx);
     ob_ctx_destroy(ctx);
     /* the cuDNN path, where a GPU answers (bench/gpu_check runs this test there) */

@@ -1,7 +1,6 @@
 /* cli_args.c — option parsing shared by every verb (see cli.h). */
 #include <errno.h>
 #include <math.h>
-#include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "cli.h"
 #include "ob_log.h"
+#include "ob_threads.h"
 
 static const ob_cli_opt common_opts[] = {
     {"--device", NULL, "auto|cpu|cuda", "where to compute (default auto: cuda when a GPU answers, else cpu)"},
@@ -72,7 +72,7 @@ static int apply_common(ob_cli *cli)
     const char *t = ob_cli_get(cli, "--threads");
     if (t) {
         if (ob_cli_parse_int(&cli->threads, t, "--threads", 1, 1024)) return OB_CLI_EXIT_ERROR;
-        omp_set_num_threads(cli->threads);
+        ob_threads_set(cli->threads);
     }
     return 0;
 }
