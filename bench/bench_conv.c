@@ -67,6 +67,7 @@ int main(void)
     ob_bench_ok(ob_ctx_create(&ctx, OB_BACKEND_CPU, 0), "context");
     bench(ctx, 64, 1, 17, 17, 64, 5, 2, 0, 31);  /* ESPCN x3, layer 1: 5x5x64 */
     bench(ctx, 64, 64, 17, 17, 32, 3, 1, 1, 21); /* ESPCN x3, layer 2: 3x3x32 */
+    bench(ctx, 64, 32, 17, 17, 9, 3, 1, 1, 21);  /* ESPCN x3, layer 3: 3x3x9 */
     ob_ctx_destroy(ctx);
     return 0;
 }

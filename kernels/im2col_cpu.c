@@ -14,6 +14,21 @@
 
 #include "im2col.h"
 
+/* The rows here are short (an ESPCN layer's are 17 floats) and there are
+ * thousands per image: GCC would turn the zeroing and copy loops back into
+ * memset/memcpy calls, whose call overhead measured ~15 % of a training step.
+ * Kept as inline (vectorised) loops. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define OB_INLINE_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define OB_INLINE_LOOPS
+#endif
+
+static inline void zero_floats(float *d, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) d[i] = 0.f;
+}
+
 /* First and one-past-last output index o with 0 <= o*s + off < n. */
 static void valid_range(int *o0, int *o1, int off, int n, int s, int no)
 {
@@ -24,46 +39,65 @@ static void valid_range(int *o0, int *o1, int off, int n, int s, int no)
     *o0 = lo, *o1 = hi;
 }
 
-/* One (ki, kj) row of a stride-1 window over an image as wide as its output
- * (the common "same" convolution): the valid rows are one shifted contiguous
- * span of the image, copied in one go; the columns the shift wrapped around
- * from the neighbouring row are then zeroed. */
-static void im2col_row_flat(float *dst, const float *im, const ob_im2col_geom *g, int offy, int offx, int x0, int x1)
+/* Stride 1 over an image as wide as its output grid (the common "same"
+ * convolution): output index i = oy·ow + ox reads image index i + shift with
+ * one shift per window tap, so each tap's valid rows are ONE contiguous span,
+ * copied in one loop; the columns the span wrapped in from the neighbouring
+ * row are zeroed after. The per-tap ranges are the same for every plane and
+ * are worked out once. */
+#define OB_FLAT_TAPS_MAX 64 /* windows up to 8x8 take the flat path */
+
+typedef struct {
+    int64_t first, last, shift; /* dst [first, last) <- im[i + shift] */
+    int y0, y1, x0, x1;         /* valid output rows and columns */
+} flat_tap;
+
+static int flat_taps(flat_tap *taps, const ob_im2col_geom *g)
 {
-    int y0, y1; /* output rows whose input row is inside the image */
-    valid_range(&y0, &y1, offy, g->h, 1, g->oh);
-    const int ow = g->ow;
-    memset(dst, 0, sizeof(float) * (size_t)y0 * ow);
-    if (y1 > y0) {
-        const int64_t first = (int64_t)y0 * ow + x0, last = (int64_t)(y1 - 1) * ow + x1; /* [first, last) */
-        memcpy(dst + first, im + (int64_t)(y0 + offy) * g->w + x0 + offx, sizeof(float) * (size_t)(last - first));
-        for (int oy = y0; oy < y1; oy++) {
-            float *d = dst + (int64_t)oy * ow;
-            for (int ox = 0; ox < x0; ox++) d[ox] = 0.f;
-            for (int ox = x1; ox < ow; ox++) d[ox] = 0.f;
+    if (g->sh != 1 || g->sw != 1 || g->ow != g->w || g->kh * g->kw > OB_FLAT_TAPS_MAX) return 0;
+    for (int ki = 0; ki < g->kh; ki++)
+        for (int kj = 0; kj < g->kw; kj++) {
+            flat_tap *t = &taps[ki * g->kw + kj];
+            const int offy = ki * g->dh - g->ph, offx = kj * g->dw - g->pw;
+            valid_range(&t->y0, &t->y1, offy, g->h, 1, g->oh);
+            valid_range(&t->x0, &t->x1, offx, g->w, 1, g->ow);
+            t->shift = (int64_t)offy * g->w + offx;
+            t->first = t->last = 0;
+            if (t->y1 > t->y0 && t->x1 > t->x0)
+                t->first = (int64_t)t->y0 * g->ow + t->x0, t->last = (int64_t)(t->y1 - 1) * g->ow + t->x1;
         }
-    }
-    memset(dst + (int64_t)y1 * ow, 0, sizeof(float) * (size_t)(g->oh - y1) * ow);
+    return 1;
 }
 
-static void im2col_plane(float *col, const float *im, const ob_im2col_geom *g, int64_t ld)
+OB_INLINE_LOOPS static void im2col_plane_flat(float *col, const float *im, const flat_tap *taps, int kk, int ow,
+                                              int64_t p, int64_t ld)
 {
-    const int flat = g->sh == 1 && g->sw == 1 && g->ow == g->w;
+    for (int k = 0; k < kk; k++) {
+        const flat_tap *t = &taps[k];
+        float *dst = col + (int64_t)k * ld;
+        int64_t i = 0;
+        for (; i < t->first; i++) dst[i] = 0.f;
+        for (; i < t->last; i++) dst[i] = im[i + t->shift];
+        for (; i < p; i++) dst[i] = 0.f;
+        if (t->first < t->last && t->x1 - t->x0 < ow)
+            for (int oy = t->y0; oy < t->y1 - 1; oy++) /* row oy's right gap runs into row oy+1's left one */
+                for (int64_t j = (int64_t)oy * ow + t->x1; j < (int64_t)(oy + 1) * ow + t->x0; j++) dst[j] = 0.f;
+    }
+}
+
+OB_INLINE_LOOPS static void im2col_plane(float *col, const float *im, const ob_im2col_geom *g, int64_t ld)
+{
     for (int ki = 0; ki < g->kh; ki++)
         for (int kj = 0; kj < g->kw; kj++) {
             float *row = col + (int64_t)(ki * g->kw + kj) * ld;
             const int offy = ki * g->dh - g->ph, offx = kj * g->dw - g->pw;
             int x0, x1;
             valid_range(&x0, &x1, offx, g->w, g->sw, g->ow);
-            if (flat) {
-                im2col_row_flat(row, im, g, offy, offx, x0, x1);
-                continue;
-            }
             for (int oy = 0; oy < g->oh; oy++) {
                 float *dst = row + (int64_t)oy * g->ow;
                 const int y = oy * g->sh + offy;
                 if (y < 0 || y >= g->h) {
-                    memset(dst, 0, sizeof(float) * (size_t)g->ow);
+                    zero_floats(dst, g->ow);
                     continue;
                 }
                 const float *src = im + (int64_t)y * g->w + offx;
@@ -82,10 +116,13 @@ static ob_status im2col_run(float *col, const float *im, const ob_im2col_geom *g
     ob_im2col_geom g;
     OB_TRY(ob_im2col_prepare(&g, geom, n, ld));
     const int64_t p = (int64_t)g.oh * g.ow, kk = (int64_t)g.kh * g.kw, planes = (int64_t)n * g.c;
+    flat_tap taps[OB_FLAT_TAPS_MAX];
+    const int flat = flat_taps(taps, &g);
 #pragma omp parallel for schedule(static) if (threads && planes * kk * p > 32768)
     for (int64_t q = 0; q < planes; q++) {
         const int64_t i = q / g.c, c = q % g.c;
-        im2col_plane(col + c * kk * ld + i * p, im + q * g.h * g.w, &g, ld);
+        if (flat) im2col_plane_flat(col + c * kk * ld + i * p, im + q * g.h * g.w, taps, (int)kk, g.ow, p, ld);
+        else im2col_plane(col + c * kk * ld + i * p, im + q * g.h * g.w, &g, ld);
     }
     return OB_OK;
 }
@@ -93,7 +130,7 @@ static ob_status im2col_run(float *col, const float *im, const ob_im2col_geom *g
 /* Scatter-add, window tap by window tap in (ki, kj) order: each pixel receives
  * its terms in the same order as the GPU's per-pixel gather starting from 0, so
  * the float sums are identical, while the inner loop is a contiguous add. */
-static void col2im_plane(float *im, const float *col, const ob_im2col_geom *g, int64_t ld)
+OB_INLINE_LOOPS static void col2im_plane(float *im, const float *col, const ob_im2col_geom *g, int64_t ld)
 {
     memset(im, 0, sizeof(float) * (size_t)g->h * g->w);
     for (int ki = 0; ki < g->kh; ki++)

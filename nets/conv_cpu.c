@@ -10,9 +10,10 @@
  * Two ways to use the cores (ob_threads.h):
  *   batch-parallel  (conv2d, when each thread gets at least one image and the
  *                   per-thread scratch fits the budget) OpenMP threads take
- *                   chunks sized to stay in L2 (~1 MiB of columns), and each
- *                   runs im2col -> single-threaded GEMM -> copy/bias, or
- *                   col2im, on its chunk while it is in cache. The weight
+ *                   cache-sized chunks (OB_CONV_TILE_FLOATS of columns), and
+ *                   each runs im2col -> single-threaded GEMM -> copy/bias on
+ *                   its chunk while it is in cache; with stride 1 the input
+ *                   gradient is a convolution of dY too (no col2im). The weight
  *                   gradient is summed per thread (in a transposed (K, C_out)
  *                   layout, the faster GEMM orientation for these shapes) and
  *                   the partial sums are added in thread order: deterministic
@@ -180,21 +181,27 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
 
 /* ---- batch-parallel conv2d ---------------------------------------------- */
 
-#define OB_CONV_TILE_FLOATS ((size_t)256 << 10) /* ~1 MiB of columns per chunk: an L2's worth */
+/* Columns per chunk: several small images (ESPCN's 5x5 layer: 4 of 17x17),
+ * else one image. Measured on ESPCN's layers at 2 threads, 32 Ki floats
+ * (128 KiB) beat 64-256 Ki by 10-15 %: the GEMMs here are short (K <= 576)
+ * and run best on operands that stay near L1. */
+#define OB_CONV_TILE_FLOATS ((size_t)32 << 10)
 
 /* Chunks of whole images for `threads` OpenMP threads, each with its own
- * scratch; threads = 0 when the batch is better served chunk-serially. */
+ * scratch; threads = 0 when the batch is better served chunk-serially.
+ * per_image_col: the largest column matrix an image needs (sized to L2);
+ * per_image_act: the largest layout buffer. */
 typedef struct {
     int threads, nb, chunks;
-    size_t per_thread; /* scratch floats per thread: columns + one layout buffer */
+    size_t col, per_thread; /* floats: columns per chunk, scratch per thread */
 } conv_plan;
 
-static conv_plan plan_batch(const ob_conv_state *s, int n, int64_t krows, int64_t p)
+static conv_plan plan_batch(const ob_conv_state *s, int n, size_t per_image_col, size_t per_image_act)
 {
-    conv_plan pl = {0, 0, 0, 0};
+    conv_plan pl = {0, 0, 0, 0, 0};
     const int t = ob_threads();
-    if (t < 2 || n < t) return pl; /* fewer images than threads: split the GEMMs instead */
-    const size_t per_image_col = (size_t)(krows * p), per_image_act = (size_t)((s->c_out > s->c_in ? s->c_out : s->c_in) * p);
+    if (n < t) return pl; /* fewer images than threads: split the GEMMs instead */
+    /* (one thread takes this path too: the chunks' locality is the gain) */
     size_t nb = OB_CONV_TILE_FLOATS / per_image_col;
     if (nb < 1) nb = 1;
     const size_t fair = ((size_t)n + (size_t)t - 1) / (size_t)t; /* every thread gets work */
@@ -202,47 +209,57 @@ static conv_plan plan_batch(const ob_conv_state *s, int n, int64_t krows, int64_
     const size_t per_thread = nb * (per_image_col + per_image_act);
     const size_t budget = s->chunk_floats ? s->chunk_floats : OB_CONV_CHUNK_FLOATS;
     if (per_thread * (size_t)t > budget) return pl; /* large images: one chunk at a time */
-    pl.threads = t, pl.nb = (int)nb, pl.chunks = (int)(((size_t)n + nb - 1) / nb), pl.per_thread = per_thread;
+    pl.threads = t, pl.nb = (int)nb, pl.chunks = (int)(((size_t)n + nb - 1) / nb);
+    pl.col = nb * per_image_col, pl.per_thread = per_thread;
     return pl;
 }
 
-/* The columns of images [n0, n0 + cnt): x itself for a 1x1 window on one image,
- * else unfolded into col. */
-static const float *chunk_columns(float *col, const float *x, const ob_im2col_geom *g, int pointwise, int n0, int cnt,
-                                  int64_t in_sz, int64_t ld, int *bad)
+/* The columns of images [n0, n0 + cnt) of im (cnt, c, h, w) under geometry g:
+ * im itself for a 1x1 window on one image, else unfolded into col. */
+static const float *chunk_columns(float *col, const float *im, const ob_im2col_geom *g, int pointwise, int n0,
+                                  int cnt, int64_t ld, int *bad)
 {
-    if (pointwise && cnt == 1) return x + n0 * in_sz;
-    if (ob_im2col_cpu_serial(col, x + n0 * in_sz, g, cnt, ld) != OB_OK) {
+    const float *first = im + (int64_t)n0 * g->c * g->h * g->w;
+    if (pointwise && cnt == 1) return first;
+    if (ob_im2col_cpu_serial(col, first, g, cnt, ld) != OB_OK) {
 #pragma omp atomic write
         *bad = 1;
     }
     return col;
 }
 
+/* out (G groups of (m, ld)) = W_g (m, kg) · cols_g (kg, ld), written straight
+ * into dst (cnt, G·m, P) when cnt == 1, else through tmp and a layout copy;
+ * bias added when not NULL. The one GEMM shape of the batch-parallel path. */
+static void chunk_gemm(float *dst, float *tmp, const float *w, const float *cols, const float *bias, int G, int m,
+                       int64_t kg, int cnt, int64_t p)
+{
+    const int64_t ld = cnt * p;
+    float *out = cnt == 1 ? dst : tmp; /* one image: (C, P) is already channel-major */
+    for (int gi = 0; gi < G; gi++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)ld, (int)kg, 1.f, w + gi * m * kg, (int)kg,
+                    cols + gi * kg * ld, (int)ld, 0.f, out + gi * m * ld, (int)ld);
+    if (cnt == 1) add_bias(dst, bias, 1, G * m, p);
+    else from_channel_major(dst, tmp, bias, cnt, G * m, p, ld);
+}
+
 static ob_status forward_batch_parallel(ob_conv_state *s, const conv_plan *pl, float *y, const float *x,
                                         const float *w, const float *b, int n, const ob_im2col_geom *g)
 {
     const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = is_pointwise(s);
-    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, krows = kg * G;
-    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p;
+    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, out_sz = (int64_t)s->c_out * p;
     float *buf;
     OB_TRY(ob_conv_scratch(s, &buf, pl->per_thread * (size_t)pl->threads, "conv2d"));
     int bad = 0;
     const int blas = ob_blas_serial_begin();
 #pragma omp parallel num_threads(pl->threads)
     {
-        float *col = buf + pl->per_thread * (size_t)omp_get_thread_num(), *tmp = col + krows * pl->nb * p;
+        float *col = buf + pl->per_thread * (size_t)omp_get_thread_num(), *tmp = col + pl->col;
 #pragma omp for schedule(static)
         for (int c = 0; c < pl->chunks; c++) {
             const int n0 = c * pl->nb, cnt = n - n0 < pl->nb ? n - n0 : pl->nb;
-            const int64_t ld = cnt * p;
-            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, in_sz, ld, &bad);
-            float *out = cnt == 1 ? y + n0 * out_sz : tmp; /* one image: (C_out, P) is already channel-major */
-            for (int gi = 0; gi < G; gi++)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)ld, (int)kg, 1.f, w + gi * cog * kg,
-                            (int)kg, cols + gi * kg * ld, (int)ld, 0.f, out + gi * cog * ld, (int)ld);
-            if (cnt == 1) add_bias(out, b, 1, s->c_out, p);
-            else from_channel_major(y + n0 * out_sz, tmp, b, cnt, s->c_out, p, ld);
+            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, cnt * p, &bad);
+            chunk_gemm(y + n0 * out_sz, tmp, w, cols, b, G, cog, kg, cnt, p);
         }
     }
     ob_blas_serial_end(blas);
@@ -250,37 +267,70 @@ static ob_status forward_batch_parallel(ob_conv_state *s, const conv_plan *pl, f
     return OB_OK;
 }
 
+/* With stride 1 the input gradient is itself a convolution: of dY, padded by
+ * d(k-1) - pad, with each group's weight transposed to (cig, cog, k, k) and
+ * flipped in both window axes — dX = Wf · im2col(dY), the columns of dY
+ * (cog·k² rows) instead of a fold of cig·k² rows, and no col2im. */
+static int input_grad_as_conv(const ob_conv_state *s) { return s->stride == 1 && s->pad <= s->dilation * (s->k - 1); }
+
+static ob_im2col_geom dy_geom(const ob_conv_state *s, const ob_im2col_geom *g)
+{
+    const int pf = s->dilation * (s->k - 1) - s->pad;
+    ob_im2col_geom d = {s->c_out, g->oh, g->ow, s->k, s->k, 1, 1, pf, pf, s->dilation, s->dilation, 0, 0};
+    return d;
+}
+
+static void flip_weight(float *wf, const float *w, const ob_conv_state *s)
+{
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, kk = s->k * s->k;
+    for (int gi = 0; gi < G; gi++)
+        for (int co = 0; co < cog; co++)
+            for (int ci = 0; ci < cig; ci++)
+                for (int t = 0; t < kk; t++) /* Wf_g[ci][co][kk-1-t] = W_g[co][ci][t] */
+                    wf[(((int64_t)gi * cig + ci) * cog + co) * kk + (kk - 1 - t)] =
+                        w[(((int64_t)gi * cog + co) * cig + ci) * kk + t];
+}
+
 static ob_status backward_batch_parallel(ob_conv_state *s, const conv_plan *pl, float *dx, float *dw, float *db,
                                          const float *dy, const float *x, const float *w, int n,
                                          const ob_im2col_geom *g)
 {
     const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = is_pointwise(s), T = pl->threads;
-    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, krows = kg * G;
-    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p, wn = krows * cog;
+    const int64_t p = (int64_t)g->oh * g->ow, p_in = (int64_t)g->h * g->w, kg = (int64_t)cig * s->k * s->k;
+    const int64_t wn = kg * G * cog, in_sz = (int64_t)s->c_in * p_in, kgy = (int64_t)cog * s->k * s->k;
+    const int as_conv = dx && input_grad_as_conv(s);
+    const ob_im2col_geom gy = dy_geom(s, g);
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (pl->per_thread + (size_t)wn) * (size_t)T, "conv2d"));
+    OB_TRY(ob_conv_scratch(s, &buf, (pl->per_thread + (size_t)wn) * (size_t)T + (size_t)wn, "conv2d"));
     float *partials = buf + pl->per_thread * (size_t)T; /* thread t: per group (kg, cog), dWᵀ */
+    float *wf = partials + wn * T;
+    if (as_conv) flip_weight(wf, w, s);
     int bad = 0;
     const int blas = ob_blas_serial_begin();
 #pragma omp parallel num_threads(T)
     {
         const int t = omp_get_thread_num();
-        float *col = buf + pl->per_thread * (size_t)t, *dyt = col + krows * pl->nb * p, *part = partials + wn * t;
+        float *col = buf + pl->per_thread * (size_t)t, *act = col + pl->col, *part = partials + wn * t;
         memset(part, 0, sizeof(float) * (size_t)wn);
 #pragma omp for schedule(static)
         for (int c = 0; c < pl->chunks; c++) {
             const int n0 = c * pl->nb, cnt = n - n0 < pl->nb ? n - n0 : pl->nb;
             const int64_t ld = cnt * p;
-            const float *dyc = dy + n0 * out_sz;
-            if (cnt > 1) {
-                to_channel_major(dyt, dyc, cnt, s->c_out, p, ld);
-                dyc = dyt;
+            const float *dyc = dy + n0 * s->c_out * p;
+            if (cnt > 1) { /* (cnt, C_out, P) -> (C_out, cnt·P) */
+                to_channel_major(act, dyc, cnt, s->c_out, p, ld);
+                dyc = act;
             }
-            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, in_sz, ld, &bad);
+            const float *cols = chunk_columns(col, x, g, pointwise, n0, cnt, ld, &bad);
             for (int gi = 0; gi < G; gi++) /* dW_gᵀ += col_g dY_gᵀ */
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)ld, 1.f, cols + gi * kg * ld,
                             (int)ld, dyc + gi * cog * ld, (int)ld, 1.f, part + gi * kg * cog, cog);
             if (!dx) continue;
+            if (as_conv) { /* dX = Wf · im2col(dY); col and act are free again */
+                const float *ycols = chunk_columns(col, dy, &gy, pointwise, n0, cnt, cnt * p_in, &bad);
+                chunk_gemm(dx + n0 * in_sz, act, wf, ycols, NULL, G, cig, kgy, cnt, p_in);
+                continue;
+            }
             float *dcol = pointwise && cnt == 1 ? dx + n0 * in_sz : col; /* 1x1, one image: fold is the identity */
             for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g */
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
@@ -309,12 +359,15 @@ static ob_status backward_batch_parallel(ob_conv_state *s, const conv_plan *pl, 
     return OB_OK;
 }
 
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
 ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
                                 int h, int wd)
 {
     ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
     OB_TRY(ob_im2col_check(&g));
-    const conv_plan pl = plan_batch(s, n, (int64_t)s->c_in * s->k * s->k, (int64_t)g.oh * g.ow);
+    const size_t p = (size_t)g.oh * g.ow, kk = (size_t)s->k * s->k;
+    const conv_plan pl = plan_batch(s, n, (size_t)s->c_in * kk * p, (size_t)s->c_out * p);
     s->ran_batch_parallel = pl.threads > 0;
     if (pl.threads) return forward_batch_parallel(s, &pl, y, x, w, b, n, &g);
     return forward_chunk_serial(s, y, x, w, b, n, h, wd);
@@ -325,7 +378,10 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
 {
     ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
     OB_TRY(ob_im2col_check(&g));
-    const conv_plan pl = plan_batch(s, n, (int64_t)s->c_in * s->k * s->k, (int64_t)g.oh * g.ow);
+    const size_t p = (size_t)g.oh * g.ow, p_in = (size_t)h * wd, kk = (size_t)s->k * s->k;
+    /* columns: of x (dW), then of dY or the fold's (dX); layout: dY, then dX */
+    const size_t col = max_size((size_t)s->c_in * kk * p, dx && input_grad_as_conv(s) ? (size_t)s->c_out * kk * p_in : 0);
+    const conv_plan pl = plan_batch(s, n, col, max_size((size_t)s->c_out * p, (size_t)s->c_in * p_in));
     s->ran_batch_parallel = pl.threads > 0;
     if (pl.threads) return backward_batch_parallel(s, &pl, dx, dw, db, dy, x, w, n, &g);
     return backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
