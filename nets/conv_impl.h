@@ -27,6 +27,11 @@ ob_im2col_geom ob_conv_geom(const ob_conv_state *s, int c, int h, int w);
 ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kind);
 
 /* CPU paths (conv_cpu.c); x, y, dy as (N, C, H, W) host arrays. */
+#define OB_CONV_CHUNK_FLOATS ((size_t)16 << 20) /* default scratch budget: 64 MiB of float32 */
+static inline size_t ob_conv_budget(const ob_conv_state *s)
+{
+    return s->chunk_floats ? s->chunk_floats : OB_CONV_CHUNK_FLOATS;
+}
 ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
                                 int h, int wd);
 ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
@@ -35,6 +40,23 @@ ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const floa
                                           const float *b, int n, int h, int wd);
 ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                            const float *x, const float *w, int n, int h, int wd);
+
+/* The batch-parallel conv2d (conv_cpu_batch.c): OpenMP threads over chunks of
+ * images; *done = 0 (nothing computed) when the batch is better served one
+ * chunk at a time (fewer images than threads, images too large for the budget). */
+ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
+                                  const float *b, int n, int h, int wd);
+ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
+                                   const float *x, const float *w, int n, int h, int wd);
+
+/* Layout helpers (conv_cpu.c). Channel-major: (c, ld) with image i at columns i·p. */
+void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld);
+/* dst (nb, c, p) <- src (c, ld), + bias[c] when bias is not NULL */
+void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld);
+void ob_conv_add_bias(float *y, const float *bias, int n, int c, int64_t p);
+/* db[ch] += sum over images and positions of dy (n, c, p), ch in [c0, c1) */
+void ob_conv_bias_grad_range(float *db, const float *dy, int n, int c, int64_t p, int c0, int c1);
+int ob_conv_is_pointwise(const ob_conv_state *s); /* 1x1, stride 1, no padding */
 
 /* cuDNN paths (conv2d_cudnn.c): the same arguments as device pointers; in is
  * the layer's input (N, C_in, h, wd). OB_ERR_UNSUPPORTED without CUDA. */

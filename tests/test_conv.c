@@ -280,6 +280,12 @@ int main(void)
     batch_parallel(ctx, "stride 2 dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
     batch_parallel(ctx, "1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 5, 6);
     batch_parallel(ctx, "groups 2", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 3, .pad = 1, .groups = 2}, 7, 5);
+    /* >= 16 input channels per group: the shifted-plane forms (conv_shift.h) */
+    batch_parallel(ctx, "shifted: 16->5 3x3 (forward, dW)", (ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
+    batch_parallel(ctx, "shifted: 17->16 3x3 pad 0 (forward, dX)", (ob_conv2d_cfg){.c_in = 17, .c_out = 16, .k = 3, .bias = 1}, 8, 11);
+    batch_parallel(ctx, "shifted: 32->36 groups 2, dilation 2, pad 1", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 9, 10);
+    batch_parallel(ctx, "shifted: 16->4 5x5 pad 3 (wider than same)", (ob_conv2d_cfg){.c_in = 16, .c_out = 4, .k = 5, .pad = 3}, 6, 5);
+    batch_parallel(ctx, "16->16 stride 2 (columns, fold)", (ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 9, 8);
     bad_input(ctx);
     ob_ctx_destroy(ctx);
     /* the cuDNN path, where a GPU answers (bench/gpu_check runs this test there) */

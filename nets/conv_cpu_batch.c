@@ -1,0 +1,294 @@
+/* conv_cpu_batch.c — conv2d on the CPU, batch-parallel (conv_impl.h):
+ * OpenMP threads take chunks of whole images and run each chunk through
+ * single-threaded GEMMs while its data is in cache (OpenBLAS held at one
+ * thread meanwhile: one pool awake at a time, ob_threads.h).
+ *
+ * Each phase takes one of two forms, picked from the layer's shape:
+ *   columns  im2col of the chunk (several small images side by side, up to
+ *            OB_CONV_TILE_FLOATS of columns), one GEMM per group.
+ *   shifted  stride 1, k > 1: k² GEMMs over a zero-padded copy of one image
+ *            (conv_shift.h), no im2col. Taken where the GEMM's small side is
+ *            what the column form handles badly — measured on ESPCN's layers,
+ *            one thread, 64 images of 17x17:
+ *              forward 64->32 3x3   columns 16.0 ms, shifted 10.1 ms
+ *              forward 32->9 3x3    columns  4.5 ms, shifted  2.1 ms
+ *              dW      32->9 3x3    columns  5.3 ms, shifted  2.5 ms
+ *              dW      64->32 3x3   columns 10.9 ms, shifted 14.9 ms
+ *              dX of 64->32 (a 32->64 conv of dY)  12.2 ms vs 11.2 ms
+ *            so: forward and dX shifted when the GEMM's depth per tap (input
+ *            channels per group) is >= 16; dW shifted when the output
+ *            channels per group are < 16 and the input ones >= 16.
+ * With stride 1 the input gradient is itself a convolution — of dY, padded by
+ * d(k-1) - pad, with each group's weight transposed and flipped — so it needs
+ * no col2im; other strides fold columns back (col2im).
+ * Weight gradients are summed per thread and the partial sums added in thread
+ * order: deterministic for a given thread count. */
+#include <cblas.h>
+#include <omp.h>
+#include <string.h>
+
+#include "conv_impl.h"
+#include "conv_shift.h"
+#include "ob_threads.h"
+
+/* Columns per chunk: several small images (ESPCN's 5x5 layer: 4 of 17x17),
+ * else one image. Measured on ESPCN's layers at 2 threads, 32 Ki floats
+ * (128 KiB) beat 64-256 Ki by 10-15 %: the GEMMs here are short (K <= 576)
+ * and run best on operands that stay near L1/L2. */
+#define OB_CONV_TILE_FLOATS ((size_t)32 << 10)
+#define OB_SHIFT_MIN_DEPTH 16 /* input channels per group for the shifted form */
+
+typedef struct {
+    int fwd_shift;   /* forward shifted */
+    int wgrad_shift; /* dW shifted */
+    int dgrad_conv;  /* dX as a convolution of dY (stride 1) */
+    int dgrad_shift; /* ... in the shifted form */
+} conv_forms;
+
+static conv_forms pick_forms(const ob_conv_state *s)
+{
+    const int cig = s->c_in / s->groups, cog = s->c_out / s->groups, s1 = s->stride == 1 && s->k > 1;
+    conv_forms f;
+    f.fwd_shift = s1 && cig >= OB_SHIFT_MIN_DEPTH;
+    f.wgrad_shift = s1 && cig >= OB_SHIFT_MIN_DEPTH && cog < OB_SHIFT_MIN_DEPTH;
+    f.dgrad_conv = s->stride == 1 && s->pad <= s->dilation * (s->k - 1);
+    f.dgrad_shift = f.dgrad_conv && s->k > 1 && cog >= OB_SHIFT_MIN_DEPTH;
+    return f;
+}
+
+/* Chunks of nb whole images for `threads` threads; per-thread scratch:
+ * col (columns), act (a layout buffer), and the shifted form's two planes. */
+typedef struct {
+    int threads, nb, chunks;
+    size_t col, act, plane, wide, per_thread; /* floats */
+} conv_plan;
+
+/* threads = 0: serve the batch chunk-serially instead. */
+static conv_plan plan_batch(const ob_conv_state *s, int n, size_t per_image_col, size_t per_image_act, size_t plane,
+                            size_t wide)
+{
+    conv_plan pl = {0};
+    const int t = ob_threads();
+    if (n < t) return pl; /* fewer images than threads: split the GEMMs instead */
+    /* (one thread takes this path too: the chunks' locality is the gain) */
+    size_t nb = plane ? 1 : OB_CONV_TILE_FLOATS / (per_image_col ? per_image_col : 1);
+    if (nb < 1) nb = 1;
+    const size_t fair = ((size_t)n + (size_t)t - 1) / (size_t)t; /* every thread gets work */
+    if (nb > fair) nb = fair;
+    pl.col = nb * per_image_col, pl.act = nb * per_image_act, pl.plane = plane, pl.wide = wide;
+    pl.per_thread = pl.col + pl.act + pl.plane + pl.wide;
+    if (pl.per_thread * (size_t)t > ob_conv_budget(s)) return (conv_plan){0}; /* large images */
+    pl.threads = t, pl.nb = (int)nb, pl.chunks = (int)(((size_t)n + nb - 1) / nb);
+    return pl;
+}
+
+typedef struct {
+    float *col, *act, *plane, *wide;
+} thread_scratch;
+
+static thread_scratch scratch_of(float *buf, const conv_plan *pl, int t)
+{
+    thread_scratch ts;
+    ts.col = buf + pl->per_thread * (size_t)t;
+    ts.act = ts.col + pl->col, ts.plane = ts.act + pl->act, ts.wide = ts.plane + pl->plane;
+    return ts;
+}
+
+static void flag(int *bad)
+{
+#pragma omp atomic write
+    *bad = 1;
+}
+
+/* The columns of images [n0, n0 + cnt) of im (., c, h, w) under geometry g:
+ * im itself for a 1x1 window on one image, else unfolded into col. */
+static const float *chunk_columns(float *col, const float *im, const ob_im2col_geom *g, int pointwise, int n0,
+                                  int cnt, int64_t ld, int *bad)
+{
+    const float *first = im + (int64_t)n0 * g->c * g->h * g->w;
+    if (pointwise && cnt == 1) return first;
+    if (ob_im2col_cpu_serial(col, first, g, cnt, ld) != OB_OK) flag(bad);
+    return col;
+}
+
+/* dst (cnt, G·m, p) = W_g (m, kg) · cols_g (kg, cnt·p) per group (+ bias),
+ * straight into dst when cnt == 1, else through tmp and a layout copy. */
+static void chunk_gemm(float *dst, float *tmp, const float *w, const float *cols, const float *bias, int G, int m,
+                       int64_t kg, int cnt, int64_t p)
+{
+    const int64_t ld = cnt * p;
+    float *out = cnt == 1 ? dst : tmp; /* one image: (C, P) is already channel-major */
+    for (int gi = 0; gi < G; gi++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, (int)ld, (int)kg, 1.f, w + gi * m * kg, (int)kg,
+                    cols + gi * kg * ld, (int)ld, 0.f, out + gi * m * ld, (int)ld);
+    if (cnt == 1) ob_conv_add_bias(dst, bias, 1, G * m, p);
+    else ob_conv_from_channel_major(dst, tmp, bias, cnt, G * m, p, ld);
+}
+
+/* Weight re-layouts, once per call (the weights are small).
+ * taps-major wt[g][t][co][ci] = W[g·cog+co][ci][t]; flipped (for dX)
+ * wf[g][t][ci][co] = W[g·cog+co][ci][k²-1-t]; with taps_major = 0 the flipped
+ * weight is kept in the column form's layout wf[g][ci][co][t]. */
+static void relayout_weight(float *dst, const float *w, const ob_conv_state *s, int flipped, int taps_major)
+{
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, kk = s->k * s->k;
+    for (int gi = 0; gi < G; gi++)
+        for (int co = 0; co < cog; co++)
+            for (int ci = 0; ci < cig; ci++)
+                for (int t = 0; t < kk; t++) {
+                    const float v = w[(((int64_t)gi * cog + co) * cig + ci) * kk + t];
+                    const int tt = flipped ? kk - 1 - t : t;
+                    int64_t at;
+                    if (!flipped) at = (((int64_t)gi * kk + tt) * cog + co) * cig + ci;
+                    else if (taps_major) at = (((int64_t)gi * kk + tt) * cig + ci) * cog + co;
+                    else at = (((int64_t)gi * cig + ci) * cog + co) * kk + tt;
+                    dst[at] = v;
+                }
+}
+
+ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
+                                  const float *b, int n, int h, int wd)
+{
+    *done = 0;
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    const conv_forms f = pick_forms(s);
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = ob_conv_is_pointwise(s);
+    const int64_t p = (int64_t)g.oh * g.ow, kg = (int64_t)cig * s->k * s->k, out_sz = (int64_t)s->c_out * p;
+    const int64_t in_sz = (int64_t)s->c_in * h * wd, wn = kg * s->c_out;
+    ob_shift_geom sg;
+    ob_shift_geom_init(&sg, s->c_in, h, wd, s->k, s->pad, s->dilation);
+    const conv_plan pl = f.fwd_shift ? plan_batch(s, n, 0, 0, (size_t)(s->c_in * sg.cs), (size_t)(s->c_out * sg.lw))
+                                     : plan_batch(s, n, (size_t)(kg * G * p), (size_t)out_sz, 0, 0);
+    s->ran_batch_parallel = pl.threads > 0;
+    if (!pl.threads) return OB_OK;
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, pl.per_thread * (size_t)pl.threads + (size_t)wn, "conv2d"));
+    float *wt = buf + pl.per_thread * (size_t)pl.threads;
+    if (f.fwd_shift) relayout_weight(wt, w, s, 0, 1);
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(pl.threads)
+    {
+        const thread_scratch ts = scratch_of(buf, &pl, omp_get_thread_num());
+#pragma omp for schedule(static)
+        for (int c = 0; c < pl.chunks; c++) {
+            const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
+            if (f.fwd_shift) { /* cnt == 1 */
+                ob_shift_pad(ts.plane, x + n0 * in_sz, &sg);
+                ob_shift_conv(y + n0 * out_sz, ts.wide, ts.plane, wt, b, &sg, G, cog);
+                continue;
+            }
+            const float *cols = chunk_columns(ts.col, x, &g, pointwise, n0, cnt, cnt * p, &bad);
+            chunk_gemm(y + n0 * out_sz, ts.act, w, cols, b, G, cog, kg, cnt, p);
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    *done = 1;
+    return OB_OK;
+}
+
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
+                                   const float *x, const float *w, int n, int h, int wd)
+{
+    *done = 0;
+    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&g));
+    conv_forms f = pick_forms(s);
+    if (!dx) f.dgrad_conv = f.dgrad_shift = 0;
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = ob_conv_is_pointwise(s);
+    const int kk = s->k * s->k;
+    const int64_t p = (int64_t)g.oh * g.ow, p_in = (int64_t)h * wd, kg = (int64_t)cig * kk, kgy = (int64_t)cog * kk;
+    const int64_t wn = kg * s->c_out, in_sz = (int64_t)s->c_in * p_in, out_sz = (int64_t)s->c_out * p;
+    /* shifted planes: of x (dW), of dY (dX, padded by d(k-1) - pad) */
+    ob_shift_geom sx, sy;
+    ob_shift_geom_init(&sx, s->c_in, h, wd, s->k, s->pad, s->dilation);
+    ob_shift_geom_init(&sy, s->c_out, g.oh, g.ow, s->k, s->dilation * (s->k - 1) - s->pad, s->dilation);
+    const int any_shift = f.wgrad_shift || f.dgrad_shift;
+    size_t col = f.wgrad_shift ? 0 : (size_t)(kg * G * p), act = f.wgrad_shift ? 0 : (size_t)out_sz;
+    if (f.dgrad_conv && !f.dgrad_shift) col = max_size(col, (size_t)(kgy * G * p_in)), act = max_size(act, (size_t)in_sz);
+    if (dx && !f.dgrad_conv) col = max_size(col, (size_t)(kg * G * p)), act = max_size(act, (size_t)out_sz);
+    size_t plane = 0, wide = 0;
+    if (f.wgrad_shift) plane = (size_t)(s->c_in * sx.cs), wide = (size_t)(s->c_out * sx.lw);
+    if (f.dgrad_shift) plane = max_size(plane, (size_t)(s->c_out * sy.cs)), wide = max_size(wide, (size_t)(s->c_in * sy.lw));
+    const conv_plan pl = plan_batch(s, n, col, act, any_shift ? max_size(plane, 1) : 0, wide);
+    s->ran_batch_parallel = pl.threads > 0;
+    if (!pl.threads) return OB_OK;
+    const int T = pl.threads;
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, (pl.per_thread + (size_t)wn) * (size_t)T + (size_t)wn, "conv2d"));
+    float *partials = buf + pl.per_thread * (size_t)T; /* thread u's dW partial sum at partials + u·wn */
+    float *wf = partials + wn * T;                     /* the flipped weight for dX */
+    if (f.dgrad_conv) relayout_weight(wf, w, s, 1, f.dgrad_shift);
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(T)
+    {
+        const int t = omp_get_thread_num();
+        const thread_scratch ts = scratch_of(buf, &pl, t);
+        float *part = partials + wn * t;
+        memset(part, 0, sizeof(float) * (size_t)wn);
+#pragma omp for schedule(static)
+        for (int c = 0; c < pl.chunks; c++) {
+            const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
+            const int64_t ld = cnt * p;
+            const float *dyc = dy + n0 * out_sz;
+            if (f.wgrad_shift) { /* part[g][t] (cog, cig) += dYw · Xpᵀ; cnt == 1 */
+                ob_shift_pad(ts.plane, x + n0 * in_sz, &sx);
+                ob_shift_widen(ts.wide, dyc, s->c_out, &sx);
+                ob_shift_wgrad(part, ts.wide, ts.plane, &sx, G, cog);
+            } else { /* part_g (kg, cog) += col_g dY_gᵀ */
+                if (cnt > 1) { /* (cnt, C_out, P) -> (C_out, cnt·P) */
+                    ob_conv_to_channel_major(ts.act, dyc, cnt, s->c_out, p, ld);
+                    dyc = ts.act;
+                }
+                const float *cols = chunk_columns(ts.col, x, &g, pointwise, n0, cnt, ld, &bad);
+                for (int gi = 0; gi < G; gi++)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)ld, 1.f,
+                                cols + gi * kg * ld, (int)ld, dyc + gi * cog * ld, (int)ld, 1.f, part + gi * kg * cog,
+                                cog);
+                dyc = dy + n0 * out_sz;
+            }
+            if (!dx) continue;
+            if (f.dgrad_shift) { /* dX = Wf · shifted dY planes; cnt == 1 */
+                ob_shift_pad(ts.plane, dyc, &sy);
+                ob_shift_conv(dx + n0 * in_sz, ts.wide, ts.plane, wf, NULL, &sy, G, cig);
+            } else if (f.dgrad_conv) { /* dX = Wf · im2col(dY) */
+                const ob_im2col_geom gy = {s->c_out, g.oh,   g.ow,         s->k,         s->k, 1, 1, sy.pad,
+                                           sy.pad,   s->dilation, s->dilation, 0, 0};
+                const float *ycols = chunk_columns(ts.col, dy, &gy, pointwise, n0, cnt, cnt * p_in, &bad);
+                chunk_gemm(dx + n0 * in_sz, ts.act, wf, ycols, NULL, G, cig, kgy, cnt, p_in);
+            } else { /* dcol = Wᵀ dY, folded back */
+                if (cnt > 1) {
+                    ob_conv_to_channel_major(ts.act, dyc, cnt, s->c_out, p, ld);
+                    dyc = ts.act;
+                }
+                float *dcol = pointwise && cnt == 1 ? dx + n0 * in_sz : ts.col; /* 1x1, one image: no fold */
+                for (int gi = 0; gi < G; gi++)
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
+                                (int)kg, dyc + gi * cog * ld, (int)ld, 0.f, dcol + gi * kg * ld, (int)ld);
+                if (dcol == ts.col && ob_col2im_cpu_serial(dx + n0 * in_sz, ts.col, &g, cnt, ld) != OB_OK) flag(&bad);
+            }
+        }
+        /* the implicit barrier above: every partial sum is complete */
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < wn; i++) { /* dw[(gi·cog + co), ci, tap] += sum over threads, in order */
+            const int64_t gi = i / (cog * kg), co = i / kg % cog, k = i % kg, ci = k / kk, tap = k % kk;
+            const int64_t at = f.wgrad_shift ? ((gi * kk + tap) * cog + co) * cig + ci : gi * kg * cog + k * cog + co;
+            float sum = 0.f;
+            for (int u = 0; u < T; u++) sum += partials[wn * u + at];
+            dw[i] += sum;
+        }
+        if (db) {
+#pragma omp for schedule(static)
+            for (int ch = 0; ch < s->c_out; ch++) ob_conv_bias_grad_range(db, dy, n, s->c_out, p, ch, ch + 1);
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    *done = 1;
+    return OB_OK;
+}
