@@ -21,8 +21,9 @@
  * With stride 1 the input gradient is itself a convolution — of dY, padded by
  * d(k-1) - pad, with each group's weight transposed and flipped — so it needs
  * no col2im; other strides fold columns back (col2im).
- * Weight gradients are summed per thread and the partial sums added in thread
- * order: deterministic for a given thread count. */
+ * Weight gradients are summed per slice of the batch and the slices' sums
+ * added in order: deterministic for a given thread count (the slicing is
+ * 4 per thread). Chunks and slices are handed out dynamically. */
 #include <cblas.h>
 #include <omp.h>
 #include <string.h>
@@ -171,7 +172,7 @@ ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const f
 #pragma omp parallel num_threads(pl.threads)
     {
         const thread_scratch ts = scratch_of(buf, &pl, omp_get_thread_num());
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
         for (int c = 0; c < pl.chunks; c++) {
             const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
             if (f.fwd_shift) { /* cnt == 1 */
@@ -191,100 +192,142 @@ ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const f
 
 static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 
+/* What every chunk of one backward call shares. */
+typedef struct {
+    const ob_conv_state *s;
+    conv_forms f;
+    ob_im2col_geom g, gy;   /* columns of x; of dY for the input gradient */
+    ob_shift_geom sx, sy;   /* shifted planes of x (dW); of dY (dX) */
+    int n, G, cig, cog, kk, pointwise;
+    int64_t p, p_in, kg, kgy, in_sz, out_sz;
+    const float *dy, *x, *w, *wf;
+    float *dx;
+    int *bad;
+} bwd_job;
+
+/* part += this chunk's dW: [g][t] (cog, cig) when shifted, else [g] (kg, cog). */
+static void chunk_wgrad(const bwd_job *j, const thread_scratch *ts, float *part, int n0, int cnt)
+{
+    const ob_conv_state *s = j->s;
+    const float *dyc = j->dy + n0 * j->out_sz;
+    if (j->f.wgrad_shift) { /* cnt == 1 */
+        ob_shift_pad(ts->plane, j->x + n0 * j->in_sz, &j->sx);
+        ob_shift_widen(ts->wide, dyc, s->c_out, &j->sx);
+        ob_shift_wgrad(part, ts->wide, ts->plane, &j->sx, j->G, j->cog);
+        return;
+    }
+    const int64_t ld = cnt * j->p;
+    if (cnt > 1) { /* (cnt, C_out, P) -> (C_out, cnt·P) */
+        ob_conv_to_channel_major(ts->act, dyc, cnt, s->c_out, j->p, ld);
+        dyc = ts->act;
+    }
+    const float *cols = chunk_columns(ts->col, j->x, &j->g, j->pointwise, n0, cnt, ld, j->bad);
+    for (int gi = 0; gi < j->G; gi++) /* part_g (kg, cog) += col_g dY_gᵀ */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)j->kg, j->cog, (int)ld, 1.f, cols + gi * j->kg * ld,
+                    (int)ld, dyc + gi * j->cog * ld, (int)ld, 1.f, part + gi * j->kg * j->cog, j->cog);
+}
+
+/* This chunk's dX, written. */
+static void chunk_dgrad(const bwd_job *j, const thread_scratch *ts, int n0, int cnt)
+{
+    const ob_conv_state *s = j->s;
+    const float *dyc = j->dy + n0 * j->out_sz;
+    float *dxc = j->dx + n0 * j->in_sz;
+    if (j->f.dgrad_shift) { /* dX = Wf · shifted dY planes; cnt == 1 */
+        ob_shift_pad(ts->plane, dyc, &j->sy);
+        ob_shift_conv(dxc, ts->wide, ts->plane, j->wf, NULL, &j->sy, j->G, j->cig);
+    } else if (j->f.dgrad_conv) { /* dX = Wf · im2col(dY) */
+        const float *ycols = chunk_columns(ts->col, j->dy, &j->gy, j->pointwise, n0, cnt, cnt * j->p_in, j->bad);
+        chunk_gemm(dxc, ts->act, j->wf, ycols, NULL, j->G, j->cig, j->kgy, cnt, j->p_in);
+    } else { /* dcol = Wᵀ dY, folded back */
+        const int64_t ld = cnt * j->p;
+        if (cnt > 1) {
+            ob_conv_to_channel_major(ts->act, dyc, cnt, s->c_out, j->p, ld);
+            dyc = ts->act;
+        }
+        float *dcol = j->pointwise && cnt == 1 ? dxc : ts->col; /* 1x1, one image: no fold */
+        for (int gi = 0; gi < j->G; gi++)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)j->kg, (int)ld, j->cog, 1.f,
+                        j->w + gi * j->cog * j->kg, (int)j->kg, dyc + gi * j->cog * ld, (int)ld, 0.f,
+                        dcol + gi * j->kg * ld, (int)ld);
+        if (dcol == ts->col && ob_col2im_cpu_serial(dxc, ts->col, &j->g, cnt, ld) != OB_OK) flag(j->bad);
+    }
+}
+
 ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
                                    const float *x, const float *w, int n, int h, int wd)
 {
     *done = 0;
-    ob_im2col_geom g = ob_conv_geom(s, s->c_in, h, wd);
-    OB_TRY(ob_im2col_check(&g));
-    conv_forms f = pick_forms(s);
-    if (!dx) f.dgrad_conv = f.dgrad_shift = 0;
-    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = ob_conv_is_pointwise(s);
-    const int kk = s->k * s->k;
-    const int64_t p = (int64_t)g.oh * g.ow, p_in = (int64_t)h * wd, kg = (int64_t)cig * kk, kgy = (int64_t)cog * kk;
-    const int64_t wn = kg * s->c_out, in_sz = (int64_t)s->c_in * p_in, out_sz = (int64_t)s->c_out * p;
-    /* shifted planes: of x (dW), of dY (dX, padded by d(k-1) - pad) */
-    ob_shift_geom sx, sy;
-    ob_shift_geom_init(&sx, s->c_in, h, wd, s->k, s->pad, s->dilation);
-    ob_shift_geom_init(&sy, s->c_out, g.oh, g.ow, s->k, s->dilation * (s->k - 1) - s->pad, s->dilation);
-    const int any_shift = f.wgrad_shift || f.dgrad_shift;
-    size_t col = f.wgrad_shift ? 0 : (size_t)(kg * G * p), act = f.wgrad_shift ? 0 : (size_t)out_sz;
-    if (f.dgrad_conv && !f.dgrad_shift) col = max_size(col, (size_t)(kgy * G * p_in)), act = max_size(act, (size_t)in_sz);
-    if (dx && !f.dgrad_conv) col = max_size(col, (size_t)(kg * G * p)), act = max_size(act, (size_t)out_sz);
+    int bad = 0;
+    bwd_job j = {.s = s, .n = n, .dy = dy, .x = x, .w = w, .dx = dx, .bad = &bad};
+    j.g = ob_conv_geom(s, s->c_in, h, wd);
+    OB_TRY(ob_im2col_check(&j.g));
+    j.f = pick_forms(s);
+    if (!dx) j.f.dgrad_conv = j.f.dgrad_shift = 0;
+    j.G = s->groups, j.cig = s->c_in / j.G, j.cog = s->c_out / j.G, j.pointwise = ob_conv_is_pointwise(s);
+    j.kk = s->k * s->k;
+    j.p = (int64_t)j.g.oh * j.g.ow, j.p_in = (int64_t)h * wd, j.kg = (int64_t)j.cig * j.kk;
+    j.kgy = (int64_t)j.cog * j.kk, j.in_sz = (int64_t)s->c_in * j.p_in, j.out_sz = (int64_t)s->c_out * j.p;
+    const int64_t wn = j.kg * s->c_out;
+    /* dY padded by d(k-1) - pad: its stride-1 convolution with the flipped weight is dX */
+    const int pf = s->dilation * (s->k - 1) - s->pad;
+    ob_shift_geom_init(&j.sx, s->c_in, h, wd, s->k, s->pad, s->dilation);
+    ob_shift_geom_init(&j.sy, s->c_out, j.g.oh, j.g.ow, s->k, pf, s->dilation);
+    j.gy = (ob_im2col_geom){s->c_out, j.g.oh, j.g.ow, s->k, s->k, 1, 1, pf, pf, s->dilation, s->dilation, 0, 0};
+    const conv_forms f = j.f;
+    /* per-image scratch of the forms taken: columns, a layout buffer, planes */
+    size_t col = f.wgrad_shift ? 0 : (size_t)(j.kg * j.G * j.p), act = f.wgrad_shift ? 0 : (size_t)j.out_sz;
+    if (f.dgrad_conv && !f.dgrad_shift)
+        col = max_size(col, (size_t)(j.kgy * j.G * j.p_in)), act = max_size(act, (size_t)j.in_sz);
+    if (dx && !f.dgrad_conv) col = max_size(col, (size_t)(j.kg * j.G * j.p)), act = max_size(act, (size_t)j.out_sz);
     size_t plane = 0, wide = 0;
-    if (f.wgrad_shift) plane = (size_t)(s->c_in * sx.cs), wide = (size_t)(s->c_out * sx.lw);
-    if (f.dgrad_shift) plane = max_size(plane, (size_t)(s->c_out * sy.cs)), wide = max_size(wide, (size_t)(s->c_in * sy.lw));
-    const conv_plan pl = plan_batch(s, n, col, act, any_shift ? max_size(plane, 1) : 0, wide);
+    if (f.wgrad_shift) plane = (size_t)(s->c_in * j.sx.cs), wide = (size_t)(s->c_out * j.sx.lw);
+    if (f.dgrad_shift)
+        plane = max_size(plane, (size_t)(s->c_out * j.sy.cs)), wide = max_size(wide, (size_t)(s->c_in * j.sy.lw));
+    const conv_plan pl = plan_batch(s, n, col, act, f.wgrad_shift || f.dgrad_shift ? max_size(plane, 1) : 0, wide);
     s->ran_batch_parallel = pl.threads > 0;
     if (!pl.threads) return OB_OK;
     const int T = pl.threads;
+    /* dW partial sums per slice of consecutive chunks: threads take slices as
+     * they come free (a thread the OS slows down does not hold the others up),
+     * and the slices' sums are added in slice order, so the result does not
+     * depend on which thread ran which slice. */
+    int S = pl.chunks < 4 * T ? pl.chunks : 4 * T;
+    while (S > T && (size_t)S * (size_t)wn > OB_CONV_CHUNK_FLOATS / 4) S--;
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (pl.per_thread + (size_t)wn) * (size_t)T + (size_t)wn, "conv2d"));
-    float *partials = buf + pl.per_thread * (size_t)T; /* thread u's dW partial sum at partials + u·wn */
-    float *wf = partials + wn * T;                     /* the flipped weight for dX */
+    OB_TRY(ob_conv_scratch(s, &buf, pl.per_thread * (size_t)T + (size_t)wn * (size_t)(S + 1), "conv2d"));
+    float *partials = buf + pl.per_thread * (size_t)T; /* slice q's dW partial sum at partials + q·wn */
+    float *wf = partials + wn * S;                     /* the flipped weight for dX */
     if (f.dgrad_conv) relayout_weight(wf, w, s, 1, f.dgrad_shift);
-    int bad = 0;
+    j.wf = wf;
     const int blas = ob_blas_serial_begin();
 #pragma omp parallel num_threads(T)
     {
-        const int t = omp_get_thread_num();
-        const thread_scratch ts = scratch_of(buf, &pl, t);
-        float *part = partials + wn * t;
-        memset(part, 0, sizeof(float) * (size_t)wn);
-#pragma omp for schedule(static)
-        for (int c = 0; c < pl.chunks; c++) {
-            const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
-            const int64_t ld = cnt * p;
-            const float *dyc = dy + n0 * out_sz;
-            if (f.wgrad_shift) { /* part[g][t] (cog, cig) += dYw · Xpᵀ; cnt == 1 */
-                ob_shift_pad(ts.plane, x + n0 * in_sz, &sx);
-                ob_shift_widen(ts.wide, dyc, s->c_out, &sx);
-                ob_shift_wgrad(part, ts.wide, ts.plane, &sx, G, cog);
-            } else { /* part_g (kg, cog) += col_g dY_gᵀ */
-                if (cnt > 1) { /* (cnt, C_out, P) -> (C_out, cnt·P) */
-                    ob_conv_to_channel_major(ts.act, dyc, cnt, s->c_out, p, ld);
-                    dyc = ts.act;
-                }
-                const float *cols = chunk_columns(ts.col, x, &g, pointwise, n0, cnt, ld, &bad);
-                for (int gi = 0; gi < G; gi++)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)ld, 1.f,
-                                cols + gi * kg * ld, (int)ld, dyc + gi * cog * ld, (int)ld, 1.f, part + gi * kg * cog,
-                                cog);
-                dyc = dy + n0 * out_sz;
-            }
-            if (!dx) continue;
-            if (f.dgrad_shift) { /* dX = Wf · shifted dY planes; cnt == 1 */
-                ob_shift_pad(ts.plane, dyc, &sy);
-                ob_shift_conv(dx + n0 * in_sz, ts.wide, ts.plane, wf, NULL, &sy, G, cig);
-            } else if (f.dgrad_conv) { /* dX = Wf · im2col(dY) */
-                const ob_im2col_geom gy = {s->c_out, g.oh,   g.ow,         s->k,         s->k, 1, 1, sy.pad,
-                                           sy.pad,   s->dilation, s->dilation, 0, 0};
-                const float *ycols = chunk_columns(ts.col, dy, &gy, pointwise, n0, cnt, cnt * p_in, &bad);
-                chunk_gemm(dx + n0 * in_sz, ts.act, wf, ycols, NULL, G, cig, kgy, cnt, p_in);
-            } else { /* dcol = Wᵀ dY, folded back */
-                if (cnt > 1) {
-                    ob_conv_to_channel_major(ts.act, dyc, cnt, s->c_out, p, ld);
-                    dyc = ts.act;
-                }
-                float *dcol = pointwise && cnt == 1 ? dx + n0 * in_sz : ts.col; /* 1x1, one image: no fold */
-                for (int gi = 0; gi < G; gi++)
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
-                                (int)kg, dyc + gi * cog * ld, (int)ld, 0.f, dcol + gi * kg * ld, (int)ld);
-                if (dcol == ts.col && ob_col2im_cpu_serial(dx + n0 * in_sz, ts.col, &g, cnt, ld) != OB_OK) flag(&bad);
+        const thread_scratch ts = scratch_of(buf, &pl, omp_get_thread_num());
+#pragma omp for schedule(dynamic, 1)
+        for (int q = 0; q < S; q++) {
+            float *part = partials + wn * q;
+            memset(part, 0, sizeof(float) * (size_t)wn);
+            const int c1 = (int)((int64_t)(q + 1) * pl.chunks / S);
+            for (int c = (int)((int64_t)q * pl.chunks / S); c < c1; c++) {
+                const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
+                chunk_wgrad(&j, &ts, part, n0, cnt);
+                if (dx) chunk_dgrad(&j, &ts, n0, cnt);
             }
         }
         /* the implicit barrier above: every partial sum is complete */
+        const int64_t cog = j.cog, kg = j.kg, kk = j.kk, cig = j.cig;
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < wn; i++) { /* dw[(gi·cog + co), ci, tap] += sum over threads, in order */
+        for (int64_t i = 0; i < wn; i++) { /* dw[(gi·cog + co), ci, tap] += the slices' sums, in order */
             const int64_t gi = i / (cog * kg), co = i / kg % cog, k = i % kg, ci = k / kk, tap = k % kk;
             const int64_t at = f.wgrad_shift ? ((gi * kk + tap) * cog + co) * cig + ci : gi * kg * cog + k * cog + co;
             float sum = 0.f;
-            for (int u = 0; u < T; u++) sum += partials[wn * u + at];
+            for (int u = 0; u < S; u++) sum += partials[wn * u + at];
             dw[i] += sum;
         }
         if (db) {
 #pragma omp for schedule(static)
-            for (int ch = 0; ch < s->c_out; ch++) ob_conv_bias_grad_range(db, dy, n, s->c_out, p, ch, ch + 1);
+            for (int ch = 0; ch < s->c_out; ch++) ob_conv_bias_grad_range(db, dy, n, s->c_out, j.p, ch, ch + 1);
         }
     }
     ob_blas_serial_end(blas);
