@@ -5,7 +5,7 @@
  * 3x3x32 tanh, conv 3x3x9, pixel shuffle 3, PyTorch-default init. A batch of
  * 64 single-channel 17x17 crops against 51x51 targets (uniform [0, 1) from a
  * fixed seed). One step = zero_grad + forward + MSE (mean) + backward + Adam
- * step (torch defaults). 2 warm-up steps, median of 11.
+ * step (torch defaults). 2 warm-up steps, median of 31.
  *     espcn3_train_step_b64_17x17<TAB>median_ms<TAB>repeats<TAB>loss ... */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +49,7 @@ static void fill_uniform(ob_tensor *t, uint64_t *state)
 int main(void)
 {
     step_case s = {0};
-    const int n = 64, h = 17, w = 17, repeats = 11;
+    const int n = 64, h = 17, w = 17, repeats = 31;
     ob_bench_ok(ob_ctx_create(&s.ctx, OB_BACKEND_CPU, 0), "context");
     ob_zoo_opts zo = {.in_channels = 1, .height = h, .width = w};
     ob_bench_ok(ob_zoo_build(&s.m, "espcn3", &zo), "espcn3 build");

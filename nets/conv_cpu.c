@@ -1,4 +1,5 @@
-/* conv_cpu.c — the CPU paths of ob_conv2d.h: im2col + GEMM per group.
+/* conv_cpu.c — the chunk-serial CPU paths of ob_conv2d.h (im2col + GEMM per
+ * group) and the layout helpers conv_cpu_batch.c shares.
  *
  * Layout: a chunk of nb images is processed at once with the columns of all its
  * images side by side — col (K, nb·P) — so each group's product is one GEMM of
@@ -7,32 +8,22 @@
  * the bias (with nb = 1 the layouts coincide and the GEMM reads and writes the
  * tensors in place).
  *
- * Two ways to use the cores (ob_threads.h):
- *   batch-parallel  (conv2d, when each thread gets at least one image and the
- *                   per-thread scratch fits the budget) OpenMP threads take
- *                   cache-sized chunks (OB_CONV_TILE_FLOATS of columns), and
- *                   each runs im2col -> single-threaded GEMM -> copy/bias on
- *                   its chunk while it is in cache; with stride 1 the input
- *                   gradient is a convolution of dY too (no col2im). The weight
- *                   gradient is summed per thread (in a transposed (K, C_out)
- *                   layout, the faster GEMM orientation for these shapes) and
- *                   the partial sums are added in thread order: deterministic
- *                   for a given thread count.
- *   chunk-serial    (one large image, few images, conv_transpose2d) one chunk
- *                   at a time under the 64 MiB scratch budget; the GEMMs use
- *                   OpenBLAS's threads, everything between them runs on the
- *                   calling thread with no OpenMP region (libgomp's idle
- *                   workers would spin on the cores the GEMM threads need).
- * Measured on ESPCN's layers (batch 64 of 17x17, 2 threads): the chunk-serial
- * scheme spent ~35 % of all cycles in the two pools' spin-waits and ran the
- * GEMMs at 30-70 GFLOP/s on 18496-column operands that do not fit any cache;
- * see bench/b_espcn.py for the training step. */
+ * conv2d first tries the batch-parallel path (conv_cpu_batch.c: OpenMP
+ * threads over cache-sized chunks, single-threaded GEMMs); what it declines —
+ * fewer images than threads, images too large for the scratch budget — and
+ * conv_transpose2d run here chunk-serially: one chunk at a time under the
+ * 64 MiB budget, the GEMMs on OpenBLAS's threads, everything between them on
+ * the calling thread with no OpenMP region (libgomp's idle workers would spin
+ * on the cores the GEMM threads need; ob_threads.h).
+ * Measured on ESPCN's layers (batch 64 of 17x17, 2 threads): this scheme
+ * spent ~35 % of all cycles in the two pools' spin-waits and ran the GEMMs at
+ * 30-70 GFLOP/s on 18496-column operands that fit no cache — hence the
+ * batch-parallel path; see bench/b_espcn.py for the training step. */
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv_impl.h"
-
 
 /* Images per chunk when each image needs `per_image` floats of scratch. */
 static int chunk_images(const ob_conv_state *s, int n, size_t per_image)

@@ -18,18 +18,22 @@
  *   gradients.
  *
  * Paths
- *   cpu   im2col + cblas_sgemm (kernels/im2col.h), the columns of a chunk of
- *         images side by side so ONE GEMM per group serves the chunk.
- *         conv2d with at least as many images as threads: batch-parallel —
- *         OpenMP threads take L2-sized chunks, each doing im2col, a
- *         single-threaded GEMM and the copies while the chunk is in cache;
- *         weight-gradient partial sums per thread, added in thread order
- *         (deterministic for a given thread count). Otherwise (few or large
- *         images, conv_transpose2d): one chunk at a time under 64 MiB, the
- *         GEMMs on OpenBLAS's threads. Never both pools at once (ob_threads.h;
- *         set the count with OMP_NUM_THREADS or --threads).
+ *   cpu   GEMMs on OpenBLAS. conv2d with at least as many images as threads
+ *         is batch-parallel (nets/conv_cpu_batch.c): OpenMP threads take
+ *         cache-sized chunks of images and run single-threaded GEMMs on them,
+ *         each phase in one of two forms —
+ *           columns  im2col (kernels/im2col.h) of the chunk, one GEMM per group;
+ *           shifted  (stride 1, >= 16 input channels per group) k² GEMMs over a
+ *                    zero-padded copy of the image, no im2col (conv_shift.h);
+ *         stride-1 input gradients are a convolution of dY with the flipped
+ *         weight (no col2im). dW is summed per slice of the batch and the
+ *         slices added in order (deterministic for a thread count). Otherwise
+ *         (fewer images than threads, images too large for 64 MiB of scratch,
+ *         conv_transpose2d): one chunk at a time, GEMMs on OpenBLAS's threads.
+ *         Never both thread pools at once (ob_threads.h; OMP_NUM_THREADS or
+ *         --threads sets both).
  *         1x1 stride-1 unpadded conv: the GEMM reads the input itself.
- *         Weight gradient: dW += dY · colᵀ; input gradient: col2im(Wᵀ · dY).
+ *         Chunk-serial conv2d: dW += dY · colᵀ; dX = col2im(Wᵀ · dY).
  *         conv_transpose2d: forward col2im(Wᵀ · X), backward X-grad W · im2col(dY),
  *         weight grad X · im2col(dY)ᵀ.
  *   cuda  cuDNN 9 (nets/conv2d_cudnn.c): cudnnConvolutionForward /
