@@ -185,8 +185,8 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
 
 /* conv_transpose2d: the image the columns fold into is the OUTPUT (C_out, OH, OW);
  * its conv grid is the input's (h, wd). */
-ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w,
-                                          const float *b, int n, int h, int wd)
+static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, const float *x, const float *w,
+                                                const float *b, int n, int h, int wd)
 {
     const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
     const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
@@ -214,8 +214,8 @@ ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const floa
     return OB_OK;
 }
 
-ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
-                                           const float *x, const float *w, int n, int h, int wd)
+static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                                 const float *x, const float *w, int n, int h, int wd)
 {
     const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
     const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
@@ -245,4 +245,20 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
         if (dx) ob_conv_from_channel_major(dx + (int64_t)n0 * s->c_in * p, dxt, NULL, nb, s->c_in, p, ld);
     }
     return OB_OK;
+}
+
+ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w,
+                                          const float *b, int n, int h, int wd)
+{
+    int done = 0;
+    OB_TRY(ob_conv_transpose2d_forward_batch(s, &done, y, x, w, b, n, h, wd));
+    return done ? OB_OK : transpose_forward_chunk_serial(s, y, x, w, b, n, h, wd);
+}
+
+ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
+                                           const float *x, const float *w, int n, int h, int wd)
+{
+    int done = 0;
+    OB_TRY(ob_conv_transpose2d_backward_batch(s, &done, dx, dw, db, dy, x, w, n, h, wd));
+    return done ? OB_OK : transpose_backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
 }

@@ -264,11 +264,12 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
     OB_TRY(ob_im2col_check(&j.g));
     j.f = pick_forms(s);
     if (!dx) j.f.dgrad_conv = j.f.dgrad_shift = 0;
+    if (!dw) j.f.wgrad_shift = 0;
     j.G = s->groups, j.cig = s->c_in / j.G, j.cog = s->c_out / j.G, j.pointwise = ob_conv_is_pointwise(s);
     j.kk = s->k * s->k;
     j.p = (int64_t)j.g.oh * j.g.ow, j.p_in = (int64_t)h * wd, j.kg = (int64_t)j.cig * j.kk;
     j.kgy = (int64_t)j.cog * j.kk, j.in_sz = (int64_t)s->c_in * j.p_in, j.out_sz = (int64_t)s->c_out * j.p;
-    const int64_t wn = j.kg * s->c_out;
+    const int64_t wn = dw ? j.kg * s->c_out : 0; /* dW partial sum size (none for dX alone) */
     /* dY padded by d(k-1) - pad: its stride-1 convolution with the flipped weight is dX */
     const int pf = s->dilation * (s->k - 1) - s->pad;
     ob_shift_geom_init(&j.sx, s->c_in, h, wd, s->k, s->pad, s->dilation);
@@ -276,7 +277,8 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
     j.gy = (ob_im2col_geom){s->c_out, j.g.oh, j.g.ow, s->k, s->k, 1, 1, pf, pf, s->dilation, s->dilation, 0, 0};
     const conv_forms f = j.f;
     /* per-image scratch of the forms taken: columns, a layout buffer, planes */
-    size_t col = f.wgrad_shift ? 0 : (size_t)(j.kg * j.G * j.p), act = f.wgrad_shift ? 0 : (size_t)j.out_sz;
+    size_t col = 0, act = 0;
+    if (dw && !f.wgrad_shift) col = (size_t)(j.kg * j.G * j.p), act = (size_t)j.out_sz;
     if (f.dgrad_conv && !f.dgrad_shift)
         col = max_size(col, (size_t)(j.kgy * j.G * j.p_in)), act = max_size(act, (size_t)j.in_sz);
     if (dx && !f.dgrad_conv) col = max_size(col, (size_t)(j.kg * j.G * j.p)), act = max_size(act, (size_t)j.out_sz);
@@ -294,8 +296,10 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
      * depend on which thread ran which slice. */
     int S = pl.chunks < 4 * T ? pl.chunks : 4 * T;
     while (S > T && (size_t)S * (size_t)wn > OB_CONV_CHUNK_FLOATS / 4) S--;
+    if (!dw) S = pl.chunks; /* no sums to keep: one chunk at a time */
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, pl.per_thread * (size_t)T + (size_t)wn * (size_t)(S + 1), "conv2d"));
+    OB_TRY(ob_conv_scratch(s, &buf, pl.per_thread * (size_t)T + (size_t)wn * (size_t)S + (size_t)(j.kg * s->c_out),
+                           "conv2d"));
     float *partials = buf + pl.per_thread * (size_t)T; /* slice q's dW partial sum at partials + q·wn */
     float *wf = partials + wn * S;                     /* the flipped weight for dX */
     if (f.dgrad_conv) relayout_weight(wf, w, s, 1, f.dgrad_shift);
@@ -307,11 +311,11 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
 #pragma omp for schedule(dynamic, 1)
         for (int q = 0; q < S; q++) {
             float *part = partials + wn * q;
-            memset(part, 0, sizeof(float) * (size_t)wn);
+            if (dw) memset(part, 0, sizeof(float) * (size_t)wn);
             const int c1 = (int)((int64_t)(q + 1) * pl.chunks / S);
             for (int c = (int)((int64_t)q * pl.chunks / S); c < c1; c++) {
                 const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
-                chunk_wgrad(&j, &ts, part, n0, cnt);
+                if (dw) chunk_wgrad(&j, &ts, part, n0, cnt);
                 if (dx) chunk_dgrad(&j, &ts, n0, cnt);
             }
         }
@@ -334,4 +338,50 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
     OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
     *done = 1;
     return OB_OK;
+}
+
+/* conv_transpose2d is conv2d with the roles swapped: its weight (C_in, C_out/G,
+ * k, k) is, unchanged, the weight of the conv2d t from its output's C_out
+ * channels to its input's C_in channels (same stride, padding, dilation,
+ * groups) over the output's (oh, ow) grid. Its forward is t's input gradient,
+ * its input gradient t's forward, and its weight gradient t's with x and dY
+ * exchanged. */
+static ob_conv_state as_conv2d(const ob_conv_state *s)
+{
+    ob_conv_state t = *s;
+    t.transposed = 0, t.c_in = s->c_out, t.c_out = s->c_in, t.output_padding = 0;
+    return t;
+}
+
+static void keep_scratch(ob_conv_state *s, const ob_conv_state *t)
+{
+    s->scratch = t->scratch, s->scratch_n = t->scratch_n, s->ran_batch_parallel = t->ran_batch_parallel;
+}
+
+static int transposed_out(const ob_conv_state *s, int in)
+{
+    return (in - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+}
+
+ob_status ob_conv_transpose2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
+                                            const float *b, int n, int h, int wd)
+{
+    ob_conv_state t = as_conv2d(s);
+    const int oh = transposed_out(s, h), ow = transposed_out(s, wd);
+    const ob_status st = ob_conv2d_backward_batch(&t, done, y, NULL, NULL, x, NULL, w, n, oh, ow);
+    keep_scratch(s, &t);
+    if (st == OB_OK && *done) ob_conv_add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
+    return st;
+}
+
+ob_status ob_conv_transpose2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db,
+                                             const float *dy, const float *x, const float *w, int n, int h, int wd)
+{
+    ob_conv_state t = as_conv2d(s);
+    const int oh = transposed_out(s, h), ow = transposed_out(s, wd);
+    ob_status st = ob_conv2d_backward_batch(&t, done, NULL, dw, NULL, x, dy, w, n, oh, ow); /* dW first */
+    if (st == OB_OK && *done && dx) st = ob_conv2d_forward_cpu(&t, dx, dy, w, NULL, n, oh, ow);
+    keep_scratch(s, &t);
+    if (st == OB_OK && *done && db) ob_conv_bias_grad_range(db, dy, n, s->c_out, (int64_t)oh * ow, 0, s->c_out);
+    return st;
 }

@@ -43,11 +43,18 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
 
 /* The batch-parallel conv2d (conv_cpu_batch.c): OpenMP threads over chunks of
  * images; *done = 0 (nothing computed) when the batch is better served one
- * chunk at a time (fewer images than threads, images too large for the budget). */
+ * chunk at a time (fewer images than threads, images too large for the budget).
+ * dx or dw may be NULL (that gradient is not computed). */
 ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
                                   const float *b, int n, int h, int wd);
 ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
                                    const float *x, const float *w, int n, int h, int wd);
+/* conv_transpose2d through the same path, as conv2d with the roles swapped;
+ * h, wd: its input's size. */
+ob_status ob_conv_transpose2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
+                                            const float *b, int n, int h, int wd);
+ob_status ob_conv_transpose2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db,
+                                             const float *dy, const float *x, const float *w, int n, int h, int wd);
 
 /* Layout helpers (conv_cpu.c). Channel-major: (c, ld) with image i at columns i·p. */
 void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld);

@@ -181,16 +181,14 @@ static void chunks(ob_ctx *ctx, int transposed)
  * chunk-serial one, at 3 threads on 7 images (chunks do not split evenly):
  * y, dx, dw, db agree within float reassociation, and two parallel runs are
  * bit-identical. */
-static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
+static void batch_parallel_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, int h, int w)
 {
     const int n = 7, keep = omp_get_max_threads();
-    ob_layer *l;
     ob_param_arena a;
-    OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
     OB_CHECK_OK(ob_layers_alloc_params(&a, &l, 1, OB_HOST));
     OB_CHECK_OK(ob_init_default(l, 9));
     ob_tensor x, y[3], gx[3];
-    const int64_t xs[4] = {n, cfg.c_in, h, w};
+    const int64_t xs[4] = {n, c_in, h, w};
     ob_tensor_alloc(&x, OB_F32, OB_HOST, 4, xs);
     ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)ob_tensor_numel(&x), 4, -1, 1);
     const ob_tensor *in[1] = {&x};
@@ -227,6 +225,20 @@ static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, in
     ob_tensor_free(&x);
     ob_param_arena_free(&a);
     ob_layer_destroy(l);
+}
+
+static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
+{
+    ob_layer *l;
+    OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
+    batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
+}
+
+static void batch_parallel_t(ob_ctx *ctx, const char *label, ob_conv_transpose2d_cfg cfg, int h, int w)
+{
+    ob_layer *l;
+    OB_CHECK_OK(ob_conv_transpose2d_create(&l, &cfg));
+    batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
 }
 
 static void run_golden(ob_ctx *ctx)
@@ -286,6 +298,11 @@ int main(void)
     batch_parallel(ctx, "shifted: 32->36 groups 2, dilation 2, pad 1", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 9, 10);
     batch_parallel(ctx, "shifted: 16->4 5x5 pad 3 (wider than same)", (ob_conv2d_cfg){.c_in = 16, .c_out = 4, .k = 5, .pad = 3}, 6, 5);
     batch_parallel(ctx, "16->16 stride 2 (columns, fold)", (ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 9, 8);
+    /* conv_transpose2d runs the same path as conv2d with the roles swapped */
+    batch_parallel_t(ctx, "convT 4->3 k3 s2 op1", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 5, 6);
+    batch_parallel_t(ctx, "convT 16->8 k4 s2 (UNet up)", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 8, .k = 4, .stride = 2, .pad = 1, .bias = 1}, 6, 5);
+    batch_parallel_t(ctx, "convT 20->18 k3 s1 groups 2 (shifted)", (ob_conv_transpose2d_cfg){.c_in = 20, .c_out = 18, .k = 3, .pad = 1, .groups = 2, .bias = 1}, 7, 6);
+    batch_parallel_t(ctx, "convT 16->6 k3 s1 dil 2", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 6, .k = 3, .dilation = 2}, 5, 7);
     bad_input(ctx);
     ob_ctx_destroy(ctx);
     /* the cuDNN path, where a GPU answers (bench/gpu_check runs this test there) */
