@@ -8,10 +8,10 @@
  * the bias (with nb = 1 the layouts coincide and the GEMM reads and writes the
  * tensors in place).
  *
- * conv2d first tries the batch-parallel path (conv_cpu_batch.c: OpenMP
+ * Both layers first try the batch-parallel path (conv_cpu_batch.c: OpenMP
  * threads over cache-sized chunks, single-threaded GEMMs); what it declines —
- * fewer images than threads, images too large for the scratch budget — and
- * conv_transpose2d run here chunk-serially: one chunk at a time under the
+ * fewer images than threads, images too large for the scratch budget — runs
+ * here chunk-serially: one chunk at a time under the
  * 64 MiB budget, the GEMMs on OpenBLAS's threads, everything between them on
  * the calling thread with no OpenMP region (libgomp's idle workers would spin
  * on the cores the GEMM threads need; ob_threads.h).

@@ -18,8 +18,8 @@
  *   gradients.
  *
  * Paths
- *   cpu   GEMMs on OpenBLAS. conv2d with at least as many images as threads
- *         is batch-parallel (nets/conv_cpu_batch.c): OpenMP threads take
+ *   cpu   GEMMs on OpenBLAS. With at least as many images as threads both
+ *         layers are batch-parallel (nets/conv_cpu_batch.c): OpenMP threads take
  *         cache-sized chunks of images and run single-threaded GEMMs on them,
  *         each phase in one of two forms —
  *           columns  im2col (kernels/im2col.h) of the chunk, one GEMM per group;
@@ -27,9 +27,11 @@
  *                    zero-padded copy of the image, no im2col (conv_shift.h);
  *         stride-1 input gradients are a convolution of dY with the flipped
  *         weight (no col2im). dW is summed per slice of the batch and the
- *         slices added in order (deterministic for a thread count). Otherwise
- *         (fewer images than threads, images too large for 64 MiB of scratch,
- *         conv_transpose2d): one chunk at a time, GEMMs on OpenBLAS's threads.
+ *         slices added in order (deterministic for a thread count).
+ *         conv_transpose2d runs as conv2d with the roles swapped (its forward
+ *         is that conv2d's input gradient). Otherwise (fewer images than
+ *         threads, images too large for 64 MiB of scratch): one chunk at a
+ *         time, GEMMs on OpenBLAS's threads.
  *         Never both thread pools at once (ob_threads.h; OMP_NUM_THREADS or
  *         --threads sets both).
  *         1x1 stride-1 unpadded conv: the GEMM reads the input itself.
