@@ -20,6 +20,12 @@ __attribute__((simd("notinbranch"))) float expf(float);
 
 #define OB_ELT_PAR_MIN 65536 /* below this a parallel region costs more than it saves */
 
+/* for i in [0, n): statement — threads and vector lanes */
+#define OB_ELT_LOOP(statement)                                                                                   \
+    _Pragma("omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)") for (int64_t i = 0; i < n; i++) { \
+        statement;                                                                                               \
+    }
+
 const char *ob_act_name(ob_act_kind k)
 {
     static const char *names[] = {"relu", "leaky_relu", "silu", "tanh", "sigmoid"};
@@ -31,24 +37,19 @@ ob_status ob_act_forward_cpu(float *y, const float *x, int64_t n, ob_act_kind k,
 {
     switch (k) {
     case OB_ACT_RELU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        OB_ELT_LOOP(y[i] = x[i] > 0.0f ? x[i] : 0.0f);
         break;
     case OB_ACT_LEAKY_RELU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+        OB_ELT_LOOP(y[i] = x[i] > 0.0f ? x[i] : slope * x[i]);
         break;
     case OB_ACT_SILU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + expf(-x[i]));
+        OB_ELT_LOOP(y[i] = x[i] / (1.0f + expf(-x[i])));
         break;
     case OB_ACT_TANH:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+        OB_ELT_LOOP(y[i] = tanhf(x[i]));
         break;
     case OB_ACT_SIGMOID:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
+        OB_ELT_LOOP(y[i] = 1.0f / (1.0f + expf(-x[i])));
         break;
     default: return OB_FAIL(OB_ERR_ARG, "activation: unknown kind %d", (int)k);
     }
@@ -63,27 +64,19 @@ ob_status ob_act_backward_cpu(float *gx, const float *gy, const float *x, const 
                from_y ? "output" : "input");
     switch (k) {
     case OB_ACT_RELU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] = x[i] > 0.0f ? gy[i] : 0.0f;
+        OB_ELT_LOOP(gx[i] = x[i] > 0.0f ? gy[i] : 0.0f);
         break;
     case OB_ACT_LEAKY_RELU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] = x[i] > 0.0f ? gy[i] : slope * gy[i];
+        OB_ELT_LOOP(gx[i] = x[i] > 0.0f ? gy[i] : slope * gy[i]);
         break;
     case OB_ACT_SILU:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) {
-            const float s = 1.0f / (1.0f + expf(-x[i]));
-            gx[i] = gy[i] * s * (1.0f + x[i] * (1.0f - s));
-        }
+        OB_ELT_LOOP(const float s = 1.0f / (1.0f + expf(-x[i])); gx[i] = gy[i] * s * (1.0f + x[i] * (1.0f - s)));
         break;
     case OB_ACT_TANH:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * (1.0f - y[i] * y[i]);
+        OB_ELT_LOOP(gx[i] = gy[i] * (1.0f - y[i] * y[i]));
         break;
     case OB_ACT_SIGMOID:
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-        for (int64_t i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1.0f - y[i]);
+        OB_ELT_LOOP(gx[i] = gy[i] * y[i] * (1.0f - y[i]));
         break;
     default: return OB_FAIL(OB_ERR_ARG, "activation: unknown kind %d", (int)k);
     }
@@ -92,8 +85,7 @@ ob_status ob_act_backward_cpu(float *gx, const float *gy, const float *x, const 
 
 ob_status ob_add_cpu(float *out, const float *a, const float *b, int64_t n)
 {
-#pragma omp parallel for simd schedule(static) if (n > OB_ELT_PAR_MIN)
-    for (int64_t i = 0; i < n; i++) out[i] = a[i] + b[i];
+    OB_ELT_LOOP(out[i] = a[i] + b[i]);
     return OB_OK;
 }
 
