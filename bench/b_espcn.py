@@ -11,6 +11,10 @@ crops against 51x51 targets) and times the identical step in torch:
 with PyTorch's default init, nn.MSELoss(), torch.optim.Adam defaults,
 torch.set_num_threads(THREADS) — the thread count ours gets as
 OMP_NUM_THREADS. 2 warm-up steps, median of the same repeats as ours.
+The two sides run in ROUNDS interleaved rounds (ours, torch, ours, torch, ...)
+and each side's figure is the median over its rounds: on a shared machine whose
+speed drifts by tens of percent between minutes, interleaving exposes both to
+the same drift, which one back-to-back pair does not.
 torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
 .ci/setup venv; run as a subprocess); without it the benchmark prints a note and
 returns no rows.
@@ -18,11 +22,13 @@ Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
 """
 import os
 import re
+import statistics
 import sys
 
 from benchlib import ours, run_torch, torch_python
 
 CASE = re.compile(r"^espcn3_train_step_b(\d+)_(\d+)x(\d+)$")
+ROUNDS = 3
 
 # Runs in the python that has torch: argv = threads, JSON [n, h, w, repeats];
 # prints JSON {"version": ..., "ms": ...}.
@@ -62,15 +68,18 @@ def run(build_dir):
     if py is None:
         print("b_espcn: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no ESPCN row")
         return []
-    rows = []
-    for case, ms, repeats, _ in ours(build_dir, "bench_espcn"):
-        m = CASE.match(case)
-        if not m:
-            continue
-        n, h, w = map(int, m.groups())
-        peer = run_torch(py, PEER, [n, h, w, repeats])
-        rows.append((case, ms, "torch %s CPU" % peer["version"], peer["ms"]))
-    return rows
+    times = {}  # case -> ([ours ms per round], [torch ms per round], torch version)
+    for _ in range(ROUNDS):
+        for case, ms, repeats, _ in ours(build_dir, "bench_espcn"):
+            m = CASE.match(case)
+            if not m:
+                continue
+            n, h, w = map(int, m.groups())
+            peer = run_torch(py, PEER, [n, h, w, repeats])
+            t = times.setdefault(case, ([], [], peer["version"]))
+            t[0].append(ms)
+            t[1].append(peer["ms"])
+    return [(case, statistics.median(o), "torch %s CPU" % v, statistics.median(p)) for case, (o, p, v) in times.items()]
 
 
 if __name__ == "__main__":
