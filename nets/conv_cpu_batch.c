@@ -21,6 +21,8 @@
  * With stride 1 the input gradient is itself a convolution — of dY, padded by
  * d(k-1) - pad, with each group's weight transposed and flipped — so it needs
  * no col2im; other strides fold columns back (col2im).
+ * The forward pass on fewer images than threads, or on images too large for
+ * whole-image scratch, splits images into bands of output rows instead.
  * Weight gradients are summed per slice of the batch and the slices' sums
  * added in order: deterministic for a given thread count (the slicing is
  * 4 per thread). Chunks and slices are handed out dynamically. */
@@ -147,6 +149,116 @@ static void relayout_weight(float *dst, const float *w, const ob_conv_state *s, 
                 }
 }
 
+/* ---- forward over bands of output rows ---------------------------------
+ * For fewer images than threads (inference on one photo) or images whose
+ * whole-image scratch is too large, the forward pass splits each image into
+ * bands of output rows: the work items are (image, band), their outputs
+ * disjoint, the scratch per thread a band's. */
+
+#define OB_CONV_BAND_FLOATS ((size_t)256 << 10) /* scratch per band: ~1 MiB */
+
+typedef struct {
+    int rows, bands, items; /* output rows per band, bands per image, n·bands */
+    size_t per_thread;
+} band_plan;
+
+/* per_row: scratch floats per output row; fixed: per band besides. */
+static band_plan plan_bands(const ob_conv_state *s, int n, int oh, size_t per_row, size_t fixed)
+{
+    band_plan bp = {0, 0, 0, 0};
+    const int t = ob_threads();
+    size_t rows = OB_CONV_BAND_FLOATS > fixed ? (OB_CONV_BAND_FLOATS - fixed) / per_row : 1;
+    if (rows < 1) rows = 1;
+    if (rows > (size_t)oh) rows = (size_t)oh;
+    int bands = (int)(((size_t)oh + rows - 1) / rows);
+    const int want = (t + n - 1) / n; /* bands per image for every thread to have work */
+    if (bands < want) bands = want < oh ? want : oh;
+    bp.rows = (oh + bands - 1) / bands, bp.bands = (oh + bp.rows - 1) / bp.rows, bp.items = n * bp.bands;
+    bp.per_thread = fixed + per_row * (size_t)bp.rows;
+    if (bp.per_thread * (size_t)t > ob_conv_budget(s)) return (band_plan){0, 0, 0, 0};
+    return bp;
+}
+
+/* xb (c, hb, w) <- rows iy0 .. iy0 + hb - 1 of x (c, h, w), zero outside it. */
+static void copy_rows(float *xb, const float *x, int c, int h, int w, int iy0, int hb)
+{
+    for (int ch = 0; ch < c; ch++)
+        for (int r = 0; r < hb; r++) {
+            float *d = xb + ((int64_t)ch * hb + r) * w;
+            const int iy = iy0 + r;
+            if (iy < 0 || iy >= h) memset(d, 0, sizeof(float) * (size_t)w);
+            else memcpy(d, x + ((int64_t)ch * h + iy) * w, sizeof(float) * (size_t)w);
+        }
+}
+
+static ob_status forward_bands(ob_conv_state *s, const conv_forms *f, float *y, const float *x, const float *w,
+                               const float *b, int n, const ob_im2col_geom *g, const ob_shift_geom *sg, int *done)
+{
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = ob_conv_is_pointwise(s);
+    const int reach = s->dilation * (s->k - 1), st = s->stride;
+    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, out_sz = (int64_t)s->c_out * p;
+    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w;
+    band_plan bp;
+    if (f->fwd_shift) /* padded rows (band + reach) and the wide output, per row */
+        bp = plan_bands(s, n, g->oh, (size_t)(s->c_in + s->c_out) * (size_t)sg->wp,
+                        (size_t)s->c_in * ((size_t)reach * sg->wp + reach));
+    else if (pointwise)
+        bp = plan_bands(s, n, g->oh, 1, 0);
+    else /* columns and the band's input rows, per output row */
+        bp = plan_bands(s, n, g->oh, (size_t)(kg * G * g->ow) + (size_t)s->c_in * st * g->w,
+                        (size_t)s->c_in * (size_t)(reach + 1) * g->w);
+    if (!bp.items) return OB_OK;
+    const int T = ob_threads();
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, bp.per_thread * (size_t)T + (size_t)(kg * s->c_out), "conv2d"));
+    float *wt = buf + bp.per_thread * (size_t)T; /* the taps-major weight of the shifted form */
+    if (f->fwd_shift) relayout_weight(wt, w, s, 0, 1);
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(T)
+    {
+        float *mine = buf + bp.per_thread * (size_t)omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+        for (int it = 0; it < bp.items; it++) {
+            const int i = it / bp.bands, oy0 = it % bp.bands * bp.rows;
+            const int rows = g->oh - oy0 < bp.rows ? g->oh - oy0 : bp.rows;
+            float *yb = y + i * out_sz + (int64_t)oy0 * g->ow; /* channel planes p floats apart */
+            const float *xi = x + i * in_sz;
+            if (f->fwd_shift) {
+                ob_shift_geom band;
+                ob_shift_band(&band, sg, oy0, rows);
+                float *wide = mine + (int64_t)s->c_in * band.cs;
+                ob_shift_pad(mine, xi, &band);
+                ob_shift_conv(yb, p, wide, mine, wt, b, &band, G, cog);
+                continue;
+            }
+            const int64_t nb = (int64_t)rows * g->ow; /* output positions of the band */
+            const float *cols = xi + (int64_t)oy0 * g->w;  /* 1x1: the input rows themselves, ld p */
+            int64_t ldc = p;
+            if (!pointwise) { /* the band's input rows (zero outside the image), unfolded */
+                const int hb = (rows - 1) * st + reach + 1;
+                float *xb = mine, *col = mine + (int64_t)s->c_in * hb * g->w;
+                copy_rows(xb, xi, s->c_in, g->h, g->w, oy0 * st - s->pad, hb);
+                const ob_im2col_geom gb = {s->c_in, hb, g->w, s->k, s->k, st, st, 0, s->pad, s->dilation, s->dilation,
+                                           0, 0};
+                if (ob_im2col_cpu_serial(col, xb, &gb, 1, nb) != OB_OK) flag(&bad);
+                cols = col, ldc = nb;
+            }
+            for (int gi = 0; gi < G; gi++) /* y_g band (cog, rows·ow), channel stride p */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)nb, (int)kg, 1.f, w + gi * cog * kg,
+                            (int)kg, cols + gi * kg * ldc, (int)ldc, 0.f, yb + gi * cog * p, (int)p);
+            if (b)
+                for (int co = 0; co < s->c_out; co++)
+                    for (int64_t q = 0; q < nb; q++) yb[co * p + q] += b[co];
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    *done = 1;
+    s->ran_batch_parallel = 2;
+    return OB_OK;
+}
+
 ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
                                   const float *b, int n, int h, int wd)
 {
@@ -162,7 +274,7 @@ ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const f
     const conv_plan pl = f.fwd_shift ? plan_batch(s, n, 0, 0, (size_t)(s->c_in * sg.cs), (size_t)(s->c_out * sg.lw))
                                      : plan_batch(s, n, (size_t)(kg * G * p), (size_t)out_sz, 0, 0);
     s->ran_batch_parallel = pl.threads > 0;
-    if (!pl.threads) return OB_OK;
+    if (!pl.threads) return forward_bands(s, &f, y, x, w, b, n, &g, &sg, done); /* few or large images */
     float *buf;
     OB_TRY(ob_conv_scratch(s, &buf, pl.per_thread * (size_t)pl.threads + (size_t)wn, "conv2d"));
     float *wt = buf + pl.per_thread * (size_t)pl.threads;
@@ -177,7 +289,7 @@ ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const f
             const int n0 = c * pl.nb, cnt = n - n0 < pl.nb ? n - n0 : pl.nb;
             if (f.fwd_shift) { /* cnt == 1 */
                 ob_shift_pad(ts.plane, x + n0 * in_sz, &sg);
-                ob_shift_conv(y + n0 * out_sz, ts.wide, ts.plane, wt, b, &sg, G, cog);
+                ob_shift_conv(y + n0 * out_sz, p, ts.wide, ts.plane, wt, b, &sg, G, cog);
                 continue;
             }
             const float *cols = chunk_columns(ts.col, x, &g, pointwise, n0, cnt, cnt * p, &bad);
@@ -235,7 +347,7 @@ static void chunk_dgrad(const bwd_job *j, const thread_scratch *ts, int n0, int 
     float *dxc = j->dx + n0 * j->in_sz;
     if (j->f.dgrad_shift) { /* dX = Wf · shifted dY planes; cnt == 1 */
         ob_shift_pad(ts->plane, dyc, &j->sy);
-        ob_shift_conv(dxc, ts->wide, ts->plane, j->wf, NULL, &j->sy, j->G, j->cig);
+        ob_shift_conv(dxc, j->p_in, ts->wide, ts->plane, j->wf, NULL, &j->sy, j->G, j->cig);
     } else if (j->f.dgrad_conv) { /* dX = Wf · im2col(dY) */
         const float *ycols = chunk_columns(ts->col, j->dy, &j->gy, j->pointwise, n0, cnt, cnt * j->p_in, j->bad);
         chunk_gemm(dxc, ts->act, j->wf, ycols, NULL, j->G, j->cig, j->kgy, cnt, j->p_in);

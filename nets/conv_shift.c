@@ -8,7 +8,15 @@ void ob_shift_geom_init(ob_shift_geom *g, int c, int h, int w, int k, int pad, i
     const int reach = dil * (k - 1);
     g->c = c, g->h = h, g->w = w, g->k = k, g->pad = pad, g->dil = dil;
     g->hp = h + 2 * pad, g->wp = w + 2 * pad, g->oh = g->hp - reach, g->ow = g->wp - reach;
-    g->cs = (int64_t)g->hp * g->wp + reach, g->lw = (int64_t)g->oh * g->wp;
+    g->row0 = 0, g->cs = (int64_t)g->hp * g->wp + reach, g->lw = (int64_t)g->oh * g->wp;
+}
+
+void ob_shift_band(ob_shift_geom *band, const ob_shift_geom *g, int row0, int rows)
+{
+    const int reach = g->dil * (g->k - 1);
+    *band = *g;
+    band->row0 = row0, band->oh = rows, band->hp = rows + reach;
+    band->cs = (int64_t)band->hp * g->wp + reach, band->lw = (int64_t)rows * g->wp;
 }
 
 void ob_shift_pad(float *xp, const float *x, const ob_shift_geom *g)
@@ -17,14 +25,18 @@ void ob_shift_pad(float *xp, const float *x, const ob_shift_geom *g)
     for (int c = 0; c < g->c; c++) {
         float *d = xp + c * g->cs;
         const float *s = x + (int64_t)c * g->h * g->w;
-        int64_t i = 0;
-        for (; i < (int64_t)p * wp + p; i++) d[i] = 0.f; /* top rows, first left border */
-        for (int y = 0; y < g->h; y++) {
-            float *row = d + (int64_t)(y + p) * wp + p;
-            for (int x0 = 0; x0 < g->w; x0++) row[x0] = s[(int64_t)y * g->w + x0];
-            for (int b = g->w; b < g->w + 2 * p; b++) row[b] = 0.f; /* right border + next row's left */
+        for (int r = 0; r < g->hp; r++) { /* padded row r is image row row0 + r - pad */
+            float *row = d + (int64_t)r * wp;
+            const int iy = g->row0 + r - p;
+            if (iy < 0 || iy >= g->h) {
+                for (int x0 = 0; x0 < wp; x0++) row[x0] = 0.f;
+                continue;
+            }
+            for (int x0 = 0; x0 < p; x0++) row[x0] = 0.f;
+            for (int x0 = 0; x0 < g->w; x0++) row[p + x0] = s[(int64_t)iy * g->w + x0];
+            for (int x0 = p + g->w; x0 < wp; x0++) row[x0] = 0.f;
         }
-        for (i = (int64_t)(g->h + p) * wp + p; i < g->cs; i++) d[i] = 0.f; /* bottom rows and slack */
+        for (int64_t i = (int64_t)g->hp * wp; i < g->cs; i++) d[i] = 0.f; /* slack */
     }
 }
 
@@ -43,8 +55,8 @@ static int64_t tap_offset(const ob_shift_geom *g, int t)
     return (int64_t)g->dil * (t / g->k) * g->wp + (int64_t)g->dil * (t % g->k);
 }
 
-void ob_shift_conv(float *y, float *wide, const float *xp, const float *wt, const float *bias, const ob_shift_geom *g,
-                   int groups, int m)
+void ob_shift_conv(float *y, int64_t y_chan, float *wide, const float *xp, const float *wt, const float *bias,
+                   const ob_shift_geom *g, int groups, int m)
 {
     const int cg = g->c / groups, kk = g->k * g->k;
     for (int gi = 0; gi < groups; gi++)
@@ -56,7 +68,7 @@ void ob_shift_conv(float *y, float *wide, const float *xp, const float *wt, cons
         const float b = bias ? bias[r] : 0.f;
         for (int oy = 0; oy < g->oh; oy++) {
             const float *s = wide + r * g->lw + (int64_t)oy * g->wp;
-            float *d = y + (r * g->oh + oy) * g->ow;
+            float *d = y + r * y_chan + (int64_t)oy * g->ow;
             for (int x = 0; x < g->ow; x++) d[x] = s[x] + b;
         }
     }

@@ -22,10 +22,16 @@
  *       lw = oh·wp            output positions on the padded width.
  *   Weights taps-major: wt[g][t][m][cg] is the weight from input channel
  *   g·cg + ci to output channel g·m + mo at tap t (t = ki·k + kj).
- *   ob_shift_pad    xp (c, cs) <- x (c, h, w) with a zero border and tail.
+ *   Bands (ob_shift_band): output rows [row0, row0 + rows) of one image as a
+ *   geometry of their own (oh = rows, hp = rows + d(k-1)): the padded plane
+ *   then holds padded rows row0 .. row0 + hp - 1 only, and the output pointer
+ *   is the band's first row (channels y_chan floats apart).
+ *   ob_shift_pad    xp (c, cs) <- x (c, h, w) with a zero border and tail (the
+ *                   band's rows of it).
  *   ob_shift_widen  dst (rows, lw) <- src (rows, oh·ow), zero at ox >= ow.
- *   ob_shift_conv   y (G·m, oh·ow) = sum_t W_t · Xp(shifted by off_t) (+ bias);
- *                   wide (G·m, lw) is caller scratch.
+ *   ob_shift_conv   y (G·m channels y_chan floats apart, oh·ow each) =
+ *                   sum_t W_t · Xp(shifted by off_t) (+ bias); wide (G·m, lw) is
+ *                   caller scratch.
  *   ob_shift_wgrad  part[g][t] (m, cg) += dYw_g (m, lw) · Xp_g(shifted)ᵀ, dYw from
  *                   ob_shift_widen (its zero columns drop the wrapped reads).
  *   Single-threaded GEMMs of the caller's BLAS setting; buffers caller-owned,
@@ -39,14 +45,17 @@
 typedef struct {
     int c, h, w, k, pad, dil;
     int hp, wp, oh, ow;
+    int row0; /* first output (= padded) row: 0 for a whole image */
     int64_t cs, lw;
 } ob_shift_geom;
 
 void ob_shift_geom_init(ob_shift_geom *g, int c, int h, int w, int k, int pad, int dil);
+/* band <- the output rows [row0, row0 + rows) of the whole-image geometry g */
+void ob_shift_band(ob_shift_geom *band, const ob_shift_geom *g, int row0, int rows);
 void ob_shift_pad(float *xp, const float *x, const ob_shift_geom *g);
 void ob_shift_widen(float *dst, const float *src, int rows, const ob_shift_geom *g);
-void ob_shift_conv(float *y, float *wide, const float *xp, const float *wt, const float *bias, const ob_shift_geom *g,
-                   int groups, int m);
+void ob_shift_conv(float *y, int64_t y_chan, float *wide, const float *xp, const float *wt, const float *bias,
+                   const ob_shift_geom *g, int groups, int m);
 void ob_shift_wgrad(float *part, const float *dyw, const float *xp, const ob_shift_geom *g, int groups, int m);
 
 #endif

@@ -244,6 +244,45 @@ static void batch_parallel_t(ob_ctx *ctx, const char *label, ob_conv_transpose2d
     batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
 }
 
+/* The forward over bands of output rows (fewer images than threads: n = 1
+ * and 2 at 3 threads, so each image splits into uneven bands) against the
+ * chunk-serial forward. */
+static void bands_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, int h, int w)
+{
+    const int keep = omp_get_max_threads();
+    ob_param_arena a;
+    ob_tensor x, y[2];
+    layer_and_input(l, &a, &x, 2, c_in, h, w, 13);
+    const ob_tensor *in[1] = {&x};
+    ob_conv_state *s = l->state;
+    omp_set_num_threads(3);
+    for (int n = 1; n <= 2; n++) {
+        x.shape[0] = n; /* the first n images */
+        for (int r = 0; r < 2; r++) { /* 0: bands; 1: chunk-serial (no scratch budget for bands) */
+            s->chunk_floats = r ? 1 : 0;
+            OB_CHECK_OK(ob_layer_forward_alloc(l, ctx, &y[r], in, 1, 0));
+            OB_CHECK(s->ran_batch_parallel == (r ? 0 : 2), "%s, %d image(s): run %d took path %d", label, n, r,
+                     s->ran_batch_parallel);
+        }
+        char lab[128];
+        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial forward", label, n);
+        ob_test_allclose(lab, ob_tensor_f32(&y[0]), ob_tensor_f32(&y[1]), (size_t)ob_tensor_numel(&y[0]), 1e-6, 1e-5);
+        ob_tensor_free(&y[0]), ob_tensor_free(&y[1]);
+    }
+    omp_set_num_threads(keep);
+    x.shape[0] = 2;
+    ob_tensor_free(&x);
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
+static void bands(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
+{
+    ob_layer *l;
+    OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
+    bands_layer(ctx, label, l, cfg.c_in, h, w);
+}
+
 static void run_golden(ob_ctx *ctx)
 {
     /* configurations as in make_nets_linalg_golden.py's CASES */
@@ -301,6 +340,13 @@ int main(void)
     batch_parallel(ctx, "shifted: 32->36 groups 2, dilation 2, pad 1", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 9, 10);
     batch_parallel(ctx, "shifted: 16->4 5x5 pad 3 (wider than same)", (ob_conv2d_cfg){.c_in = 16, .c_out = 4, .k = 5, .pad = 3}, 6, 5);
     batch_parallel(ctx, "16->16 stride 2 (columns, fold)", (ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 9, 8);
+    bands(ctx, "bands: 3x3 pad 1 (columns)", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 11, 9);
+    bands(ctx, "bands: 5x5 pad 2 (ESPCN 1)", (ob_conv2d_cfg){.c_in = 1, .c_out = 6, .k = 5, .pad = 2, .bias = 1}, 10, 13);
+    bands(ctx, "bands: stride 2 dilation 2 (columns)", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
+    bands(ctx, "bands: 1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 7, 6);
+    bands(ctx, "bands: shifted 16->5 3x3", (ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
+    bands(ctx, "bands: shifted 32->36 groups 2 dilation 2", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 10, 9);
+    bands(ctx, "bands: shifted 17->16 pad 0", (ob_conv2d_cfg){.c_in = 17, .c_out = 16, .k = 3}, 8, 11);
     /* conv_transpose2d runs the same path as conv2d with the roles swapped */
     batch_parallel_t(ctx, "convT 4->3 k3 s2 op1", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 5, 6);
     batch_parallel_t(ctx, "convT 16->8 k4 s2 (UNet up)", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 8, .k = 4, .stride = 2, .pad = 1, .bias = 1}, 6, 5);
