@@ -57,24 +57,55 @@ static ob_status check_out(const ob_layer *l, const ob_tensor *out, const pool_g
     return OB_OK;
 }
 
+/* The max over window taps in row-major order, PyTorch's rule: a later tap
+ * replaces the best when larger or NaN (so NaN propagates, the last NaN wins;
+ * ties keep the first). */
+#define OB_MAX_TAP(v, at)                                   \
+    do {                                                    \
+        const float v_ = (v);                               \
+        if (v_ > best || v_ != v_) best = v_, where = (at); \
+    } while (0)
+
+/* The common 2x2 window, stride 2, no padding: no bounds to test. */
+static void max_plane_2x2(float *y, int32_t *arg, const float *xp, const pool_geom *g)
+{
+    for (int64_t oy = 0; oy < g->oh; oy++) {
+        const int64_t r0 = 2 * oy * g->w, r1 = r0 + g->w;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const int64_t i = r0 + 2 * ox, j = r1 + 2 * ox;
+            float best = xp[i];
+            int64_t where = i;
+            OB_MAX_TAP(xp[i + 1], i + 1);
+            OB_MAX_TAP(xp[j], j);
+            OB_MAX_TAP(xp[j + 1], j + 1);
+            y[oy * g->ow + ox] = best, arg[oy * g->ow + ox] = (int32_t)where;
+        }
+    }
+}
+
+static void max_plane(float *y, int32_t *arg, const float *xp, const pool_geom *g)
+{
+    for (int64_t oy = 0; oy < g->oh; oy++) {
+        const int64_t y0 = oy * g->sh - g->ph, ya = y0 < 0 ? 0 : y0, yb = y0 + g->kh < g->h ? y0 + g->kh : g->h;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const int64_t x0 = ox * g->sw - g->pw, xa = x0 < 0 ? 0 : x0, xb = x0 + g->kw < g->w ? x0 + g->kw : g->w;
+            float best = xp[ya * g->w + xa];
+            int64_t where = ya * g->w + xa;
+            for (int64_t iy = ya; iy < yb; iy++)
+                for (int64_t ix = xa; ix < xb; ix++) OB_MAX_TAP(xp[iy * g->w + ix], iy * g->w + ix);
+            y[oy * g->ow + ox] = best, arg[oy * g->ow + ox] = (int32_t)where;
+        }
+    }
+}
+
 static void max_forward_cpu(float *y, int32_t *arg, const float *x, const pool_geom *g)
 {
+    const int two = g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0;
 #pragma omp parallel for schedule(static)
     for (int64_t pl = 0; pl < g->n * g->c; pl++) {
-        const float *xp = x + pl * g->h * g->w;
-        for (int64_t oy = 0; oy < g->oh; oy++)
-            for (int64_t ox = 0; ox < g->ow; ox++) {
-                const int64_t y0 = oy * g->sh - g->ph, x0 = ox * g->sw - g->pw;
-                float best = 0.0f;
-                int64_t where = -1;
-                for (int64_t iy = y0 < 0 ? 0 : y0; iy < y0 + g->kh && iy < g->h; iy++)
-                    for (int64_t ix = x0 < 0 ? 0 : x0; ix < x0 + g->kw && ix < g->w; ix++) {
-                        const float v = xp[iy * g->w + ix];
-                        if (where < 0 || v > best || v != v) best = v, where = iy * g->w + ix;
-                    }
-                const int64_t o = (pl * g->oh + oy) * g->ow + ox;
-                y[o] = best, arg[o] = (int32_t)where;
-            }
+        const int64_t o = pl * g->oh * g->ow;
+        if (two) max_plane_2x2(y + o, arg + o, x + pl * g->h * g->w, g);
+        else max_plane(y + o, arg + o, x + pl * g->h * g->w, g);
     }
 }
 

@@ -6,6 +6,8 @@
  *   - bad shapes: OB_ERR_ARG naming the layer, the expected features and the shape;
  *   - where a GPU answers, the parity cases again on the cuda backend (cuBLAS). */
 #include <math.h>
+#include <omp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,6 +75,70 @@ static void bad_input(ob_ctx *ctx)
     OB_CHECK_FAILS(ob_linear_create(&l, &(ob_linear_cfg){.in_features = 0, .out_features = 2}), OB_ERR_ARG);
 }
 
+/* The CPU path splits each GEMM over OpenMP threads by rows of its output
+ * (by batch rows, or by output features when those are more): at 3 threads,
+ * sizes past the parallel threshold, y, dX, dW and db against plain
+ * double-precision loops. */
+static void split_vs_reference(ob_ctx *ctx, int n, int in_f, int out_f)
+{
+    char label[96];
+    snprintf(label, sizeof label, "linear (%d, %d) -> %d at 3 threads", n, in_f, out_f);
+    ob_layer *l;
+    ob_param_arena a;
+    OB_CHECK_OK(ob_linear_create(&l, &(ob_linear_cfg){.in_features = in_f, .out_features = out_f, .bias = 1}));
+    OB_CHECK_OK(ob_layers_alloc_params(&a, &l, 1, OB_HOST));
+    OB_CHECK_OK(ob_init_default(l, 7));
+    ob_tensor x, y, g, gx;
+    const int64_t xs[2] = {n, in_f}, ys[2] = {n, out_f};
+    ob_tensor_alloc(&x, OB_F32, OB_HOST, 2, xs), ob_tensor_alloc(&gx, OB_F32, OB_HOST, 2, xs);
+    ob_tensor_alloc(&y, OB_F32, OB_HOST, 2, ys), ob_tensor_alloc(&g, OB_F32, OB_HOST, 2, ys);
+    ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)(n * in_f), 8, -1, 1);
+    ob_test_fill_uniform(ob_tensor_f32(&g), (size_t)(n * out_f), 9, -1, 1);
+    memset(a.grads.data, 0, ob_tensor_nbytes(&a.grads));
+    const int keep = omp_get_max_threads();
+    omp_set_num_threads(3);
+    const ob_tensor *in[1] = {&x};
+    ob_tensor *gin[1] = {&gx};
+    OB_CHECK_OK(l->ops->forward(l, ctx, &y, in, 1, 1));
+    OB_CHECK_OK(l->ops->backward(l, ctx, gin, &g, in, 1, &y));
+    omp_set_num_threads(keep);
+    const float *xp = ob_tensor_f32(&x), *gp = ob_tensor_f32(&g), *w = ob_tensor_f32(&l->params[0].value);
+    const float *bias = ob_tensor_f32(&l->params[1].value);
+    float *ry = malloc(sizeof(float) * (size_t)(n * out_f)), *rx = malloc(sizeof(float) * (size_t)(n * in_f));
+    float *rw = malloc(sizeof(float) * (size_t)(out_f * in_f)), *rb = malloc(sizeof(float) * (size_t)out_f);
+    for (int o = 0; o < out_f; o++) {
+        double sb = 0;
+        for (int i = 0; i < n; i++) {
+            double sy = bias[o];
+            for (int k = 0; k < in_f; k++) sy += (double)xp[i * in_f + k] * w[o * in_f + k];
+            ry[i * out_f + o] = (float)sy, sb += gp[i * out_f + o];
+        }
+        rb[o] = (float)sb;
+        for (int k = 0; k < in_f; k++) {
+            double sw = 0;
+            for (int i = 0; i < n; i++) sw += (double)gp[i * out_f + o] * xp[i * in_f + k];
+            rw[o * in_f + k] = (float)sw;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < in_f; k++) {
+            double sx = 0;
+            for (int o = 0; o < out_f; o++) sx += (double)gp[i * out_f + o] * w[o * in_f + k];
+            rx[i * in_f + k] = (float)sx;
+        }
+    char lab[4][128];
+    const char *what[4] = {"y", "dX", "dW", "db"};
+    for (int k = 0; k < 4; k++) snprintf(lab[k], sizeof lab[k], "%s: %s vs double loops", label, what[k]);
+    ob_test_allclose(lab[0], ob_tensor_f32(&y), ry, (size_t)(n * out_f), 1e-5, 1e-5);
+    ob_test_allclose(lab[1], ob_tensor_f32(&gx), rx, (size_t)(n * in_f), 1e-5, 1e-5);
+    ob_test_allclose(lab[2], ob_tensor_f32(&l->params[0].grad), rw, (size_t)(out_f * in_f), 1e-5, 1e-5);
+    ob_test_allclose(lab[3], ob_tensor_f32(&l->params[1].grad), rb, (size_t)out_f, 1e-5, 1e-5);
+    free(ry), free(rx), free(rw), free(rb);
+    ob_tensor_free(&x), ob_tensor_free(&y), ob_tensor_free(&g), ob_tensor_free(&gx);
+    ob_param_arena_free(&a);
+    ob_layer_destroy(l);
+}
+
 static double run_golden(ob_ctx *ctx)
 {
     double w = golden(ctx, "linear_basic", (ob_linear_cfg){.in_features = 7, .out_features = 3, .bias = 1});
@@ -92,6 +158,8 @@ int main(void)
     gradcheck(ctx, "linear (5, 7) -> 3", (ob_linear_cfg){.in_features = 7, .out_features = 3, .bias = 1}, 2, s2);
     gradcheck(ctx, "linear (3, 2, 3, 3) flattened -> 5", (ob_linear_cfg){.in_features = 18, .out_features = 5, .bias = 1}, 4, s4);
     gradcheck(ctx, "linear (1, 1) -> 1, no bias", (ob_linear_cfg){.in_features = 1, .out_features = 1}, 2, s1);
+    split_vs_reference(ctx, 37, 129, 70); /* split by batch rows */
+    split_vs_reference(ctx, 5, 211, 97);  /* split by output features */
     bad_input(ctx);
     ob_ctx_destroy(ctx);
     /* the cuBLAS path, where a GPU answers (bench/gpu_check runs this test there) */
