@@ -1,7 +1,8 @@
-/* conv_cpu_batch.c — conv2d on the CPU, batch-parallel (conv_impl.h):
- * OpenMP threads take chunks of whole images and run each chunk through
- * single-threaded GEMMs while its data is in cache (OpenBLAS held at one
- * thread meanwhile: one pool awake at a time, ob_threads.h).
+/* conv_cpu_batch.c — conv2d and conv_transpose2d on the CPU, in parallel over
+ * the batch (conv_impl.h): OpenMP threads take chunks of whole images (or, for
+ * the forward pass on few or large images, bands of output rows) and run each
+ * through single-threaded GEMMs while its data is in cache (OpenBLAS held at
+ * one thread meanwhile: one pool awake at a time, ob_threads.h).
  *
  * Each phase takes one of two forms, picked from the layer's shape:
  *   columns  im2col of the chunk (several small images side by side, up to
@@ -72,7 +73,7 @@ static conv_plan plan_batch(const ob_conv_state *s, int n, size_t per_image_col,
 {
     conv_plan pl = {0};
     const int t = ob_threads();
-    if (n < t) return pl; /* fewer images than threads: split the GEMMs instead */
+    if (n < t) return pl; /* fewer images than threads: bands (forward) or chunk-serial */
     /* (one thread takes this path too: the chunks' locality is the gain) */
     size_t nb = plane ? 1 : OB_CONV_TILE_FLOATS / (per_image_col ? per_image_col : 1);
     if (nb < 1) nb = 1;
