@@ -4,9 +4,10 @@
 
 Runs BUILD_DIR/bench/bench_conv, parses its `CASE<TAB>median_ms<TAB>repeats<TAB>extra`
 lines, rebuilds each case (conv2d_fb_NxCxHxW_oO_kK_pP[_dx]: forward, then backward
-with weight and bias gradients, and the input's when _dx) and times
-F.conv2d + autograd with torch.set_num_threads(THREADS) — the thread count
-ours gets as OMP_NUM_THREADS (OpenBLAS reads it too).
+with weight and bias gradients, and the input's when _dx; conv2d_f_...: the
+forward alone, under torch.no_grad()) and times F.conv2d (+ autograd) with
+torch.set_num_threads(THREADS) — the thread count ours gets as OMP_NUM_THREADS
+(OpenBLAS reads it too).
 torch is looked for by benchlib.torch_python (this python, $OB_TORCH_PYTHON, the
 venv .ci/setup makes); without it the benchmark prints a note and returns no rows.
 Standalone: /usr/bin/python3 bench/b_conv.py BUILD_DIR
@@ -17,10 +18,10 @@ import sys
 
 from benchlib import ours, run_torch, torch_python
 
-CASE = re.compile(r"^conv2d_fb_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
+CASE = re.compile(r"^conv2d_(fb|f)_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
 
-# Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...];
-# prints JSON {"version": ..., "ms": [...]}.
+# Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...]
+# (dx: 1 input gradient too, 0 not, -1 the forward alone); prints JSON {"version": ..., "ms": [...]}.
 PEER = r"""
 import json, statistics, sys, time
 import torch
@@ -29,11 +30,15 @@ torch.set_num_threads(int(sys.argv[1]))
 out = []
 for n, c, h, w, o, k, p, dx, repeats in json.loads(sys.argv[2]):
     g = torch.Generator().manual_seed(0)
-    x = torch.rand(n, c, h, w, generator=g).requires_grad_(bool(dx))
-    wt = (torch.rand(o, c, k, k, generator=g) - 0.5).requires_grad_(True)
-    b = torch.zeros(o, requires_grad=True)
+    x = torch.rand(n, c, h, w, generator=g).requires_grad_(dx > 0)
+    wt = (torch.rand(o, c, k, k, generator=g) - 0.5).requires_grad_(dx >= 0)
+    b = torch.zeros(o, requires_grad=dx >= 0)
     gy = torch.rand(n, o, h + 2 * p - k + 1, w + 2 * p - k + 1, generator=g) - 0.5
     def step():
+        if dx < 0:
+            with torch.no_grad():
+                F.conv2d(x, wt, b, padding=p)
+            return
         y = F.conv2d(x, wt, b, padding=p)
         y.backward(gy)
     for _ in range(3):
@@ -57,8 +62,9 @@ def run(build_dir):
     for case, ms, repeats, _ in ours(build_dir, "bench_conv"):
         m = CASE.match(case)
         if m:
-            n, c, h, w, o, k, p = map(int, m.groups()[:7])
-            cases.append((case, ms, [n, c, h, w, o, k, p, int(bool(m.group(8))), repeats]))
+            n, c, h, w, o, k, p = map(int, m.groups()[1:8])
+            dx = -1 if m.group(1) == "f" else int(bool(m.group(9)))
+            cases.append((case, ms, [n, c, h, w, o, k, p, dx, repeats]))
     if not cases:
         return []
     peer = run_torch(py, PEER, [c[2] for c in cases])

@@ -6,7 +6,10 @@
  *     conv2d_fb_NxCxHxW_oO_kK_pP[_dx]
  * forward, then backward with weight and bias gradients, plus the input
  * gradient when the name ends in _dx (ESPCN's first layer needs none: its
- * input is the data). Extra column: GFLOP/s counting 2·MACs per GEMM. */
+ * input is the data);
+ *     conv2d_f_NxCxHxW_oO_kK_pP
+ * the forward alone (inference: ESPCN's layers on one 512x512 image).
+ * Extra column: GFLOP/s counting 2·MACs per GEMM. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,7 @@ typedef struct {
     ob_layer *l;
     ob_ctx *ctx;
     ob_tensor x, y, gy, gx;
-    int want_dx;
+    int want_dx, forward_only;
 } bench_case;
 
 static void run_case(void *arg)
@@ -27,15 +30,18 @@ static void run_case(void *arg)
     bench_case *b = arg;
     const ob_tensor *in[1] = {&b->x};
     ob_tensor *gin[1] = {b->want_dx ? &b->gx : NULL};
-    ob_bench_ok(b->l->ops->forward(b->l, b->ctx, &b->y, in, 1, 1), "conv2d forward");
+    ob_bench_ok(b->l->ops->forward(b->l, b->ctx, &b->y, in, 1, !b->forward_only), "conv2d forward");
+    if (b->forward_only) return;
     ob_bench_ok(b->l->ops->backward(b->l, b->ctx, gin, &b->gy, in, 1, &b->y), "conv2d backward");
 }
 
+/* want_dx: 1 input gradient too, 0 weight and bias gradients only, -1 the
+ * forward alone */
 static void bench(ob_ctx *ctx, int n, int c, int h, int w, int o, int k, int p, int want_dx, int repeats)
 {
     bench_case b = {0};
     ob_param_arena a;
-    b.ctx = ctx, b.want_dx = want_dx;
+    b.ctx = ctx, b.want_dx = want_dx > 0, b.forward_only = want_dx < 0;
     ob_bench_ok(ob_conv2d_create(&b.l, &(ob_conv2d_cfg){.c_in = c, .c_out = o, .k = k, .pad = p, .bias = 1}),
                 "conv2d create");
     ob_bench_ok(ob_layers_alloc_params(&a, &b.l, 1, OB_HOST), "params");
@@ -53,8 +59,9 @@ static void bench(ob_ctx *ctx, int n, int c, int h, int w, int o, int k, int p, 
     const double ms = ob_bench_median_ms(run_case, &b, 3, repeats);
     const double macs = (double)n * o * b.y.shape[2] * b.y.shape[3] * c * k * k;
     char name[128], extra[32];
-    snprintf(name, sizeof name, "conv2d_fb_%dx%dx%dx%d_o%d_k%d_p%d%s", n, c, h, w, o, k, p, want_dx ? "_dx" : "");
-    snprintf(extra, sizeof extra, "%.1f GFLOP/s", 2 * macs * (want_dx ? 3 : 2) / (ms * 1e-3) / 1e9);
+    snprintf(name, sizeof name, "conv2d_%s_%dx%dx%dx%d_o%d_k%d_p%d%s", b.forward_only ? "f" : "fb", n, c, h, w, o, k,
+             p, want_dx > 0 ? "_dx" : "");
+    snprintf(extra, sizeof extra, "%.1f GFLOP/s", 2 * macs * (b.forward_only ? 1 : want_dx ? 3 : 2) / (ms * 1e-3) / 1e9);
     ob_bench_report(name, ms, repeats, extra);
     ob_tensor_free(&b.x), ob_tensor_free(&b.y), ob_tensor_free(&b.gy), ob_tensor_free(&b.gx);
     ob_param_arena_free(&a);
@@ -68,6 +75,10 @@ int main(void)
     bench(ctx, 64, 1, 17, 17, 64, 5, 2, 0, 31);  /* ESPCN x3, layer 1: 5x5x64 */
     bench(ctx, 64, 64, 17, 17, 32, 3, 1, 1, 21); /* ESPCN x3, layer 2: 3x3x32 */
     bench(ctx, 64, 32, 17, 17, 9, 3, 1, 1, 21);  /* ESPCN x3, layer 3: 3x3x9 */
+    /* inference on one 512x512 image: fewer images than threads (row bands) */
+    bench(ctx, 1, 1, 512, 512, 64, 5, 2, -1, 11);
+    bench(ctx, 1, 64, 512, 512, 32, 3, 1, -1, 11);
+    bench(ctx, 1, 32, 512, 512, 9, 3, 1, -1, 11);
     ob_ctx_destroy(ctx);
     return 0;
 }
