@@ -8,7 +8,8 @@
  * gradient when the name ends in _dx (ESPCN's first layer needs none: its
  * input is the data);
  *     conv2d_f_NxCxHxW_oO_kK_pP
- * the forward alone (inference: ESPCN's layers on one 512x512 image).
+ * the forward alone (inference: ESPCN's layers on one 512x512 image; one
+ * layer's forward + backward on it too).
  * Extra column: GFLOP/s counting 2·MACs per GEMM. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,8 @@ int main(void)
     bench(ctx, 1, 1, 512, 512, 64, 5, 2, -1, 11);
     bench(ctx, 1, 64, 512, 512, 32, 3, 1, -1, 11);
     bench(ctx, 1, 32, 512, 512, 9, 3, 1, -1, 11);
+    /* ... and a training step's convolution on it (batch 1: bands in the backward too) */
+    bench(ctx, 1, 64, 512, 512, 32, 3, 1, 1, 5);
     ob_ctx_destroy(ctx);
     return 0;
 }

@@ -22,13 +22,15 @@
  * With stride 1 the input gradient is itself a convolution — of dY, padded by
  * d(k-1) - pad, with each group's weight transposed and flipped — so it needs
  * no col2im; other strides fold columns back (col2im).
- * The forward pass on fewer images than threads, or on images too large for
- * whole-image scratch, splits images into bands of output rows instead.
+ * On fewer images than threads, or images too large for whole-image scratch,
+ * the forward pass and the stride-1 backward split images into bands of
+ * output rows instead.
  * Weight gradients are summed per slice of the batch and the slices' sums
  * added in order: deterministic for a given thread count (the slicing is
  * 4 per thread). Chunks and slices are handed out dynamically. */
 #include <cblas.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conv_impl.h"
@@ -325,7 +327,7 @@ static void chunk_wgrad(const bwd_job *j, const thread_scratch *ts, float *part,
     const float *dyc = j->dy + n0 * j->out_sz;
     if (j->f.wgrad_shift) { /* cnt == 1 */
         ob_shift_pad(ts->plane, j->x + n0 * j->in_sz, &j->sx);
-        ob_shift_widen(ts->wide, dyc, s->c_out, &j->sx);
+        ob_shift_widen(ts->wide, dyc, j->p, s->c_out, &j->sx);
         ob_shift_wgrad(part, ts->wide, ts->plane, &j->sx, j->G, j->cog);
         return;
     }
@@ -367,6 +369,130 @@ static void chunk_dgrad(const bwd_job *j, const thread_scratch *ts, int n0, int 
     }
 }
 
+/* The dW/dX reduction shared by both backward paths: dw[(gi·cog + co), ci, tap]
+ * += the S partial sums in order; shifted ones are laid out [g][tap][co][ci],
+ * column ones [g][ci·k² + tap][co]. Inside a parallel region. */
+static void reduce_wgrad(float *dw, const float *partials, int S, int64_t wn, int shifted, int64_t cog, int64_t cig,
+                         int64_t kk)
+{
+    const int64_t kg = cig * kk;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < wn; i++) {
+        const int64_t gi = i / (cog * kg), co = i / kg % cog, k = i % kg, ci = k / kk, tap = k % kk;
+        const int64_t at = shifted ? ((gi * kk + tap) * cog + co) * cig + ci : gi * kg * cog + k * cog + co;
+        float sum = 0.f;
+        for (int u = 0; u < S; u++) sum += partials[wn * u + at];
+        dw[i] += sum;
+    }
+}
+
+/* ---- backward over bands of output rows (stride 1) -----------------------
+ * For fewer images than threads or large images: dW sums over (image, band)
+ * items, each band's columns (or padded planes) only; dX is the forward of
+ * the flipped convolution of dY, over bands of its own rows. */
+static ob_status backward_bands(ob_conv_state *s, const conv_forms *f, float *dx, float *dw, float *db,
+                                const float *dy, const float *x, const float *w, int n, const ob_im2col_geom *g,
+                                const ob_shift_geom *sx, int *done)
+{
+    *done = 0;
+    if (s->stride != 1 || (dx && !f->dgrad_conv)) return OB_OK; /* a fold would overlap between bands */
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, kk = s->k * s->k, pointwise = ob_conv_is_pointwise(s);
+    const int reach = s->dilation * (s->k - 1), T = ob_threads();
+    const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * kk, wn = kg * s->c_out;
+    const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p;
+    band_plan bp;
+    if (f->wgrad_shift)
+        bp = plan_bands(s, n, g->oh, (size_t)(s->c_in + s->c_out) * (size_t)sx->wp,
+                        (size_t)s->c_in * ((size_t)reach * sx->wp + reach));
+    else if (pointwise)
+        bp = plan_bands(s, n, g->oh, 1, 0);
+    else
+        bp = plan_bands(s, n, g->oh, (size_t)(kg * G * g->ow) + (size_t)s->c_in * g->w,
+                        (size_t)s->c_in * (size_t)(reach + 1) * g->w);
+    if (!bp.items) return OB_OK;
+    /* dX first: the flipped convolution's forward over bands (it declines -> nothing was computed) */
+    float *wf = NULL;
+    if (dx) {
+        wf = malloc(sizeof(float) * (size_t)wn);
+        OB_REQUIRE(wf, "conv2d: no memory for the flipped weight");
+        relayout_weight(wf, w, s, 1, 0);
+        ob_conv_state t = *s;
+        t.c_in = s->c_out, t.c_out = s->c_in, t.pad = reach - s->pad, t.bias = 0;
+        ob_im2col_geom gt = ob_conv_geom(&t, t.c_in, g->oh, g->ow);
+        ob_shift_geom st;
+        ob_status e = ob_im2col_check(&gt);
+        ob_shift_geom_init(&st, t.c_in, g->oh, g->ow, t.k, t.pad, t.dilation);
+        const conv_forms ft = pick_forms(&t);
+        int dx_done = 0;
+        if (e == OB_OK) e = forward_bands(&t, &ft, dx, dy, wf, NULL, n, &gt, &st, &dx_done);
+        s->scratch = t.scratch, s->scratch_n = t.scratch_n;
+        free(wf);
+        OB_TRY(e);
+        if (!dx_done) return OB_OK;
+    }
+    if (!dw) { /* dX alone (conv_transpose2d's forward) */
+        if (db) ob_conv_bias_grad_range(db, dy, n, s->c_out, p, 0, s->c_out);
+        *done = 1, s->ran_batch_parallel = 2;
+        return OB_OK;
+    }
+    int S = bp.items < 4 * T ? bp.items : 4 * T;
+    while (S > T && (size_t)S * (size_t)wn > OB_CONV_CHUNK_FLOATS / 4) S--;
+    float *buf;
+    OB_TRY(ob_conv_scratch(s, &buf, bp.per_thread * (size_t)T + (size_t)wn * (size_t)S, "conv2d"));
+    float *partials = buf + bp.per_thread * (size_t)T;
+    int bad = 0;
+    const int blas = ob_blas_serial_begin();
+#pragma omp parallel num_threads(T)
+    {
+        float *mine = buf + bp.per_thread * (size_t)omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+        for (int q = 0; q < S; q++) {
+            float *part = partials + wn * q;
+            memset(part, 0, sizeof(float) * (size_t)wn);
+            const int it1 = (int)((int64_t)(q + 1) * bp.items / S);
+            for (int it = (int)((int64_t)q * bp.items / S); it < it1; it++) {
+                const int i = it / bp.bands, oy0 = it % bp.bands * bp.rows;
+                const int rows = g->oh - oy0 < bp.rows ? g->oh - oy0 : bp.rows;
+                const float *dyb = dy + i * out_sz + (int64_t)oy0 * g->ow, *xi = x + i * in_sz;
+                const int64_t nb = (int64_t)rows * g->ow;
+                if (f->wgrad_shift) { /* part[g][t] (cog, cig) += dYw · Xpᵀ over the band */
+                    ob_shift_geom band;
+                    ob_shift_band(&band, sx, oy0, rows);
+                    float *wide = mine + (int64_t)s->c_in * band.cs;
+                    ob_shift_pad(mine, xi, &band);
+                    ob_shift_widen(wide, dyb, p, s->c_out, &band);
+                    ob_shift_wgrad(part, wide, mine, &band, G, cog);
+                    continue;
+                }
+                const float *cols = xi + (int64_t)oy0 * g->w; /* 1x1: the input rows, ld p */
+                int64_t ld = p;
+                if (!pointwise) {
+                    const int hb = rows + reach;
+                    float *xb = mine, *col = mine + (int64_t)s->c_in * hb * g->w;
+                    copy_rows(xb, xi, s->c_in, g->h, g->w, oy0 - s->pad, hb);
+                    const ob_im2col_geom gb = {s->c_in, hb, g->w, s->k, s->k, 1, 1, 0, s->pad, s->dilation,
+                                               s->dilation, 0, 0};
+                    if (ob_im2col_cpu_serial(col, xb, &gb, 1, nb) != OB_OK) flag(&bad);
+                    cols = col, ld = nb;
+                }
+                for (int gi = 0; gi < G; gi++) /* part_g (kg, cog) += col_g dY_gᵀ */
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)nb, 1.f, cols + gi * kg * ld,
+                                (int)ld, dyb + gi * cog * p, (int)p, 1.f, part + gi * kg * cog, cog);
+            }
+        }
+        reduce_wgrad(dw, partials, S, wn, f->wgrad_shift, cog, cig, kk);
+        if (db) {
+#pragma omp for schedule(static)
+            for (int ch = 0; ch < s->c_out; ch++) ob_conv_bias_grad_range(db, dy, n, s->c_out, p, ch, ch + 1);
+        }
+    }
+    ob_blas_serial_end(blas);
+    OB_REQUIRE(!bad, "conv2d: internal im2col geometry rejected");
+    *done = 1;
+    s->ran_batch_parallel = 2;
+    return OB_OK;
+}
+
 ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
                                    const float *x, const float *w, int n, int h, int wd)
 {
@@ -401,7 +527,7 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
         plane = max_size(plane, (size_t)(s->c_out * j.sy.cs)), wide = max_size(wide, (size_t)(s->c_in * j.sy.lw));
     const conv_plan pl = plan_batch(s, n, col, act, f.wgrad_shift || f.dgrad_shift ? max_size(plane, 1) : 0, wide);
     s->ran_batch_parallel = pl.threads > 0;
-    if (!pl.threads) return OB_OK;
+    if (!pl.threads) return backward_bands(s, &f, dx, dw, db, dy, x, w, n, &j.g, &j.sx, done); /* few or large images */
     const int T = pl.threads;
     /* dW partial sums per slice of consecutive chunks: threads take slices as
      * they come free (a thread the OS slows down does not hold the others up),
@@ -433,15 +559,7 @@ ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float
             }
         }
         /* the implicit barrier above: every partial sum is complete */
-        const int64_t cog = j.cog, kg = j.kg, kk = j.kk, cig = j.cig;
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < wn; i++) { /* dw[(gi·cog + co), ci, tap] += the slices' sums, in order */
-            const int64_t gi = i / (cog * kg), co = i / kg % cog, k = i % kg, ci = k / kk, tap = k % kk;
-            const int64_t at = f.wgrad_shift ? ((gi * kk + tap) * cog + co) * cig + ci : gi * kg * cog + k * cog + co;
-            float sum = 0.f;
-            for (int u = 0; u < S; u++) sum += partials[wn * u + at];
-            dw[i] += sum;
-        }
+        reduce_wgrad(dw, partials, S, wn, f.wgrad_shift, j.cog, j.cig, j.kk);
         if (db) {
 #pragma omp for schedule(static)
             for (int ch = 0; ch < s->c_out; ch++) ob_conv_bias_grad_range(db, dy, n, s->c_out, j.p, ch, ch + 1);

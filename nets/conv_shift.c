@@ -40,14 +40,15 @@ void ob_shift_pad(float *xp, const float *x, const ob_shift_geom *g)
     }
 }
 
-void ob_shift_widen(float *dst, const float *src, int rows, const ob_shift_geom *g)
+void ob_shift_widen(float *dst, const float *src, int64_t src_chan, int rows, const ob_shift_geom *g)
 {
-    for (int64_t r = 0; r < (int64_t)rows * g->oh; r++) { /* (row, oy) pairs */
-        float *d = dst + r * g->wp;
-        const float *s = src + r * g->ow;
-        for (int x = 0; x < g->ow; x++) d[x] = s[x];
-        for (int x = g->ow; x < g->wp; x++) d[x] = 0.f;
-    }
+    for (int r = 0; r < rows; r++)
+        for (int oy = 0; oy < g->oh; oy++) {
+            float *d = dst + ((int64_t)r * g->oh + oy) * g->wp;
+            const float *s = src + r * src_chan + (int64_t)oy * g->ow;
+            for (int x = 0; x < g->ow; x++) d[x] = s[x];
+            for (int x = g->ow; x < g->wp; x++) d[x] = 0.f;
+        }
 }
 
 static int64_t tap_offset(const ob_shift_geom *g, int t)

@@ -28,7 +28,8 @@
  *   is the band's first row (channels y_chan floats apart).
  *   ob_shift_pad    xp (c, cs) <- x (c, h, w) with a zero border and tail (the
  *                   band's rows of it).
- *   ob_shift_widen  dst (rows, lw) <- src (rows, oh·ow), zero at ox >= ow.
+ *   ob_shift_widen  dst (rows, lw) <- src (rows channels src_chan floats apart,
+ *                   oh·ow each: a band's rows), zero at ox >= ow.
  *   ob_shift_conv   y (G·m channels y_chan floats apart, oh·ow each) =
  *                   sum_t W_t · Xp(shifted by off_t) (+ bias); wide (G·m, lw) is
  *                   caller scratch.
@@ -53,7 +54,7 @@ void ob_shift_geom_init(ob_shift_geom *g, int c, int h, int w, int k, int pad, i
 /* band <- the output rows [row0, row0 + rows) of the whole-image geometry g */
 void ob_shift_band(ob_shift_geom *band, const ob_shift_geom *g, int row0, int rows);
 void ob_shift_pad(float *xp, const float *x, const ob_shift_geom *g);
-void ob_shift_widen(float *dst, const float *src, int rows, const ob_shift_geom *g);
+void ob_shift_widen(float *dst, const float *src, int64_t src_chan, int rows, const ob_shift_geom *g);
 void ob_shift_conv(float *y, int64_t y_chan, float *wide, const float *xp, const float *wt, const float *bias,
                    const ob_shift_geom *g, int groups, int m);
 void ob_shift_wgrad(float *part, const float *dyw, const float *xp, const ob_shift_geom *g, int groups, int m);

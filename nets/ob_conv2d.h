@@ -29,16 +29,17 @@
  *         weight (no col2im). dW is summed per slice of the batch and the
  *         slices added in order (deterministic for a thread count).
  *         conv_transpose2d runs as conv2d with the roles swapped (its forward
- *         is that conv2d's input gradient). conv2d's forward on fewer images
- *         than threads (inference on one photo) or on large ones splits each
- *         image into bands of output rows (~1 MiB of scratch each) instead:
- *         one 512x512 image through ESPCN's 3x3 64->32 layer measured 78 ms
- *         vs 331 ms whole-image, and scratch 1 MiB a thread instead of 604 MB.
- *         What remains (backward on fewer images than threads; images too
- *         large for 64 MiB of scratch): one chunk at a time, GEMMs on
+ *         is that conv2d's input gradient). On fewer images than threads
+ *         (inference on one photo, training with a small batch) or on large
+ *         images, conv2d splits each image into bands of output rows
+ *         (~1 MiB of scratch each) for the forward and, with stride 1, the
+ *         backward (dW summed over bands, dX the flipped convolution's forward
+ *         over bands). One 512x512 image through ESPCN's 3x3 64->32 layer
+ *         measured 78 ms forward / 203 ms backward vs 331 / 630 ms whole-image,
+ *         and 1 MiB of scratch a thread instead of a 604 MB column matrix.
+ *         What remains (backward with stride > 1 on few images; images too
+ *         large even for bands within 64 MiB): one chunk at a time, GEMMs on
  *         OpenBLAS's threads.
- *         Never both thread pools at once (ob_threads.h; OMP_NUM_THREADS or
- *         --threads sets both).
  *         1x1 stride-1 unpadded conv: the GEMM reads the input itself.
  *         Chunk-serial conv2d: dW += dY · colᵀ; dX = col2im(Wᵀ · dY).
  *         conv_transpose2d: forward col2im(Wᵀ · X), backward X-grad W · im2col(dY),

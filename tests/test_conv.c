@@ -244,30 +244,45 @@ static void batch_parallel_t(ob_ctx *ctx, const char *label, ob_conv_transpose2d
     batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
 }
 
-/* The forward over bands of output rows (fewer images than threads: n = 1
- * and 2 at 3 threads, so each image splits into uneven bands) against the
- * chunk-serial forward. */
+/* Bands of output rows (fewer images than threads: n = 1 and 2 at 3 threads,
+ * so each image splits into uneven bands) against the chunk-serial path: the
+ * forward, and for stride 1 the backward too (dW summed over bands, dX the
+ * flipped convolution's forward over bands); stride 2's backward stays
+ * chunk-serial. */
 static void bands_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, int h, int w)
 {
     const int keep = omp_get_max_threads();
     ob_param_arena a;
-    ob_tensor x, y[2];
+    ob_tensor x, y[2], gx[2];
     layer_and_input(l, &a, &x, 2, c_in, h, w, 13);
     const ob_tensor *in[1] = {&x};
     ob_conv_state *s = l->state;
+    const int bwd_path = s->stride == 1 ? 2 : 0;
     omp_set_num_threads(3);
     for (int n = 1; n <= 2; n++) {
         x.shape[0] = n; /* the first n images */
+        char lab[128];
         for (int r = 0; r < 2; r++) { /* 0: bands; 1: chunk-serial (no scratch budget for bands) */
             s->chunk_floats = r ? 1 : 0;
             OB_CHECK_OK(ob_layer_forward_alloc(l, ctx, &y[r], in, 1, 0));
-            OB_CHECK(s->ran_batch_parallel == (r ? 0 : 2), "%s, %d image(s): run %d took path %d", label, n, r,
+            OB_CHECK(s->ran_batch_parallel == (r ? 0 : 2), "%s, %d image(s): forward run %d took path %d", label, n, r,
                      s->ran_batch_parallel);
         }
-        char lab[128];
         snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial forward", label, n);
         ob_test_allclose(lab, ob_tensor_f32(&y[0]), ob_tensor_f32(&y[1]), (size_t)ob_tensor_numel(&y[0]), 1e-6, 1e-5);
         ob_tensor_free(&y[0]), ob_tensor_free(&y[1]);
+        float *g[2];
+        for (int r = 0; r < 2; r++) {
+            s->chunk_floats = r ? 1 : 0;
+            forward_backward(l, ctx, &a, &x, &y[r], &gx[r], &g[r]);
+            OB_CHECK(s->ran_batch_parallel == (r ? 0 : bwd_path), "%s, %d image(s): backward run %d took path %d",
+                     label, n, r, s->ran_batch_parallel);
+        }
+        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial dx", label, n);
+        ob_test_allclose(lab, ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[1]), (size_t)ob_tensor_numel(&x), 1e-6, 1e-5);
+        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial dw, db", label, n);
+        ob_test_allclose(lab, g[0], g[1], (size_t)ob_tensor_numel(&a.grads), 1e-5, 1e-5);
+        for (int r = 0; r < 2; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
     }
     omp_set_num_threads(keep);
     x.shape[0] = 2;
