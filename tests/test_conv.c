@@ -138,6 +138,13 @@ static void layer_and_input(ob_layer *l, ob_param_arena *a, ob_tensor *x, int n,
     ob_test_fill_uniform(ob_tensor_f32(x), (size_t)ob_tensor_numel(x), seed - 2, -1, 1);
 }
 
+static void release(ob_tensor *x, ob_param_arena *a, ob_layer *l)
+{
+    ob_tensor_free(x);
+    ob_param_arena_free(a);
+    ob_layer_destroy(l);
+}
+
 /* One forward (into *y) and backward with grad_out = y (into *gx); the
  * parameter gradients, zeroed first, copied out (malloc'd) into *grads. */
 static void forward_backward(ob_layer *l, ob_ctx *ctx, ob_param_arena *a, const ob_tensor *x, ob_tensor *y,
@@ -187,9 +194,7 @@ static void chunks(ob_ctx *ctx, int transposed)
         ob_test_allclose(label[2], g[r], g[0], (size_t)ob_tensor_numel(&a.grads), 1e-5, 1e-5);
     }
     for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
-    ob_tensor_free(&x);
-    ob_param_arena_free(&a);
-    ob_layer_destroy(l);
+    release(&x, &a, l);
 }
 
 /* The batch-parallel CPU path (OpenMP threads over chunks of images,
@@ -225,9 +230,7 @@ static void batch_parallel_layer(ob_ctx *ctx, const char *label, ob_layer *l, in
                  memcmp(g[0], g[1], ng * sizeof(float)) == 0,
              "%s: two batch-parallel runs differ", label);
     for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
-    ob_tensor_free(&x);
-    ob_param_arena_free(&a);
-    ob_layer_destroy(l);
+    release(&x, &a, l);
 }
 
 static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
@@ -285,10 +288,8 @@ static void bands_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, i
         for (int r = 0; r < 2; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
     }
     omp_set_num_threads(keep);
-    x.shape[0] = 2;
-    ob_tensor_free(&x);
-    ob_param_arena_free(&a);
-    ob_layer_destroy(l);
+    x.shape[0] = 2; /* the size it was allocated with */
+    release(&x, &a, l);
 }
 
 static void bands(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
