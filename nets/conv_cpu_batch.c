@@ -194,22 +194,65 @@ static void copy_rows(float *xb, const float *x, int c, int h, int w, int iy0, i
         }
 }
 
+/* Work item `it` of bp: image *i, output rows [*oy0, *oy0 + *rows). */
+static void band_item(const band_plan *bp, int it, int oh, int *i, int *oy0, int *rows)
+{
+    *i = it / bp->bands, *oy0 = it % bp->bands * bp->rows;
+    *rows = oh - *oy0 < bp->rows ? oh - *oy0 : bp->rows;
+}
+
+/* The band plan of a layer over x (geometry g, shifted planes sg) in the
+ * shifted form (padded rows and the wide output per row) or the column form
+ * (columns and the band's input rows per output row). */
+static band_plan plan_bands_for(const ob_conv_state *s, int n, const ob_im2col_geom *g, const ob_shift_geom *sg,
+                                int shifted)
+{
+    const int reach = s->dilation * (s->k - 1);
+    if (shifted)
+        return plan_bands(s, n, g->oh, (size_t)(s->c_in + s->c_out) * (size_t)sg->wp,
+                          (size_t)s->c_in * ((size_t)reach * sg->wp + reach));
+    if (ob_conv_is_pointwise(s)) return plan_bands(s, n, g->oh, 1, 0);
+    return plan_bands(s, n, g->oh, (size_t)s->c_in * s->k * s->k * g->ow + (size_t)s->c_in * s->stride * g->w,
+                      (size_t)s->c_in * (size_t)(reach + 1) * g->w);
+}
+
+/* The columns (c_in·k² rows, *ld apart) of the output rows [oy0, oy0 + rows)
+ * of image xi: for 1x1 the input rows themselves (*ld = the plane size), else
+ * the band's input rows (zero outside the image) copied into scratch and
+ * unfolded after them (*ld = rows·ow). */
+static const float *band_columns(float *scratch, const float *xi, const ob_conv_state *s, const ob_im2col_geom *g,
+                                 int oy0, int rows, int64_t *ld, int *bad)
+{
+    if (ob_conv_is_pointwise(s)) {
+        *ld = (int64_t)g->oh * g->ow;
+        return xi + (int64_t)oy0 * g->w;
+    }
+    const int hb = (rows - 1) * s->stride + s->dilation * (s->k - 1) + 1;
+    float *col = scratch + (int64_t)s->c_in * hb * g->w;
+    copy_rows(scratch, xi, s->c_in, g->h, g->w, oy0 * s->stride - s->pad, hb);
+    const ob_im2col_geom gb = {s->c_in, hb, g->w, s->k, s->k, s->stride, s->stride, 0, s->pad, s->dilation,
+                               s->dilation, 0, 0};
+    *ld = (int64_t)rows * g->ow;
+    if (ob_im2col_cpu_serial(col, scratch, &gb, 1, *ld) != OB_OK) flag(bad);
+    return col;
+}
+
+/* The band's padded planes of image xi into scratch; *wide: the scratch after them. */
+static void band_planes(ob_shift_geom *band, float **wide, float *scratch, const float *xi, const ob_shift_geom *sg,
+                        int oy0, int rows)
+{
+    ob_shift_band(band, sg, oy0, rows);
+    *wide = scratch + (int64_t)sg->c * band->cs;
+    ob_shift_pad(scratch, xi, band);
+}
+
 static ob_status forward_bands(ob_conv_state *s, const conv_forms *f, float *y, const float *x, const float *w,
                                const float *b, int n, const ob_im2col_geom *g, const ob_shift_geom *sg, int *done)
 {
-    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, pointwise = ob_conv_is_pointwise(s);
-    const int reach = s->dilation * (s->k - 1), st = s->stride;
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
     const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * s->k * s->k, out_sz = (int64_t)s->c_out * p;
     const int64_t in_sz = (int64_t)s->c_in * g->h * g->w;
-    band_plan bp;
-    if (f->fwd_shift) /* padded rows (band + reach) and the wide output, per row */
-        bp = plan_bands(s, n, g->oh, (size_t)(s->c_in + s->c_out) * (size_t)sg->wp,
-                        (size_t)s->c_in * ((size_t)reach * sg->wp + reach));
-    else if (pointwise)
-        bp = plan_bands(s, n, g->oh, 1, 0);
-    else /* columns and the band's input rows, per output row */
-        bp = plan_bands(s, n, g->oh, (size_t)(kg * G * g->ow) + (size_t)s->c_in * st * g->w,
-                        (size_t)s->c_in * (size_t)(reach + 1) * g->w);
+    const band_plan bp = plan_bands_for(s, n, g, sg, f->fwd_shift);
     if (!bp.items) return OB_OK;
     const int T = ob_threads();
     float *buf;
@@ -223,30 +266,20 @@ static ob_status forward_bands(ob_conv_state *s, const conv_forms *f, float *y, 
         float *mine = buf + bp.per_thread * (size_t)omp_get_thread_num();
 #pragma omp for schedule(dynamic, 1)
         for (int it = 0; it < bp.items; it++) {
-            const int i = it / bp.bands, oy0 = it % bp.bands * bp.rows;
-            const int rows = g->oh - oy0 < bp.rows ? g->oh - oy0 : bp.rows;
+            int i, oy0, rows;
+            band_item(&bp, it, g->oh, &i, &oy0, &rows);
             float *yb = y + i * out_sz + (int64_t)oy0 * g->ow; /* channel planes p floats apart */
             const float *xi = x + i * in_sz;
             if (f->fwd_shift) {
                 ob_shift_geom band;
-                ob_shift_band(&band, sg, oy0, rows);
-                float *wide = mine + (int64_t)s->c_in * band.cs;
-                ob_shift_pad(mine, xi, &band);
+                float *wide;
+                band_planes(&band, &wide, mine, xi, sg, oy0, rows);
                 ob_shift_conv(yb, p, wide, mine, wt, b, &band, G, cog);
                 continue;
             }
             const int64_t nb = (int64_t)rows * g->ow; /* output positions of the band */
-            const float *cols = xi + (int64_t)oy0 * g->w;  /* 1x1: the input rows themselves, ld p */
-            int64_t ldc = p;
-            if (!pointwise) { /* the band's input rows (zero outside the image), unfolded */
-                const int hb = (rows - 1) * st + reach + 1;
-                float *xb = mine, *col = mine + (int64_t)s->c_in * hb * g->w;
-                copy_rows(xb, xi, s->c_in, g->h, g->w, oy0 * st - s->pad, hb);
-                const ob_im2col_geom gb = {s->c_in, hb, g->w, s->k, s->k, st, st, 0, s->pad, s->dilation, s->dilation,
-                                           0, 0};
-                if (ob_im2col_cpu_serial(col, xb, &gb, 1, nb) != OB_OK) flag(&bad);
-                cols = col, ldc = nb;
-            }
+            int64_t ldc;
+            const float *cols = band_columns(mine, xi, s, g, oy0, rows, &ldc, &bad);
             for (int gi = 0; gi < G; gi++) /* y_g band (cog, rows·ow), channel stride p */
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)nb, (int)kg, 1.f, w + gi * cog * kg,
                             (int)kg, cols + gi * kg * ldc, (int)ldc, 0.f, yb + gi * cog * p, (int)p);
@@ -396,19 +429,11 @@ static ob_status backward_bands(ob_conv_state *s, const conv_forms *f, float *dx
 {
     *done = 0;
     if (s->stride != 1 || (dx && !f->dgrad_conv)) return OB_OK; /* a fold would overlap between bands */
-    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, kk = s->k * s->k, pointwise = ob_conv_is_pointwise(s);
+    const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G, kk = s->k * s->k;
     const int reach = s->dilation * (s->k - 1), T = ob_threads();
     const int64_t p = (int64_t)g->oh * g->ow, kg = (int64_t)cig * kk, wn = kg * s->c_out;
     const int64_t in_sz = (int64_t)s->c_in * g->h * g->w, out_sz = (int64_t)s->c_out * p;
-    band_plan bp;
-    if (f->wgrad_shift)
-        bp = plan_bands(s, n, g->oh, (size_t)(s->c_in + s->c_out) * (size_t)sx->wp,
-                        (size_t)s->c_in * ((size_t)reach * sx->wp + reach));
-    else if (pointwise)
-        bp = plan_bands(s, n, g->oh, 1, 0);
-    else
-        bp = plan_bands(s, n, g->oh, (size_t)(kg * G * g->ow) + (size_t)s->c_in * g->w,
-                        (size_t)s->c_in * (size_t)(reach + 1) * g->w);
+    const band_plan bp = plan_bands_for(s, n, g, sx, f->wgrad_shift);
     if (!bp.items) return OB_OK;
     /* dX first: the flipped convolution's forward over bands (it declines -> nothing was computed) */
     float *wf = NULL;
@@ -451,30 +476,20 @@ static ob_status backward_bands(ob_conv_state *s, const conv_forms *f, float *dx
             memset(part, 0, sizeof(float) * (size_t)wn);
             const int it1 = (int)((int64_t)(q + 1) * bp.items / S);
             for (int it = (int)((int64_t)q * bp.items / S); it < it1; it++) {
-                const int i = it / bp.bands, oy0 = it % bp.bands * bp.rows;
-                const int rows = g->oh - oy0 < bp.rows ? g->oh - oy0 : bp.rows;
+                int i, oy0, rows;
+                band_item(&bp, it, g->oh, &i, &oy0, &rows);
                 const float *dyb = dy + i * out_sz + (int64_t)oy0 * g->ow, *xi = x + i * in_sz;
                 const int64_t nb = (int64_t)rows * g->ow;
                 if (f->wgrad_shift) { /* part[g][t] (cog, cig) += dYw · Xpᵀ over the band */
                     ob_shift_geom band;
-                    ob_shift_band(&band, sx, oy0, rows);
-                    float *wide = mine + (int64_t)s->c_in * band.cs;
-                    ob_shift_pad(mine, xi, &band);
+                    float *wide;
+                    band_planes(&band, &wide, mine, xi, sx, oy0, rows);
                     ob_shift_widen(wide, dyb, p, s->c_out, &band);
                     ob_shift_wgrad(part, wide, mine, &band, G, cog);
                     continue;
                 }
-                const float *cols = xi + (int64_t)oy0 * g->w; /* 1x1: the input rows, ld p */
-                int64_t ld = p;
-                if (!pointwise) {
-                    const int hb = rows + reach;
-                    float *xb = mine, *col = mine + (int64_t)s->c_in * hb * g->w;
-                    copy_rows(xb, xi, s->c_in, g->h, g->w, oy0 - s->pad, hb);
-                    const ob_im2col_geom gb = {s->c_in, hb, g->w, s->k, s->k, 1, 1, 0, s->pad, s->dilation,
-                                               s->dilation, 0, 0};
-                    if (ob_im2col_cpu_serial(col, xb, &gb, 1, nb) != OB_OK) flag(&bad);
-                    cols = col, ld = nb;
-                }
+                int64_t ld;
+                const float *cols = band_columns(mine, xi, s, g, oy0, rows, &ld, &bad);
                 for (int gi = 0; gi < G; gi++) /* part_g (kg, cog) += col_g dY_gᵀ */
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)kg, cog, (int)nb, 1.f, cols + gi * kg * ld,
                                 (int)ld, dyb + gi * cog * p, (int)p, 1.f, part + gi * kg * cog, cog);
