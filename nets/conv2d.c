@@ -27,8 +27,7 @@ ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kin
     return OB_OK;
 }
 
-/* The output size along one axis, or < 1 when the window does not fit. */
-static int64_t out_size(const ob_conv_state *s, int64_t in)
+int64_t ob_conv_out_size(const ob_conv_state *s, int64_t in)
 {
     if (s->transposed)
         return (in - 1) * s->stride - 2 * (int64_t)s->pad + (int64_t)s->dilation * (s->k - 1) + s->output_padding + 1;
@@ -46,7 +45,7 @@ ob_status ob_conv_shape(const ob_layer *l, int64_t out[4], int *out_ndim, const 
                "%s: expected input (N, %d, H, W), got %s", kind_of(s), s->c_in, ob_tensor_shape_str(x, a, sizeof a));
     OB_REQUIRE(x->shape[0] <= 0x7fffffff && x->shape[2] <= 0x7fffffff && x->shape[3] <= 0x7fffffff,
                "%s: input %s too large", kind_of(s), ob_tensor_shape_str(x, a, sizeof a));
-    const int64_t oh = out_size(s, x->shape[2]), ow = out_size(s, x->shape[3]);
+    const int64_t oh = ob_conv_out_size(s, x->shape[2]), ow = ob_conv_out_size(s, x->shape[3]);
     OB_REQUIRE(oh >= 1 && ow >= 1 && oh <= 0x7fffffff && ow <= 0x7fffffff,
                "%s: input %s gives no output: window %d, dilation %d, padding %d, stride %d", kind_of(s),
                ob_tensor_shape_str(x, a, sizeof a), s->k, s->dilation, s->pad, s->stride);

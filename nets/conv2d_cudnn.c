@@ -139,8 +139,7 @@ static ob_status plan_for(cudnn_plan **out, ob_conv_state *s, cudnnHandle_t hd, 
             OB_CUDNN_CHECK(
                 cudnnSetTensor4dDescriptor(pl->small, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, s->c_out, g.oh, g.ow));
         } else {
-            const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
-            const int ow = (w - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+            const int oh = (int)ob_conv_out_size(s, h), ow = (int)ob_conv_out_size(s, w);
             OB_CUDNN_CHECK(cudnnSetTensor4dDescriptor(pl->big, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, s->c_out, oh, ow));
             OB_CUDNN_CHECK(cudnnSetTensor4dDescriptor(pl->small, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, s->c_in, h, w));
         }

@@ -188,8 +188,7 @@ ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *
 static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, const float *x, const float *w,
                                                 const float *b, int n, int h, int wd)
 {
-    const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
-    const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    const int oh = (int)ob_conv_out_size(s, h), ow = (int)ob_conv_out_size(s, wd);
     ob_im2col_geom g = ob_conv_geom(s, s->c_out, oh, ow);
     OB_TRY(ob_im2col_check(&g));
     OB_REQUIRE(g.oh == h && g.ow == wd, "conv_transpose2d: internal geometry %dx%d vs input %dx%d", g.oh, g.ow, h,
@@ -217,8 +216,7 @@ static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, cons
 static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                                  const float *x, const float *w, int n, int h, int wd)
 {
-    const int oh = (h - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
-    const int ow = (wd - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
+    const int oh = (int)ob_conv_out_size(s, h), ow = (int)ob_conv_out_size(s, wd);
     ob_im2col_geom g = ob_conv_geom(s, s->c_out, oh, ow);
     OB_TRY(ob_im2col_check(&g));
     const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;

@@ -604,16 +604,11 @@ static void keep_scratch(ob_conv_state *s, const ob_conv_state *t)
     s->scratch = t->scratch, s->scratch_n = t->scratch_n, s->ran_batch_parallel = t->ran_batch_parallel;
 }
 
-static int transposed_out(const ob_conv_state *s, int in)
-{
-    return (in - 1) * s->stride - 2 * s->pad + s->dilation * (s->k - 1) + s->output_padding + 1;
-}
-
 ob_status ob_conv_transpose2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
                                             const float *b, int n, int h, int wd)
 {
     ob_conv_state t = as_conv2d(s);
-    const int oh = transposed_out(s, h), ow = transposed_out(s, wd);
+    const int oh = (int)ob_conv_out_size(s, h), ow = (int)ob_conv_out_size(s, wd);
     const ob_status st = ob_conv2d_backward_batch(&t, done, y, NULL, NULL, x, NULL, w, n, oh, ow);
     keep_scratch(s, &t);
     if (st == OB_OK && *done) ob_conv_add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
@@ -624,7 +619,7 @@ ob_status ob_conv_transpose2d_backward_batch(ob_conv_state *s, int *done, float 
                                              const float *dy, const float *x, const float *w, int n, int h, int wd)
 {
     ob_conv_state t = as_conv2d(s);
-    const int oh = transposed_out(s, h), ow = transposed_out(s, wd);
+    const int oh = (int)ob_conv_out_size(s, h), ow = (int)ob_conv_out_size(s, wd);
     ob_status st = ob_conv2d_backward_batch(&t, done, NULL, dw, NULL, x, dy, w, n, oh, ow); /* dW first */
     if (st == OB_OK && *done && dx) st = ob_conv2d_forward_cpu(&t, dx, dy, w, NULL, n, oh, ow);
     keep_scratch(s, &t);

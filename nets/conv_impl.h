@@ -23,6 +23,10 @@ typedef struct {
  * conv_transpose2d the output (the image its columns fold into). */
 ob_im2col_geom ob_conv_geom(const ob_conv_state *s, int c, int h, int w);
 
+/* The layer's output size along one axis for input size `in` (either kind;
+ * < 1 when the window does not fit). */
+int64_t ob_conv_out_size(const ob_conv_state *s, int64_t in);
+
 /* scratch of at least n floats (kept for the next call). */
 ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kind);
 
