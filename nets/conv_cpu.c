@@ -25,12 +25,14 @@
 
 #include "conv_impl.h"
 
-/* Images per chunk when each image needs `per_image` floats of scratch. */
-static int chunk_images(const ob_conv_state *s, int n, size_t per_image)
+/* The chunk-serial loop's scratch: *nb_max images per chunk (at least one)
+ * when each needs `per_image` floats, and *buf for that many. */
+static ob_status chunk_scratch(ob_conv_state *s, float **buf, int *nb_max, int n, size_t per_image, const char *kind)
 {
     size_t nb = per_image ? ob_conv_budget(s) / per_image : (size_t)n;
     if (nb < 1) nb = 1;
-    return nb < (size_t)n ? (int)nb : n;
+    *nb_max = nb < (size_t)n ? (int)nb : n;
+    return ob_conv_scratch(s, buf, per_image * (size_t)*nb_max, kind);
 }
 
 /* dst (c, ld) channel-major <- src (nb, c, p): image i at columns i*p. */
@@ -108,9 +110,9 @@ static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x
         return OB_OK;
     }
     const int64_t krows = kg * G;
-    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_out) * p));
+    int nb_max;
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_out) * p * nb_max), "conv2d"));
+    OB_TRY(chunk_scratch(s, &buf, &nb_max, n, (size_t)((krows + s->c_out) * p), "conv2d"));
     for (int n0 = 0; n0 < n; n0 += nb_max) {
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
@@ -146,9 +148,9 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
         return OB_OK;
     }
     const int64_t krows = kg * G;
-    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_out) * p));
+    int nb_max;
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_out) * p * nb_max), "conv2d"));
+    OB_TRY(chunk_scratch(s, &buf, &nb_max, n, (size_t)((krows + s->c_out) * p), "conv2d"));
     for (int n0 = 0; n0 < n; n0 += nb_max) {
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
@@ -196,9 +198,9 @@ static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, cons
     const int G = s->groups, cig = s->c_in / G, cog = s->c_out / G;
     const int64_t p = (int64_t)h * wd, kg = (int64_t)cog * s->k * s->k, krows = kg * G;
     const int64_t out_sz = (int64_t)s->c_out * oh * ow;
-    const int nb_max = chunk_images(s, n, (size_t)((krows + s->c_in) * p));
+    int nb_max;
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + s->c_in) * p * nb_max), "conv_transpose2d"));
+    OB_TRY(chunk_scratch(s, &buf, &nb_max, n, (size_t)((krows + s->c_in) * p), "conv_transpose2d"));
     for (int n0 = 0; n0 < n; n0 += nb_max) {
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
@@ -223,9 +225,9 @@ static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, fl
     const int64_t p = (int64_t)h * wd, kg = (int64_t)cog * s->k * s->k, krows = kg * G;
     const int64_t out_sz = (int64_t)s->c_out * oh * ow;
     bias_grad(db, dy, n, s->c_out, (int64_t)oh * ow);
-    const int nb_max = chunk_images(s, n, (size_t)((krows + 2 * s->c_in) * p));
+    int nb_max;
     float *buf;
-    OB_TRY(ob_conv_scratch(s, &buf, (size_t)((krows + 2 * s->c_in) * p * nb_max), "conv_transpose2d"));
+    OB_TRY(chunk_scratch(s, &buf, &nb_max, n, (size_t)((krows + 2 * s->c_in) * p), "conv_transpose2d"));
     for (int n0 = 0; n0 < n; n0 += nb_max) {
         const int nb = n - n0 < nb_max ? n - n0 : nb_max;
         const int64_t ld = nb * p;
