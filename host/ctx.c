@@ -1,6 +1,7 @@
 /* ctx.c — backend resolution and the per-context stream. */
 #include "ob_ctx.h"
 #include "ob_cuda_libs.h"
+#include "ob_dnnl.h"
 #include "ob_log.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@ struct ob_ctx {
     ob_backend backend;
     ob_stream stream;
     char fallback_reason[256];
+    ob_cpu_impl cpu_impl; /* resolved: ref or dnnl */
     ob_cuda_libs libs; /* lazily created handles, cuda backend only */
 };
 
@@ -33,12 +35,47 @@ ob_status ob_backend_parse(ob_backend *out, const char *name)
     return OB_FAIL(OB_ERR_ARG, "unknown device '%s' (expected auto, cpu or cuda)", name);
 }
 
+const char *ob_cpu_impl_name(ob_cpu_impl i)
+{
+    switch (i) {
+    case OB_CPU_IMPL_AUTO: return "auto";
+    case OB_CPU_IMPL_REF: return "ref";
+    case OB_CPU_IMPL_DNNL: return "dnnl";
+    }
+    return "?";
+}
+
+ob_status ob_cpu_impl_parse(ob_cpu_impl *out, const char *name)
+{
+    for (int i = OB_CPU_IMPL_AUTO; i <= OB_CPU_IMPL_DNNL; i++)
+        if (strcmp(name, ob_cpu_impl_name((ob_cpu_impl)i)) == 0) {
+            *out = (ob_cpu_impl)i;
+            return OB_OK;
+        }
+    return OB_FAIL(OB_ERR_ARG, "unknown --cpu-impl '%s' (expected auto, ref or dnnl)", name);
+}
+
+ob_status ob_ctx_set_cpu_impl(ob_ctx *ctx, ob_cpu_impl impl)
+{
+    if (impl == OB_CPU_IMPL_AUTO) impl = ob_dnnl_available() ? OB_CPU_IMPL_DNNL : OB_CPU_IMPL_REF;
+    if (impl == OB_CPU_IMPL_DNNL && !ob_dnnl_available())
+        return OB_FAIL(OB_ERR_UNSUPPORTED, "--cpu-impl dnnl: this build has no oneDNN (apt-get install libdnnl-dev and "
+                                           "rebuild)");
+    ctx->cpu_impl = impl;
+    return OB_OK;
+}
+
+ob_cpu_impl ob_ctx_cpu_impl(const ob_ctx *ctx) { return ctx->cpu_impl; }
+
+int ob_ctx_uses_dnnl(const ob_ctx *ctx) { return ctx->backend == OB_BACKEND_CPU && ctx->cpu_impl == OB_CPU_IMPL_DNNL; }
+
 ob_status ob_ctx_create(ob_ctx **out, ob_backend want, int verbose)
 {
     *out = NULL;
     ob_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return OB_FAIL(OB_ERR_NOMEM, "cannot allocate a context");
     ctx->backend = OB_BACKEND_CPU;
+    ctx->cpu_impl = ob_dnnl_available() ? OB_CPU_IMPL_DNNL : OB_CPU_IMPL_REF;
     if (want != OB_BACKEND_CPU) {
         char why[200] = "";
         int n = ob_cuda_device_count(why, sizeof why);

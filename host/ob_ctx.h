@@ -30,6 +30,11 @@ extern "C" {
 
 typedef enum { OB_BACKEND_AUTO = 0, OB_BACKEND_CPU = 1, OB_BACKEND_CUDA = 2 } ob_backend;
 
+/* Which CPU code runs the nets' layers on the cpu backend: the readable
+ * reference (im2col + GEMM, plain loops: the oracle tests compare with) or
+ * oneDNN's primitives. auto: dnnl when the build has oneDNN, else ref. */
+typedef enum { OB_CPU_IMPL_AUTO = 0, OB_CPU_IMPL_REF = 1, OB_CPU_IMPL_DNNL = 2 } ob_cpu_impl;
+
 typedef struct ob_ctx ob_ctx;
 
 ob_status ob_ctx_create(ob_ctx **ctx, ob_backend want, int verbose);
@@ -42,6 +47,16 @@ ob_location ob_ctx_location(const ob_ctx *ctx);
 ob_stream ob_ctx_stream(const ob_ctx *ctx);
 /* Why AUTO fell back to the CPU ("" when it did not). */
 const char *ob_ctx_fallback_reason(const ob_ctx *ctx);
+
+/* Picks the CPU implementation (default auto); OB_ERR_UNSUPPORTED for dnnl
+ * in a build without oneDNN. ob_ctx_cpu_impl gives the resolved one (never
+ * auto); ob_ctx_uses_dnnl: the cpu backend with the dnnl implementation. */
+ob_status ob_ctx_set_cpu_impl(ob_ctx *ctx, ob_cpu_impl impl);
+ob_cpu_impl ob_ctx_cpu_impl(const ob_ctx *ctx);
+int ob_ctx_uses_dnnl(const ob_ctx *ctx);
+const char *ob_cpu_impl_name(ob_cpu_impl i);
+/* "auto" | "ref" | "dnnl" -> implementation; OB_ERR_ARG otherwise. */
+ob_status ob_cpu_impl_parse(ob_cpu_impl *out, const char *name);
 
 const char *ob_backend_name(ob_backend b);
 /* "auto" | "cpu" | "cuda" -> backend; OB_ERR_ARG otherwise. */

@@ -12,15 +12,3 @@ void ob_threads_set(int n)
     omp_set_num_threads(n);
     openblas_set_num_threads(n);
 }
-
-int ob_blas_serial_begin(void)
-{
-    const int prev = openblas_get_num_threads();
-    if (prev != 1) openblas_set_num_threads(1);
-    return prev;
-}
-
-void ob_blas_serial_end(int prev)
-{
-    if (prev != 1 && prev >= 1) openblas_set_num_threads(prev);
-}

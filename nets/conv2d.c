@@ -1,7 +1,7 @@
 /* conv2d.c — the conv2d layer (ob_conv2d.h) and the ops both convolution
- * layers share: shape checks, scratch, and the choice of the CPU path
- * (conv_cpu.c) or cuDNN (conv2d_cudnn.c). conv_transpose2d.c adds its
- * constructor. */
+ * layers share: shape checks, scratch, and the choice of the path: oneDNN
+ * (conv_dnnl.c), the reference (conv_cpu.c) or cuDNN (conv2d_cudnn.c).
+ * conv_transpose2d.c adds its constructor. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -86,6 +86,10 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
     const float *wt = ob_tensor_f32(&l->params[0].value), *b = s->bias ? ob_tensor_f32(&l->params[1].value) : NULL;
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA)
         return ob_conv_forward_cudnn(ctx, s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
+    if (ob_ctx_uses_dnnl(ctx)) {
+        ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
+        if (st != OB_ERR_UNSUPPORTED) return st; /* else: a shape oneDNN has no implementation for */
+    }
     if (s->transposed) return ob_conv_transpose2d_forward_cpu(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
     return ob_conv2d_forward_cpu(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
 }
@@ -111,6 +115,10 @@ ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, 
     float *dw = ob_tensor_f32(&l->params[0].grad), *db = s->bias ? ob_tensor_f32(&l->params[1].grad) : NULL;
     const float *dy = ob_tensor_f32(grad_out), *xp = ob_tensor_f32(x);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) return ob_conv_backward_cudnn(ctx, s, dx, dw, db, dy, xp, wt, n, h, w);
+    if (ob_ctx_uses_dnnl(ctx)) {
+        ob_status st = ob_conv_backward_dnnl(s, dx, dw, db, dy, xp, wt, n, h, w);
+        if (st != OB_ERR_UNSUPPORTED) return st;
+    }
     if (s->transposed) return ob_conv_transpose2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w);
     return ob_conv2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w);
 }
@@ -120,6 +128,7 @@ void ob_conv_destroy(ob_layer *l)
     ob_conv_state *s = l->state;
     if (!s) return;
     ob_conv_cudnn_free(s->gpu);
+    ob_conv_dnnl_free(s->dnnl);
     free(s->scratch);
     free(s);
     l->state = NULL;

@@ -1,29 +1,20 @@
-/* conv_cpu.c — the chunk-serial CPU paths of ob_conv2d.h (im2col + GEMM per
- * group) and the layout helpers conv_cpu_batch.c shares.
+/* conv_cpu.c — the reference CPU paths of ob_conv2d.h: im2col + GEMM per
+ * group, the oracle the oneDNN and cuDNN paths are tested against (and what
+ * runs with --cpu-impl ref or without oneDNN).
  *
  * Layout: a chunk of nb images is processed at once with the columns of all its
  * images side by side — col (K, nb·P) — so each group's product is one GEMM of
  * nb·P columns instead of nb small ones. Activations (nb, C, P) are moved to
  * and from that channel-major layout (C, nb·P) by copy loops, which also add
- * the bias (with nb = 1 the layouts coincide and the GEMM reads and writes the
- * tensors in place).
- *
- * Both layers first try the batch-parallel path (conv_cpu_batch.c: OpenMP
- * threads over cache-sized chunks, single-threaded GEMMs); what it declines —
- * fewer images than threads, images too large for the scratch budget — runs
- * here chunk-serially: one chunk at a time under the
- * 64 MiB budget, the GEMMs on OpenBLAS's threads, everything between them on
- * the calling thread with no OpenMP region (libgomp's idle workers would spin
- * on the cores the GEMM threads need; ob_threads.h).
- * Measured on ESPCN's layers (batch 64 of 17x17, 2 threads): this scheme
- * spent ~35 % of all cycles in the two pools' spin-waits and ran the GEMMs at
- * 30-70 GFLOP/s on 18496-column operands that fit no cache — hence the
- * batch-parallel path; see bench/b_espcn.py for the training step. */
-#include <cblas.h>
+ * the bias (with nb = 1 the layouts coincide). Chunks are sized to a 64 MiB
+ * scratch budget (tests shrink it to force one image per chunk); the GEMMs
+ * (ob_gemm.h) use every thread. 1x1 stride-1 unpadded convolutions skip
+ * im2col: the GEMM reads the input itself. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv_impl.h"
+#include "ob_gemm.h"
 
 /* The chunk-serial loop's scratch: *nb_max images per chunk (at least one)
  * when each needs `per_image` floats, and *buf for that many. */
@@ -36,7 +27,7 @@ static ob_status chunk_scratch(ob_conv_state *s, float **buf, int *nb_max, int n
 }
 
 /* dst (c, ld) channel-major <- src (nb, c, p): image i at columns i*p. */
-void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld)
+static void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld)
 {
     for (int64_t q = 0; q < (int64_t)nb * c; q++) {
         const int64_t i = q / c, ch = q % c;
@@ -45,7 +36,7 @@ void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64
 }
 
 /* dst (nb, c, p) <- src (c, ld) (+ bias[c] when bias is not NULL). */
-void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld)
+static void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld)
 {
     for (int64_t q = 0; q < (int64_t)nb * c; q++) {
         const int64_t i = q / c, ch = q % c;
@@ -56,7 +47,7 @@ void ob_conv_from_channel_major(float *dst, const float *src, const float *bias,
     }
 }
 
-void ob_conv_add_bias(float *y, const float *bias, int n, int c, int64_t p)
+static void ob_conv_add_bias(float *y, const float *bias, int n, int c, int64_t p)
 {
     if (!bias) return;
     for (int64_t q = 0; q < (int64_t)n * c; q++) {
@@ -67,7 +58,7 @@ void ob_conv_add_bias(float *y, const float *bias, int n, int c, int64_t p)
 
 /* db[ch] += sum over images and positions of dy (n, c, p) for ch in
  * [c0, c1); float sums per image plane, added in double. */
-void ob_conv_bias_grad_range(float *db, const float *dy, int n, int c, int64_t p, int c0, int c1)
+static void ob_conv_bias_grad_range(float *db, const float *dy, int n, int c, int64_t p, int c0, int c1)
 {
     for (int ch = c0; ch < c1; ch++) {
         double acc = 0;
@@ -87,7 +78,7 @@ static void bias_grad(float *db, const float *dy, int n, int c, int64_t p)
     if (db) ob_conv_bias_grad_range(db, dy, n, c, p, 0, c);
 }
 
-int ob_conv_is_pointwise(const ob_conv_state *s)
+static int ob_conv_is_pointwise(const ob_conv_state *s)
 {
     return s->k == 1 && s->stride == 1 && s->pad == 0;
 }
@@ -103,9 +94,7 @@ static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x
     if (ob_conv_is_pointwise(s)) { /* 1x1: Y_i = W X_i on the input itself */
         for (int i = 0; i < n; i++)
             for (int gi = 0; gi < G; gi++)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)p, cig, 1.f, w + gi * cog * kg,
-                            (int)kg, x + i * in_sz + gi * cig * p, (int)p, 0.f,
-                            y + ((int64_t)i * s->c_out + gi * cog) * p, (int)p);
+                ob_sgemm(0, 0, cog, p, cig, 1.f, w + gi * cog * kg, kg, x + i * in_sz + gi * cig * p, p, 0.f, y + ((int64_t)i * s->c_out + gi * cog) * p, p);
         ob_conv_add_bias(y, b, n, s->c_out, p);
         return OB_OK;
     }
@@ -119,8 +108,7 @@ static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x
         float *col = buf, *tmp = buf + krows * ld;
         OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cog, (int)ld, (int)kg, 1.f, w + gi * cog * kg,
-                        (int)kg, col + gi * kg * ld, (int)ld, 0.f, tmp + gi * cog * ld, (int)ld);
+            ob_sgemm(0, 0, cog, ld, kg, 1.f, w + gi * cog * kg, kg, col + gi * kg * ld, ld, 0.f, tmp + gi * cog * ld, ld);
         ob_conv_from_channel_major(y + (int64_t)n0 * s->c_out * p, tmp, b, nb, s->c_out, p, ld);
     }
     return OB_OK;
@@ -139,11 +127,9 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
         for (int i = 0; i < n; i++)
             for (int gi = 0; gi < G; gi++) {
                 const float *dyi = dy + ((int64_t)i * s->c_out + gi * cog) * p, *xi = x + i * in_sz + gi * cig * p;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cog, cig, (int)p, 1.f, dyi, (int)p, xi, (int)p,
-                            1.f, dw + gi * cog * kg, (int)kg);
+                ob_sgemm(0, 1, cog, cig, p, 1.f, dyi, p, xi, p, 1.f, dw + gi * cog * kg, kg);
                 if (dx)
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cig, (int)p, cog, 1.f, w + gi * cog * kg,
-                                (int)kg, dyi, (int)p, 0.f, dx + i * in_sz + gi * cig * p, (int)p);
+                    ob_sgemm(1, 0, cig, p, cog, 1.f, w + gi * cog * kg, kg, dyi, p, 0.f, dx + i * in_sz + gi * cig * p, p);
             }
         return OB_OK;
     }
@@ -158,12 +144,10 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
         ob_conv_to_channel_major(dyt, dy + (int64_t)n0 * s->c_out * p, nb, s->c_out, p, ld);
         OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++) /* dW_g += dY_g col_gᵀ */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cog, (int)kg, (int)ld, 1.f, dyt + gi * cog * ld,
-                        (int)ld, col + gi * kg * ld, (int)ld, 1.f, dw + gi * cog * kg, (int)kg);
+            ob_sgemm(0, 1, cog, kg, ld, 1.f, dyt + gi * cog * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cog * kg, kg);
         if (!dx) continue;
         for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g, into the column buffer */
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cog, 1.f, w + gi * cog * kg,
-                        (int)kg, dyt + gi * cog * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
+            ob_sgemm(1, 0, kg, ld, cog, 1.f, w + gi * cog * kg, kg, dyt + gi * cog * ld, ld, 0.f, col + gi * kg * ld, ld);
         OB_TRY(ob_col2im_cpu_serial(dx + n0 * in_sz, col, &g, nb, ld));
     }
     return OB_OK;
@@ -172,17 +156,13 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
 ob_status ob_conv2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
                                 int h, int wd)
 {
-    int done = 0;
-    OB_TRY(ob_conv2d_forward_batch(s, &done, y, x, w, b, n, h, wd));
-    return done ? OB_OK : forward_chunk_serial(s, y, x, w, b, n, h, wd);
+    return forward_chunk_serial(s, y, x, w, b, n, h, wd);
 }
 
 ob_status ob_conv2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
                                  const float *w, int n, int h, int wd)
 {
-    int done = 0;
-    OB_TRY(ob_conv2d_backward_batch(s, &done, dx, dw, db, dy, x, w, n, h, wd));
-    return done ? OB_OK : backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
+    return backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
 }
 
 /* conv_transpose2d: the image the columns fold into is the OUTPUT (C_out, OH, OW);
@@ -207,8 +187,7 @@ static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, cons
         float *col = buf, *xt = buf + krows * ld;
         ob_conv_to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
         for (int gi = 0; gi < G; gi++) /* col_g = W_gᵀ X_g, W_g (cig, kg) */
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)kg, (int)ld, cig, 1.f, w + gi * cig * kg,
-                        (int)kg, xt + gi * cig * ld, (int)ld, 0.f, col + gi * kg * ld, (int)ld);
+            ob_sgemm(1, 0, kg, ld, cig, 1.f, w + gi * cig * kg, kg, xt + gi * cig * ld, ld, 0.f, col + gi * kg * ld, ld);
         OB_TRY(ob_col2im_cpu_serial(y + n0 * out_sz, col, &g, nb, ld));
     }
     ob_conv_add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
@@ -235,12 +214,9 @@ static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, fl
         OB_TRY(ob_im2col_cpu_serial(col, dy + n0 * out_sz, &g, nb, ld));
         ob_conv_to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
         for (int gi = 0; gi < G; gi++) { /* dW_g += X_g col_gᵀ; dX_g = W_g col_g */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cig, (int)kg, (int)ld, 1.f, xt + gi * cig * ld,
-                        (int)ld, col + gi * kg * ld, (int)ld, 1.f, dw + gi * cig * kg, (int)kg);
+            ob_sgemm(0, 1, cig, kg, ld, 1.f, xt + gi * cig * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cig * kg, kg);
             if (dx)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cig, (int)ld, (int)kg, 1.f,
-                            w + gi * cig * kg, (int)kg, col + gi * kg * ld, (int)ld, 0.f, dxt + gi * cig * ld,
-                            (int)ld);
+                ob_sgemm(0, 0, cig, ld, kg, 1.f, w + gi * cig * kg, kg, col + gi * kg * ld, ld, 0.f, dxt + gi * cig * ld, ld);
         }
         if (dx) ob_conv_from_channel_major(dx + (int64_t)n0 * s->c_in * p, dxt, NULL, nb, s->c_in, p, ld);
     }
@@ -250,15 +226,11 @@ static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, fl
 ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const float *x, const float *w,
                                           const float *b, int n, int h, int wd)
 {
-    int done = 0;
-    OB_TRY(ob_conv_transpose2d_forward_batch(s, &done, y, x, w, b, n, h, wd));
-    return done ? OB_OK : transpose_forward_chunk_serial(s, y, x, w, b, n, h, wd);
+    return transpose_forward_chunk_serial(s, y, x, w, b, n, h, wd);
 }
 
 ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                            const float *x, const float *w, int n, int h, int wd)
 {
-    int done = 0;
-    OB_TRY(ob_conv_transpose2d_backward_batch(s, &done, dx, dw, db, dy, x, w, n, h, wd));
-    return done ? OB_OK : transpose_backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
+    return transpose_backward_chunk_serial(s, dx, dw, db, dy, x, w, n, h, wd);
 }

@@ -15,7 +15,7 @@ typedef struct {
     float *scratch;             /* CPU column + layout buffers, grown on demand */
     size_t scratch_n;
     size_t chunk_floats;        /* scratch budget per chunk of images (0: 64 MiB); tests shrink it */
-    int ran_batch_parallel;     /* the last CPU call split the batch over OpenMP threads (conv_cpu.c; tests) */
+    void *dnnl;                 /* oneDNN primitives cached per input shape (conv_dnnl.c) */
     void *gpu;                  /* cuDNN descriptors and algorithms (conv2d_cudnn.c) */
 } ob_conv_state;
 
@@ -30,7 +30,8 @@ int64_t ob_conv_out_size(const ob_conv_state *s, int64_t in);
 /* scratch of at least n floats (kept for the next call). */
 ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kind);
 
-/* CPU paths (conv_cpu.c); x, y, dy as (N, C, H, W) host arrays. */
+/* The reference CPU paths (conv_cpu.c: im2col + GEMM, chunk by chunk under
+ * the scratch budget); x, y, dy as (N, C, H, W) host arrays. */
 #define OB_CONV_CHUNK_FLOATS ((size_t)16 << 20) /* default scratch budget: 64 MiB of float32 */
 static inline size_t ob_conv_budget(const ob_conv_state *s)
 {
@@ -45,29 +46,14 @@ ob_status ob_conv_transpose2d_forward_cpu(ob_conv_state *s, float *y, const floa
 ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                            const float *x, const float *w, int n, int h, int wd);
 
-/* The batch-parallel conv2d (conv_cpu_batch.c): OpenMP threads over chunks of
- * images; *done = 0 (nothing computed) when the batch is better served one
- * chunk at a time (fewer images than threads, images too large for the budget).
- * dx or dw may be NULL (that gradient is not computed). */
-ob_status ob_conv2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
-                                  const float *b, int n, int h, int wd);
-ob_status ob_conv2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db, const float *dy,
-                                   const float *x, const float *w, int n, int h, int wd);
-/* conv_transpose2d through the same path, as conv2d with the roles swapped;
- * h, wd: its input's size. */
-ob_status ob_conv_transpose2d_forward_batch(ob_conv_state *s, int *done, float *y, const float *x, const float *w,
-                                            const float *b, int n, int h, int wd);
-ob_status ob_conv_transpose2d_backward_batch(ob_conv_state *s, int *done, float *dx, float *dw, float *db,
-                                             const float *dy, const float *x, const float *w, int n, int h, int wd);
-
-/* Layout helpers (conv_cpu.c). Channel-major: (c, ld) with image i at columns i·p. */
-void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c, int64_t p, int64_t ld);
-/* dst (nb, c, p) <- src (c, ld), + bias[c] when bias is not NULL */
-void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld);
-void ob_conv_add_bias(float *y, const float *bias, int n, int c, int64_t p);
-/* db[ch] += sum over images and positions of dy (n, c, p), ch in [c0, c1) */
-void ob_conv_bias_grad_range(float *db, const float *dy, int n, int c, int64_t p, int c0, int c1);
-int ob_conv_is_pointwise(const ob_conv_state *s); /* 1x1, stride 1, no padding */
+/* oneDNN paths (conv_dnnl.c): the same arguments; OB_ERR_UNSUPPORTED when
+ * oneDNN is not built in or has no implementation for the shape (conv2d.c then
+ * runs the reference). */
+ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                               int h, int wd);
+ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                const float *w, int n, int h, int wd);
+void ob_conv_dnnl_free(void *plans);
 
 /* cuDNN paths (conv2d_cudnn.c): the same arguments as device pointers; in is
  * the layer's input (N, C_in, h, wd). OB_ERR_UNSUPPORTED without CUDA. */

@@ -1,26 +1,10 @@
 /* linear.c — the linear layer (ob_linear.h): shape checks and the CPU path
- * (cblas_sgemm on the row-major arrays); the cuBLAS path is linear_cublas.c.
- * CPU threads: OpenMP threads split each GEMM by rows of its output and run
- * single-threaded GEMMs on their parts, so OpenBLAS's own threads stay asleep
- * (ob_threads.h): in a net of convolutions (OpenMP) and linear layers, woken
- * OpenBLAS workers spun in sched_yield for ~10 % of a training step. */
-#include <cblas.h>
-#include <omp.h>
+ * (ob_sgemm on the row-major arrays: oneDNN's dnnl_sgemm where it is built
+ * in); the cuBLAS path is linear_cublas.c. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ob_threads.h"
-
-/* Worth a parallel region: GEMMs under ~64 K multiply-adds run on one thread. */
-#define OB_LINEAR_PAR_MACS 65536
-
-/* [*a, *b): thread t's part of m rows. */
-static void part_of(int m, int *a, int *b)
-{
-    const int t = omp_get_thread_num(), T = omp_get_num_threads();
-    *a = (int)((int64_t)m * t / T), *b = (int)((int64_t)m * (t + 1) / T);
-}
-
+#include "ob_gemm.h"
 #include "linear_impl.h"
 #include "ob_dispatch.h"
 
@@ -70,24 +54,8 @@ static ob_status linear_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const 
     if (b) /* Y = 1 bᵀ, then Y += X Wᵀ */
         for (int i = 0; i < n; i++)
             for (int o = 0; o < s->out_f; o++) y[(int64_t)i * s->out_f + o] = b[o];
-    const int in_f = s->in_f, out_f = s->out_f, by_rows = n >= out_f;
-    const int blas = ob_blas_serial_begin();
-#pragma omp parallel if ((int64_t)n * out_f * in_f > OB_LINEAR_PAR_MACS)
-    {
-        int a, e;
-        if (by_rows) { /* Y[a:e] = X[a:e] Wᵀ */
-            part_of(n, &a, &e);
-            if (e > a)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, e - a, out_f, in_f, 1.f, x + (int64_t)a * in_f,
-                            in_f, w, in_f, b ? 1.f : 0.f, y + (int64_t)a * out_f, out_f);
-        } else { /* Y[:, a:e] = X W[a:e]ᵀ */
-            part_of(out_f, &a, &e);
-            if (e > a)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, e - a, in_f, 1.f, x, in_f,
-                            w + (int64_t)a * in_f, in_f, b ? 1.f : 0.f, y + a, out_f);
-        }
-    }
-    ob_blas_serial_end(blas);
+    /* Y (n, out) = X (n, in) Wᵀ (+ Y: the bias rows) */
+    ob_sgemm(0, 1, n, s->out_f, s->in_f, 1.f, x, s->in_f, w, s->in_f, b ? 1.f : 0.f, y, s->out_f);
     return OB_OK;
 }
 
@@ -109,21 +77,8 @@ static ob_status linear_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gra
     const float *x = ob_tensor_f32(in[0]), *w = ob_tensor_f32(&l->params[0].value), *dy = ob_tensor_f32(grad_out);
     float *dw = ob_tensor_f32(&l->params[0].grad), *db = s->bias ? ob_tensor_f32(&l->params[1].grad) : NULL;
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) return ob_linear_backward_cublas(ctx, s, dx, dw, db, dy, x, w, n);
-    const int in_f = s->in_f, out_f = s->out_f;
-    const int blas = ob_blas_serial_begin();
-#pragma omp parallel if ((int64_t)n * out_f * in_f > OB_LINEAR_PAR_MACS)
-    {
-        int r0, r1;
-        part_of(out_f, &r0, &r1); /* dW[r0:r1] (out, in) += dY[:, r0:r1]ᵀ X */
-        if (r1 > r0)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r1 - r0, in_f, n, 1.f, dy + r0, out_f, x, in_f, 1.f,
-                        dw + (int64_t)r0 * in_f, in_f);
-        part_of(n, &r0, &r1); /* dX[r0:r1] (n, in) = dY[r0:r1] W */
-        if (dx && r1 > r0)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, in_f, out_f, 1.f, dy + (int64_t)r0 * out_f,
-                        out_f, w, in_f, 0.f, dx + (int64_t)r0 * in_f, in_f);
-    }
-    ob_blas_serial_end(blas);
+    ob_sgemm(1, 0, s->out_f, s->in_f, n, 1.f, dy, s->out_f, x, s->in_f, 1.f, dw, s->in_f); /* dW += dYᵀ X */
+    if (dx) ob_sgemm(0, 0, n, s->in_f, s->out_f, 1.f, dy, s->out_f, w, s->in_f, 0.f, dx, s->in_f); /* dX = dY W */
     if (db)
         for (int o = 0; o < s->out_f; o++) {
             double acc = 0;

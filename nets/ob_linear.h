@@ -11,8 +11,8 @@
  *   parameter gradients.
  *
  * Paths
- *   cpu   cblas_sgemm (OpenBLAS threads): Y = X Wᵀ, dX = dY W, dW += dYᵀ X,
- *         db += column sums of dY.
+ *   cpu   ob_sgemm (host/ob_gemm.h: oneDNN's dnnl_sgemm, on every thread):
+ *         Y = X Wᵀ, dX = dY W, dW += dYᵀ X, db += column sums of dY.
  *   cuda  cuBLAS (nets/linear_cublas.c): the same products on column-major
  *         views of the row-major arrays (Yᵀ = W Xᵀ: cublasSgemm(T, N)), bias
  *         by a rank-1 update with a ones vector, bias grad by a GEMV.

@@ -1,22 +1,27 @@
-/* test_conv.c — conv2d and conv_transpose2d on the CPU:
+/* test_conv.c — conv2d and conv_transpose2d on the CPU, both implementations
+ * (--cpu-impl ref: im2col + GEMM; dnnl: oneDNN's primitives):
  *   - PyTorch parity: forward y and backward grad_x, grad_weight, grad_bias
  *     against tests/golden/nets/NAME.bin (float64 truth), |got - ref| <= 1e-5 + 1e-4 |ref|;
  *     a second backward doubles the parameter gradients (they accumulate);
  *   - finite-difference gradient checks (tests/gradcheck.h) of inputs and
  *     parameters at odd sizes: stride 2, padding, dilation 2, 1x1, groups,
  *     conv_transpose2d with output_padding;
+ *   - oneDNN against the reference at odd sizes, 1, 2 and 7 images, every form
+ *     (y, dx, dw, db within 1e-5 + 1e-4 |ref|: float sums in another order;
+ *     the worst is printed), two oneDNN runs bit-identical (same threads);
+ *   - the reference split into chunks of one image vs one chunk;
  *   - bad shapes and configurations: OB_ERR_ARG naming the layer and the shapes;
  *   - where a GPU answers, the PyTorch parity cases again on the cuda backend
  *     (cuDNN), same tolerance; elsewhere a note says the path was not run. */
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "conv_impl.h" /* chunk_floats: force the chunked path */
+#include "conv_impl.h" /* chunk_floats: force the chunked reference path */
 #include "gradcheck.h"
 #include "linalg_golden.h"
 #include "ob_conv2d.h"
+#include "ob_dnnl.h"
 #include "ob_init.h"
 #include "ob_test.h"
 
@@ -160,14 +165,13 @@ static void forward_backward(ob_layer *l, ob_ctx *ctx, ob_param_arena *a, const 
     memcpy(*grads, a->grads.data, ob_tensor_nbytes(&a->grads));
 }
 
-/* The chunk-serial path (fewer images than threads) with the batch split into
- * chunks (one image each) gives the same output and gradients as one chunk:
- * forward, dX, dW, db. */
+/* The reference path with the batch split into chunks (one image each) gives
+ * the same output and gradients as one chunk: forward, dX, dW, db. */
 static void chunks(ob_ctx *ctx, int transposed)
 {
     ob_layer *l;
     ob_param_arena a;
-    const int n = 5, c = 3, h = 9, w = 7, keep = omp_get_max_threads();
+    const int n = 5, c = 3, h = 9, w = 7;
     if (transposed)
         OB_CHECK_OK(ob_conv_transpose2d_create(
             &l, &(ob_conv_transpose2d_cfg){.c_in = c, .c_out = 4, .k = 3, .stride = 2, .pad = 1, .bias = 1}));
@@ -177,13 +181,10 @@ static void chunks(ob_ctx *ctx, int transposed)
     layer_and_input(l, &a, &x, n, c, h, w, 5);
     float *g[3];
     ob_conv_state *s = l->state;
-    omp_set_num_threads(n + 1); /* more threads than images: the chunk-serial path */
     for (int r = 0; r < 3; r++) {
         s->chunk_floats = r == 0 ? 0 : (size_t)r; /* 1 or 2 floats: one image per chunk */
         forward_backward(l, ctx, &a, &x, &y[r], &gx[r], &g[r]);
-        OB_CHECK(!s->ran_batch_parallel, "%s: chunk-serial run %d took the batch-parallel path", l->ops->kind, r);
     }
-    omp_set_num_threads(keep);
     for (int r = 1; r < 3; r++) {
         char label[3][96];
         const char *what[3] = {"y", "dx", "dw, db"};
@@ -197,106 +198,83 @@ static void chunks(ob_ctx *ctx, int transposed)
     release(&x, &a, l);
 }
 
-/* The batch-parallel CPU path (OpenMP threads over chunks of images,
- * single-threaded GEMMs, dW summed per slice) against the chunk-serial one,
- * at 3 threads on 7 images (chunks do not split evenly): y, dx, dw, db agree
- * within float reassociation, and two parallel runs are bit-identical. */
-static void batch_parallel_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, int h, int w)
+static double worst_dnnl = 0;
+
+/* oneDNN (ctx_d) against the reference (ctx_r) on n images of (c_in, h, w):
+ * y, dx, dw, db within 1e-5 + 1e-4 |ref| (float sums in another order), and a
+ * second oneDNN run bit-identical to the first. */
+static void dnnl_vs_ref_layer(ob_ctx *ctx_r, ob_ctx *ctx_d, const char *label, ob_layer *l, int c_in, int h, int w)
 {
-    const int n = 7, keep = omp_get_max_threads();
+    const int ns[3] = {1, 2, 7};
     ob_param_arena a;
     ob_tensor x, y[3], gx[3];
-    layer_and_input(l, &a, &x, n, c_in, h, w, 9);
-    float *g[3];
-    ob_conv_state *s = l->state;
-    omp_set_num_threads(3);
-    for (int r = 0; r < 3; r++) { /* 0, 1: batch-parallel; 2: chunk-serial */
-        s->chunk_floats = r == 2 ? 1 : 0;
-        forward_backward(l, ctx, &a, &x, &y[r], &gx[r], &g[r]);
-        OB_CHECK(s->ran_batch_parallel == (r < 2), "%s: run %d took the %s path", label, r,
-                 s->ran_batch_parallel ? "batch-parallel" : "chunk-serial");
+    layer_and_input(l, &a, &x, 7, c_in, h, w, 9);
+    for (int k = 0; k < 3; k++) {
+        x.shape[0] = ns[k]; /* the first n images */
+        float *g[3];
+        for (int r = 0; r < 3; r++) /* 0: reference; 1, 2: oneDNN */
+            forward_backward(l, r ? ctx_d : ctx_r, &a, &x, &y[r], &gx[r], &g[r]);
+        const size_t ng = (size_t)ob_tensor_numel(&a.grads), ny = (size_t)ob_tensor_numel(&y[0]);
+        char lab[160];
+        double worst = 0;
+        const char *what[3] = {"y", "dx", "dw, db"};
+        const float *got[3] = {ob_tensor_f32(&y[1]), ob_tensor_f32(&gx[1]), g[1]};
+        const float *ref[3] = {ob_tensor_f32(&y[0]), ob_tensor_f32(&gx[0]), g[0]};
+        const size_t len[3] = {ny, (size_t)ob_tensor_numel(&x), ng};
+        for (int q = 0; q < 3; q++) {
+            snprintf(lab, sizeof lab, "%s, %d image(s): oneDNN vs reference %s", label, ns[k], what[q]);
+            ob_test_allclose(lab, got[q], ref[q], len[q], 1e-5, 1e-4);
+            for (size_t i = 0; i < len[q]; i++)
+                worst = fmax(worst, fabs((double)got[q][i] - ref[q][i]) / (1e-5 + 1e-4 * fabs((double)ref[q][i])));
+        }
+        worst_dnnl = fmax(worst_dnnl, worst);
+        OB_CHECK(memcmp(got[0], ob_tensor_f32(&y[2]), ny * sizeof(float)) == 0 &&
+                     memcmp(got[1], ob_tensor_f32(&gx[2]), len[1] * sizeof(float)) == 0 &&
+                     memcmp(g[1], g[2], ng * sizeof(float)) == 0,
+                 "%s, %d image(s): two oneDNN runs differ", label, ns[k]);
+        for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
     }
-    omp_set_num_threads(keep);
-    const size_t ng = (size_t)ob_tensor_numel(&a.grads), ny = (size_t)ob_tensor_numel(&y[0]);
-    char lab[128];
-    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial y", label);
-    ob_test_allclose(lab, ob_tensor_f32(&y[0]), ob_tensor_f32(&y[2]), ny, 1e-6, 1e-5);
-    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial dx", label);
-    ob_test_allclose(lab, ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[2]), (size_t)ob_tensor_numel(&x), 1e-6, 1e-5);
-    snprintf(lab, sizeof lab, "%s: batch-parallel vs chunk-serial dw, db", label);
-    ob_test_allclose(lab, g[0], g[2], ng, 1e-5, 1e-5);
-    OB_CHECK(memcmp(ob_tensor_f32(&y[0]), ob_tensor_f32(&y[1]), ny * sizeof(float)) == 0 &&
-                 memcmp(ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[1]), ob_tensor_nbytes(&x)) == 0 &&
-                 memcmp(g[0], g[1], ng * sizeof(float)) == 0,
-             "%s: two batch-parallel runs differ", label);
-    for (int r = 0; r < 3; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
+    x.shape[0] = 7; /* the size it was allocated with */
     release(&x, &a, l);
 }
 
-static void batch_parallel(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
+static void dnnl_vs_ref(ob_ctx *r, ob_ctx *d, const char *label, ob_conv2d_cfg cfg, int h, int w)
 {
     ob_layer *l;
     OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
-    batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
+    dnnl_vs_ref_layer(r, d, label, l, cfg.c_in, h, w);
 }
 
-static void batch_parallel_t(ob_ctx *ctx, const char *label, ob_conv_transpose2d_cfg cfg, int h, int w)
+static void dnnl_vs_ref_t(ob_ctx *r, ob_ctx *d, const char *label, ob_conv_transpose2d_cfg cfg, int h, int w)
 {
     ob_layer *l;
     OB_CHECK_OK(ob_conv_transpose2d_create(&l, &cfg));
-    batch_parallel_layer(ctx, label, l, cfg.c_in, h, w);
+    dnnl_vs_ref_layer(r, d, label, l, cfg.c_in, h, w);
 }
 
-/* Bands of output rows (fewer images than threads: n = 1 and 2 at 3 threads,
- * so each image splits into uneven bands) against the chunk-serial path: the
- * forward, and for stride 1 the backward too (dW summed over bands, dX the
- * flipped convolution's forward over bands); stride 2's backward stays
- * chunk-serial. */
-static void bands_layer(ob_ctx *ctx, const char *label, ob_layer *l, int c_in, int h, int w)
+static void run_dnnl_parity(ob_ctx *r, ob_ctx *d)
 {
-    const int keep = omp_get_max_threads();
-    ob_param_arena a;
-    ob_tensor x, y[2], gx[2];
-    layer_and_input(l, &a, &x, 2, c_in, h, w, 13);
-    const ob_tensor *in[1] = {&x};
-    ob_conv_state *s = l->state;
-    const int bwd_path = s->stride == 1 ? 2 : 0;
-    omp_set_num_threads(3);
-    for (int n = 1; n <= 2; n++) {
-        x.shape[0] = n; /* the first n images */
-        char lab[128];
-        for (int r = 0; r < 2; r++) { /* 0: bands; 1: chunk-serial (no scratch budget for bands) */
-            s->chunk_floats = r ? 1 : 0;
-            OB_CHECK_OK(ob_layer_forward_alloc(l, ctx, &y[r], in, 1, 0));
-            OB_CHECK(s->ran_batch_parallel == (r ? 0 : 2), "%s, %d image(s): forward run %d took path %d", label, n, r,
-                     s->ran_batch_parallel);
-        }
-        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial forward", label, n);
-        ob_test_allclose(lab, ob_tensor_f32(&y[0]), ob_tensor_f32(&y[1]), (size_t)ob_tensor_numel(&y[0]), 1e-6, 1e-5);
-        ob_tensor_free(&y[0]), ob_tensor_free(&y[1]);
-        float *g[2];
-        for (int r = 0; r < 2; r++) {
-            s->chunk_floats = r ? 1 : 0;
-            forward_backward(l, ctx, &a, &x, &y[r], &gx[r], &g[r]);
-            OB_CHECK(s->ran_batch_parallel == (r ? 0 : bwd_path), "%s, %d image(s): backward run %d took path %d",
-                     label, n, r, s->ran_batch_parallel);
-        }
-        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial dx", label, n);
-        ob_test_allclose(lab, ob_tensor_f32(&gx[0]), ob_tensor_f32(&gx[1]), (size_t)ob_tensor_numel(&x), 1e-6, 1e-5);
-        snprintf(lab, sizeof lab, "%s, %d image(s): row bands vs chunk-serial dw, db", label, n);
-        ob_test_allclose(lab, g[0], g[1], (size_t)ob_tensor_numel(&a.grads), 1e-5, 1e-5);
-        for (int r = 0; r < 2; r++) ob_tensor_free(&y[r]), ob_tensor_free(&gx[r]), free(g[r]);
-    }
-    omp_set_num_threads(keep);
-    x.shape[0] = 2; /* the size it was allocated with */
-    release(&x, &a, l);
-}
-
-static void bands(ob_ctx *ctx, const char *label, ob_conv2d_cfg cfg, int h, int w)
-{
-    ob_layer *l;
-    OB_CHECK_OK(ob_conv2d_create(&l, &cfg));
-    bands_layer(ctx, label, l, cfg.c_in, h, w);
+    dnnl_vs_ref(r, d, "3x3 pad 1", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
+    dnnl_vs_ref(r, d, "5x5 pad 2 (ESPCN 1)", (ob_conv2d_cfg){.c_in = 1, .c_out = 6, .k = 5, .pad = 2, .bias = 1}, 11, 13);
+    dnnl_vs_ref(r, d, "stride 2 dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
+    dnnl_vs_ref(r, d, "1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 5, 6);
+    dnnl_vs_ref(r, d, "1x1 stride 2", (ob_conv2d_cfg){.c_in = 5, .c_out = 3, .k = 1, .stride = 2}, 7, 5);
+    dnnl_vs_ref(r, d, "groups 2", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 3, .pad = 1, .groups = 2}, 7, 5);
+    dnnl_vs_ref(r, d, "16->5 3x3", (ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
+    dnnl_vs_ref(r, d, "17->16 3x3 pad 0", (ob_conv2d_cfg){.c_in = 17, .c_out = 16, .k = 3, .bias = 1}, 8, 11);
+    dnnl_vs_ref(r, d, "32->36 groups 2 dilation 2", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 9, 10);
+    dnnl_vs_ref(r, d, "16->4 5x5 pad 3", (ob_conv2d_cfg){.c_in = 16, .c_out = 4, .k = 5, .pad = 3}, 6, 5);
+    dnnl_vs_ref(r, d, "64->32 3x3 (ESPCN 2)", (ob_conv2d_cfg){.c_in = 64, .c_out = 32, .k = 3, .pad = 1, .bias = 1}, 9, 11);
+    dnnl_vs_ref(r, d, "16->16 stride 2", (ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 9, 8);
+    dnnl_vs_ref(r, d, "depthwise 8 groups", (ob_conv2d_cfg){.c_in = 8, .c_out = 8, .k = 3, .pad = 1, .groups = 8, .bias = 1}, 7, 9);
+    dnnl_vs_ref(r, d, "7x7 stride 2 pad 3 (ResNet stem)", (ob_conv2d_cfg){.c_in = 1, .c_out = 16, .k = 7, .stride = 2, .pad = 3}, 15, 13);
+    dnnl_vs_ref_t(r, d, "convT 4->3 k3 s2 op1", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 5, 6);
+    dnnl_vs_ref_t(r, d, "convT 16->8 k4 s2 (UNet up)", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 8, .k = 4, .stride = 2, .pad = 1, .bias = 1}, 6, 5);
+    dnnl_vs_ref_t(r, d, "convT 20->18 k3 s1 groups 2", (ob_conv_transpose2d_cfg){.c_in = 20, .c_out = 18, .k = 3, .pad = 1, .groups = 2, .bias = 1}, 7, 6);
+    dnnl_vs_ref_t(r, d, "convT 16->6 k3 dil 2", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 6, .k = 3, .dilation = 2}, 5, 7);
+    dnnl_vs_ref_t(r, d, "convT 8->16 k3 s2 p1 op1 (denoiser)", (ob_conv_transpose2d_cfg){.c_in = 8, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 7, 7);
+    dnnl_vs_ref_t(r, d, "convT 2->2 k3 s3 op2 pad 0", (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .stride = 3, .output_padding = 2}, 3, 4);
+    printf("oneDNN vs reference: worst error %.3g of the tolerance (1e-5 + 1e-4 |ref|)\n", worst_dnnl);
 }
 
 static void run_golden(ob_ctx *ctx)
@@ -315,17 +293,8 @@ static void run_golden(ob_ctx *ctx)
     golden_convt(ctx, "convt_g2_d2", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 4, .k = 3, .dilation = 2, .groups = 2});
 }
 
-int main(void)
+static void run_gradchecks(ob_ctx *ctx)
 {
-    ob_ctx *ctx;
-    if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) {
-        fprintf(stderr, "no context: %s\n", ob_last_error());
-        return 1;
-    }
-    run_golden(ctx);
-    printf("PyTorch parity: worst relative error %.3g over all conv fixtures\n", worst_parity);
-
-    /* finite differences at odd sizes */
     gc_conv(ctx, "conv2d 3x3 pad 1", (ob_conv2d_cfg){.c_in = 3, .c_out = 2, .k = 3, .pad = 1, .bias = 1}, 2, 7, 5);
     gc_conv(ctx, "conv2d stride 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 2, 9, 7);
     gc_conv(ctx, "conv2d dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .dilation = 2, .pad = 1, .bias = 1}, 1, 9, 11);
@@ -342,33 +311,32 @@ int main(void)
              (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 2, .k = 3, .dilation = 2, .groups = 2, .bias = 1}, 1, 5, 3);
     gc_convt(ctx, "conv_transpose2d s3 op2",
              (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .stride = 3, .output_padding = 2}, 1, 3, 3);
+}
 
+int main(void)
+{
+    ob_ctx *ctx, *ctx_d = NULL;
+    if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx, OB_CPU_IMPL_REF) != OB_OK) {
+        fprintf(stderr, "no context: %s\n", ob_last_error());
+        return 1;
+    }
+    run_golden(ctx);
+    printf("PyTorch parity (ref): worst relative error %.3g over all conv fixtures\n", worst_parity);
+    run_gradchecks(ctx);
     chunks(ctx, 0);
     chunks(ctx, 1);
-    batch_parallel(ctx, "3x3 pad 1", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
-    batch_parallel(ctx, "5x5 pad 2 (ESPCN)", (ob_conv2d_cfg){.c_in = 1, .c_out = 6, .k = 5, .pad = 2, .bias = 1}, 11, 11);
-    batch_parallel(ctx, "stride 2 dilation 2", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
-    batch_parallel(ctx, "1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 5, 6);
-    batch_parallel(ctx, "groups 2", (ob_conv2d_cfg){.c_in = 4, .c_out = 6, .k = 3, .pad = 1, .groups = 2}, 7, 5);
-    /* >= 16 input channels per group: the shifted-plane forms (conv_shift.h) */
-    batch_parallel(ctx, "shifted: 16->5 3x3 (forward, dW)", (ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
-    batch_parallel(ctx, "shifted: 17->16 3x3 pad 0 (forward, dX)", (ob_conv2d_cfg){.c_in = 17, .c_out = 16, .k = 3, .bias = 1}, 8, 11);
-    batch_parallel(ctx, "shifted: 32->36 groups 2, dilation 2, pad 1", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 9, 10);
-    batch_parallel(ctx, "shifted: 16->4 5x5 pad 3 (wider than same)", (ob_conv2d_cfg){.c_in = 16, .c_out = 4, .k = 5, .pad = 3}, 6, 5);
-    batch_parallel(ctx, "16->16 stride 2 (columns, fold)", (ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .bias = 1}, 9, 8);
-    bands(ctx, "bands: 3x3 pad 1 (columns)", (ob_conv2d_cfg){.c_in = 3, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 11, 9);
-    bands(ctx, "bands: 5x5 pad 2 (ESPCN 1)", (ob_conv2d_cfg){.c_in = 1, .c_out = 6, .k = 5, .pad = 2, .bias = 1}, 10, 13);
-    bands(ctx, "bands: stride 2 dilation 2 (columns)", (ob_conv2d_cfg){.c_in = 2, .c_out = 3, .k = 3, .stride = 2, .pad = 2, .dilation = 2, .bias = 1}, 13, 9);
-    bands(ctx, "bands: 1x1", (ob_conv2d_cfg){.c_in = 4, .c_out = 3, .k = 1, .bias = 1}, 7, 6);
-    bands(ctx, "bands: shifted 16->5 3x3", (ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}, 9, 7);
-    bands(ctx, "bands: shifted 32->36 groups 2 dilation 2", (ob_conv2d_cfg){.c_in = 32, .c_out = 36, .k = 3, .pad = 1, .dilation = 2, .groups = 2, .bias = 1}, 10, 9);
-    bands(ctx, "bands: shifted 17->16 pad 0", (ob_conv2d_cfg){.c_in = 17, .c_out = 16, .k = 3}, 8, 11);
-    /* conv_transpose2d runs the same path as conv2d with the roles swapped */
-    batch_parallel_t(ctx, "convT 4->3 k3 s2 op1", (ob_conv_transpose2d_cfg){.c_in = 4, .c_out = 3, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 5, 6);
-    batch_parallel_t(ctx, "convT 16->8 k4 s2 (UNet up)", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 8, .k = 4, .stride = 2, .pad = 1, .bias = 1}, 6, 5);
-    batch_parallel_t(ctx, "convT 20->18 k3 s1 groups 2 (shifted)", (ob_conv_transpose2d_cfg){.c_in = 20, .c_out = 18, .k = 3, .pad = 1, .groups = 2, .bias = 1}, 7, 6);
-    batch_parallel_t(ctx, "convT 16->6 k3 s1 dil 2", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 6, .k = 3, .dilation = 2}, 5, 7);
     bad_input(ctx);
+    if (ob_ctx_create(&ctx_d, OB_BACKEND_CPU, 0) == OB_OK && ob_ctx_set_cpu_impl(ctx_d, OB_CPU_IMPL_DNNL) == OB_OK) {
+        printf("oneDNN %s, ISA %s\n", ob_dnnl_version(), ob_dnnl_isa());
+        OB_CHECK(ob_dnnl_fpmath_strict(), "oneDNN's default math mode is not strict fp32");
+        worst_parity = 0;
+        run_golden(ctx_d);
+        printf("PyTorch parity (dnnl): worst relative error %.3g over all conv fixtures\n", worst_parity);
+        run_gradchecks(ctx_d);
+        run_dnnl_parity(ctx, ctx_d);
+    } else
+        OB_CHECK(!ob_dnnl_available(), "oneDNN is built in but --cpu-impl dnnl failed: %s", ob_last_error());
+    ob_ctx_destroy(ctx_d);
     ob_ctx_destroy(ctx);
     /* the cuDNN path, where a GPU answers (bench/gpu_check runs this test there) */
     if (ob_ctx_create(&ctx, OB_BACKEND_CUDA, 0) == OB_OK) {

@@ -45,6 +45,7 @@ struct ob_cli {
     int present[OB_CLI_MAX_ARGS];
     /* common flags */
     ob_backend device;
+    ob_cpu_impl cpu_impl; /* --cpu-impl */
     int json, quiet, verbose, threads;
 };
 

@@ -16,6 +16,7 @@ static const ob_cli_opt common_opts[] = {
     {"--quiet", "-q", NULL, "print errors only, no progress"},
     {"--verbose", "-v", NULL, "say more (backend choice, timings)"},
     {"--threads", NULL, "N", "CPU threads (default: all cores)"},
+    {"--cpu-impl", NULL, "auto|ref|dnnl", "CPU code for the nets (default auto: oneDNN when built in; ref: the reference)"},
     {"--help", "-h", NULL, "show this help"},
     {0},
 };
@@ -64,6 +65,9 @@ static int apply_common(ob_cli *cli)
     const char *dev = ob_cli_get(cli, "--device");
     cli->device = OB_BACKEND_AUTO;
     if (dev && ob_backend_parse(&cli->device, dev) != OB_OK) return ob_cli_error("%s", ob_last_error());
+    const char *impl = ob_cli_get(cli, "--cpu-impl");
+    cli->cpu_impl = OB_CPU_IMPL_AUTO;
+    if (impl && ob_cpu_impl_parse(&cli->cpu_impl, impl) != OB_OK) return ob_cli_error("%s", ob_last_error());
     cli->json = ob_cli_has(cli, "--json");
     cli->quiet = ob_cli_has(cli, "--quiet");
     cli->verbose = ob_cli_has(cli, "--verbose");
@@ -155,6 +159,11 @@ void ob_cli_print_verb_help(const ob_cli_verb *verb, FILE *f)
 int ob_cli_make_ctx(ob_cli *cli, ob_ctx **ctx)
 {
     if (ob_ctx_create(ctx, cli->device, cli->verbose) != OB_OK) return ob_cli_error("%s", ob_last_error());
+    if (ob_ctx_set_cpu_impl(*ctx, cli->cpu_impl) != OB_OK) {
+        ob_ctx_destroy(*ctx);
+        *ctx = NULL;
+        return ob_cli_error("%s", ob_last_error());
+    }
     ob_log_verbose("backend: %s", ob_backend_name(ob_ctx_backend(*ctx)));
     return 0;
 }

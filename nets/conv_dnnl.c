@@ -1,0 +1,300 @@
+/* conv_dnnl.c — conv2d and conv_transpose2d on oneDNN's convolution and
+ * deconvolution primitives (ob_conv2d.h, path `dnnl`).
+ *
+ * Primitives are made once per input shape (N, H, W) and kept in a small cache
+ * in the layer, as the cuDNN path picks its algorithm once per shape. Each
+ * primitive is described with format `any`, so oneDNN picks the layouts its
+ * fastest implementation for this CPU wants (nChw16c on AVX-512, nChw8c on
+ * AVX2, ...); the operands are reordered from and to the layer contract's plain
+ * NCHW at the layer's edge (ob_dnnl_operand). Where that boundary sits and why:
+ * ob_conv2d.h.
+ *
+ * Gradients: oneDNN overwrites diff_weights / diff_bias, the layer contract
+ * accumulates them, so the weight gradient lands in the primitive's own
+ * buffer and a reorder with a sum post-op adds it into the arena's (one pass),
+ * and the bias gradient is added by a short loop.
+ *
+ * conv_transpose2d: oneDNN's deconvolution, whose weights (OC, IC, kh, kw) are
+ * PyTorch's (C_in, C_out/g, k, k) read as `iohw` / `giohw`; output_padding is
+ * extra right padding taken off (padding_r = pad - output_padding). A shape
+ * oneDNN has no implementation for reports OB_ERR_UNSUPPORTED and conv2d.c
+ * runs the reference for it. */
+#include "conv_impl.h"
+
+#ifndef OB_HAVE_DNNL
+ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                               int h, int wd)
+{
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "conv: oneDNN not built in");
+}
+ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                const float *w, int n, int h, int wd)
+{
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "conv: oneDNN not built in");
+}
+void ob_conv_dnnl_free(void *plans) { (void)plans; }
+#else
+#include <stdlib.h>
+#include <string.h>
+
+#include "ob_dnnl.h"
+
+#define PLAN_CACHE 4 /* shapes kept per layer: training, validation, a last partial batch */
+
+typedef struct {
+    dnnl_primitive_t prim;
+    ob_dnnl_operand src, wei, dst; /* for backward data: dst = diff_dst, src = diff_src */
+} conv_fwd;
+
+typedef struct {
+    int n, h, w, used;              /* key; used: LRU clock */
+    int tried_fwd, tried_bwd;        /* made (or found unsupported) */
+    ob_status fwd_status, bwd_status;
+    conv_fwd fwd, bwd_data;
+    dnnl_primitive_desc_t fwd_pd;    /* hint for the backward primitives */
+    dnnl_primitive_t bwd_w;
+    ob_dnnl_operand bw_src, bw_ddst, bw_dwei; /* bw_dwei accumulates into the arena */
+    dnnl_memory_t bias, dbias;
+    float *dbias_buf;
+    int shared_ddst;                 /* backward data reads bw_ddst's reordered copy */
+} conv_plan;
+
+typedef struct {
+    conv_plan plans[PLAN_CACHE];
+    int clock;
+} conv_plans;
+
+static const char *kind_of(const ob_conv_state *s) { return s->transposed ? "conv_transpose2d" : "conv2d"; }
+
+static void fwd_free(conv_fwd *f)
+{
+    if (f->prim) dnnl_primitive_destroy(f->prim);
+    ob_dnnl_operand_free(&f->src);
+    ob_dnnl_operand_free(&f->wei);
+    ob_dnnl_operand_free(&f->dst);
+    memset(f, 0, sizeof *f);
+}
+
+static void plan_free(conv_plan *p)
+{
+    fwd_free(&p->fwd);
+    fwd_free(&p->bwd_data);
+    if (p->fwd_pd) dnnl_primitive_desc_destroy(p->fwd_pd);
+    if (p->bwd_w) dnnl_primitive_destroy(p->bwd_w);
+    ob_dnnl_operand_free(&p->bw_src);
+    ob_dnnl_operand_free(&p->bw_ddst);
+    ob_dnnl_operand_free(&p->bw_dwei);
+    if (p->bias) dnnl_memory_destroy(p->bias);
+    if (p->dbias) dnnl_memory_destroy(p->dbias);
+    free(p->dbias_buf);
+    memset(p, 0, sizeof *p);
+}
+
+void ob_conv_dnnl_free(void *plans)
+{
+    conv_plans *c = plans;
+    if (!c) return;
+    for (int i = 0; i < PLAN_CACHE; i++) plan_free(&c->plans[i]);
+    free(c);
+}
+
+/* The plan for (n, h, w): found, or the least recently used slot emptied. */
+static ob_status find_plan(ob_conv_state *s, conv_plan **out, int n, int h, int w)
+{
+    if (!s->dnnl) {
+        s->dnnl = calloc(1, sizeof(conv_plans));
+        OB_REQUIRE(s->dnnl != NULL, "%s: out of memory", kind_of(s));
+    }
+    conv_plans *c = s->dnnl;
+    conv_plan *victim = &c->plans[0];
+    for (int i = 0; i < PLAN_CACHE; i++) {
+        conv_plan *p = &c->plans[i];
+        if (p->used && p->n == n && p->h == h && p->w == w) {
+            p->used = ++c->clock;
+            *out = p;
+            return OB_OK;
+        }
+        if (p->used < victim->used) victim = p;
+    }
+    plan_free(victim);
+    victim->n = n, victim->h = h, victim->w = w, victim->used = ++c->clock;
+    *out = victim;
+    return OB_OK;
+}
+
+/* The plain descs of the layer's operands: src (N, C_in, H, W), dst (N, C_out,
+ * OH, OW), weights in PyTorch's layout, bias (C_out). */
+typedef struct {
+    dnnl_memory_desc_t src, dst, wei, bias, any_src, any_dst, any_wei;
+    dnnl_dims_t strides, dilates, pad_l, pad_r;
+} conv_descs;
+
+static conv_descs make_descs(const ob_conv_state *s, int n, int h, int w)
+{
+    conv_descs d;
+    const int64_t oh = ob_conv_out_size(s, h), ow = ob_conv_out_size(s, w), G = s->groups;
+    const int64_t xs[4] = {n, s->c_in, h, w}, ys[4] = {n, s->c_out, oh, ow}, bs[1] = {s->c_out};
+    d.src = ob_dnnl_md(4, xs, dnnl_nchw);
+    d.dst = ob_dnnl_md(4, ys, dnnl_nchw);
+    d.bias = ob_dnnl_md(1, bs, dnnl_x);
+    /* oneDNN's weights are (G, OC/G, IC/G, kh, kw) for both kinds, OC the
+     * primitive's output channels */
+    const int64_t wg[5] = {G, s->c_out / G, s->c_in / G, s->k, s->k};
+    if (G == 1)
+        d.wei = ob_dnnl_md(4, wg + 1, s->transposed ? dnnl_iohw : dnnl_oihw);
+    else
+        d.wei = ob_dnnl_md(5, wg, s->transposed ? dnnl_giohw : dnnl_goihw);
+    d.any_src = ob_dnnl_md(4, xs, dnnl_format_tag_any);
+    d.any_dst = ob_dnnl_md(4, ys, dnnl_format_tag_any);
+    d.any_wei = G == 1 ? ob_dnnl_md(4, wg + 1, dnnl_format_tag_any) : ob_dnnl_md(5, wg, dnnl_format_tag_any);
+    for (int i = 0; i < 2; i++) {
+        d.strides[i] = s->stride;
+        d.dilates[i] = s->dilation - 1;
+        d.pad_l[i] = s->pad;
+        d.pad_r[i] = s->transposed ? s->pad - s->output_padding : s->pad;
+    }
+    return d;
+}
+
+static ob_status make_forward(ob_conv_state *s, conv_plan *p)
+{
+    conv_descs d = make_descs(s, p->n, p->h, p->w);
+    dnnl_convolution_desc_t cd;
+    const dnnl_memory_desc_t *bias = s->bias ? &d.bias : NULL;
+    if (s->transposed)
+        OB_DNNL_CHECK(dnnl_dilated_deconvolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_deconvolution_direct,
+                                                                  &d.any_src, &d.any_wei, bias, &d.any_dst, d.strides,
+                                                                  d.dilates, d.pad_l, d.pad_r));
+    else
+        OB_DNNL_CHECK(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct,
+                                                                &d.any_src, &d.any_wei, bias, &d.any_dst, d.strides,
+                                                                d.dilates, d.pad_l, d.pad_r));
+    OB_TRY(ob_dnnl_make(&p->fwd_pd, &p->fwd.prim, &cd, NULL, kind_of(s)));
+    dnnl_memory_desc_t q;
+    q = ob_dnnl_query(p->fwd_pd, dnnl_query_src_md);
+    OB_TRY(ob_dnnl_operand_init(&p->fwd.src, &d.src, &q, 0));
+    q = ob_dnnl_query(p->fwd_pd, dnnl_query_weights_md);
+    OB_TRY(ob_dnnl_operand_init(&p->fwd.wei, &d.wei, &q, 0));
+    q = ob_dnnl_query(p->fwd_pd, dnnl_query_dst_md);
+    OB_TRY(ob_dnnl_operand_init(&p->fwd.dst, &d.dst, &q, 0));
+    if (s->bias) OB_TRY(ob_dnnl_memory(&p->bias, &d.bias, DNNL_MEMORY_NONE));
+    return OB_OK;
+}
+
+static ob_status make_backward(ob_conv_state *s, conv_plan *p)
+{
+    conv_descs d = make_descs(s, p->n, p->h, p->w);
+    dnnl_convolution_desc_t cd;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_memory_desc_t q;
+    /* backward data: diff_src <- diff_dst (x) weights */
+    if (s->transposed)
+        OB_DNNL_CHECK(dnnl_dilated_deconvolution_backward_data_desc_init(&cd, dnnl_deconvolution_direct, &d.any_src,
+                                                                        &d.any_wei, &d.any_dst, d.strides, d.dilates,
+                                                                        d.pad_l, d.pad_r));
+    else
+        OB_DNNL_CHECK(dnnl_dilated_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &d.any_src,
+                                                                      &d.any_wei, &d.any_dst, d.strides, d.dilates,
+                                                                      d.pad_l, d.pad_r));
+    OB_TRY(ob_dnnl_make(&pd, &p->bwd_data.prim, &cd, p->fwd_pd, kind_of(s)));
+    ob_status st = OB_OK;
+    q = ob_dnnl_query(pd, dnnl_query_diff_dst_md);
+    st = ob_dnnl_operand_init(&p->bwd_data.dst, &d.dst, &q, 0);
+    dnnl_memory_desc_t bd_ddst = q;
+    q = ob_dnnl_query(pd, dnnl_query_weights_md);
+    if (st == OB_OK) st = ob_dnnl_operand_init(&p->bwd_data.wei, &d.wei, &q, 0);
+    q = ob_dnnl_query(pd, dnnl_query_diff_src_md);
+    if (st == OB_OK) st = ob_dnnl_operand_init(&p->bwd_data.src, &d.src, &q, 0);
+    dnnl_primitive_desc_destroy(pd);
+    OB_TRY(st);
+    /* backward weights: diff_weights (+ diff_bias) <- src, diff_dst */
+    const dnnl_memory_desc_t *dbias = s->bias ? &d.bias : NULL;
+    if (s->transposed)
+        OB_DNNL_CHECK(dnnl_dilated_deconvolution_backward_weights_desc_init(
+            &cd, dnnl_deconvolution_direct, &d.any_src, &d.any_wei, dbias, &d.any_dst, d.strides, d.dilates, d.pad_l,
+            d.pad_r));
+    else
+        OB_DNNL_CHECK(dnnl_dilated_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &d.any_src,
+                                                                         &d.any_wei, dbias, &d.any_dst, d.strides,
+                                                                         d.dilates, d.pad_l, d.pad_r));
+    OB_TRY(ob_dnnl_make(&pd, &p->bwd_w, &cd, p->fwd_pd, kind_of(s)));
+    q = ob_dnnl_query(pd, dnnl_query_src_md);
+    st = ob_dnnl_operand_init(&p->bw_src, &d.src, &q, 0);
+    q = ob_dnnl_query(pd, dnnl_query_diff_dst_md);
+    if (st == OB_OK) st = ob_dnnl_operand_init(&p->bw_ddst, &d.dst, &q, 0);
+    p->shared_ddst = dnnl_memory_desc_equal(&q, &bd_ddst);
+    q = ob_dnnl_query(pd, dnnl_query_diff_weights_md);
+    if (st == OB_OK) st = ob_dnnl_operand_init(&p->bw_dwei, &d.wei, &q, 1);
+    dnnl_primitive_desc_destroy(pd);
+    OB_TRY(st);
+    if (s->bias) {
+        p->dbias_buf = malloc(sizeof(float) * (size_t)s->c_out);
+        OB_REQUIRE(p->dbias_buf != NULL, "%s: out of memory", kind_of(s));
+        OB_TRY(ob_dnnl_memory(&p->dbias, &d.bias, p->dbias_buf));
+    }
+    return OB_OK;
+}
+
+/* The plan for this shape with its forward (and, when `backward`, its
+ * backward) primitives made; an unsupported shape's status is remembered. */
+static ob_status ready_plan(ob_conv_state *s, conv_plan **out, int n, int h, int w, int backward)
+{
+    conv_plan *p = NULL;
+    OB_TRY(find_plan(s, &p, n, h, w));
+    if (!p->tried_fwd) {
+        p->tried_fwd = 1;
+        p->fwd_status = make_forward(s, p);
+    }
+    if (p->fwd_status != OB_OK) return p->fwd_status;
+    if (backward && !p->tried_bwd) {
+        p->tried_bwd = 1;
+        p->bwd_status = make_backward(s, p);
+    }
+    if (backward && p->bwd_status != OB_OK) return p->bwd_status;
+    *out = p;
+    return OB_OK;
+}
+
+ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
+                               int h, int wd)
+{
+    conv_plan *p = NULL;
+    OB_TRY(ready_plan(s, &p, n, h, wd, 0));
+    dnnl_memory_t src, wei, dst;
+    OB_TRY(ob_dnnl_in(&src, &p->fwd.src, x));
+    OB_TRY(ob_dnnl_in(&wei, &p->fwd.wei, w));
+    OB_TRY(ob_dnnl_out(&dst, &p->fwd.dst, y));
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}, {DNNL_ARG_BIAS, NULL}};
+    if (b) {
+        OB_DNNL_CHECK(dnnl_memory_set_data_handle(p->bias, (void *)b));
+        a[3].memory = p->bias;
+    }
+    OB_TRY(ob_dnnl_exec(p->fwd.prim, b ? 4 : 3, a));
+    return ob_dnnl_out_done(&p->fwd.dst, y);
+}
+
+ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
+                                const float *w, int n, int h, int wd)
+{
+    conv_plan *p = NULL;
+    OB_TRY(ready_plan(s, &p, n, h, wd, 1));
+    dnnl_memory_t src, ddst, dwei;
+    OB_TRY(ob_dnnl_in(&ddst, &p->bw_ddst, dy));
+    OB_TRY(ob_dnnl_in(&src, &p->bw_src, x));
+    OB_TRY(ob_dnnl_out(&dwei, &p->bw_dwei, dw));
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei},
+                            {DNNL_ARG_DIFF_BIAS, p->dbias}};
+    OB_TRY(ob_dnnl_exec(p->bwd_w, db ? 4 : 3, a));
+    OB_TRY(ob_dnnl_out_done(&p->bw_dwei, dw));
+    if (db)
+        for (int c = 0; c < s->c_out; c++) db[c] += p->dbias_buf[c];
+    if (!dx) return OB_OK;
+    dnnl_memory_t bd_ddst = ddst, wei, dsrc;
+    if (!p->shared_ddst) OB_TRY(ob_dnnl_in(&bd_ddst, &p->bwd_data.dst, dy));
+    OB_TRY(ob_dnnl_in(&wei, &p->bwd_data.wei, w));
+    OB_TRY(ob_dnnl_out(&dsrc, &p->bwd_data.src, dx));
+    const dnnl_exec_arg_t b[3] = {{DNNL_ARG_DIFF_DST, bd_ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc}};
+    OB_TRY(ob_dnnl_exec(p->bwd_data.prim, 3, b));
+    return ob_dnnl_out_done(&p->bwd_data.src, dx);
+}
+#endif
