@@ -117,6 +117,38 @@ ob_status ob_dnnl_exec(dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args
     return OB_OK;
 }
 
+ob_status ob_dnnl_run(dnnl_primitive_t prim, int n, const ob_dnnl_bind *binds)
+{
+    enum { MAX_ARGS = 12 };
+    dnnl_exec_arg_t a[MAX_ARGS];
+    OB_REQUIRE(n <= MAX_ARGS, "oneDNN: %d arguments, at most %d", n, MAX_ARGS);
+    ob_status s = OB_OK;
+    int made = 0;
+    for (; made < n && s == OB_OK; made++) {
+        a[made].arg = binds[made].arg;
+        s = ob_dnnl_memory(&a[made].memory, binds[made].md, (void *)binds[made].ptr);
+        if (s != OB_OK) break;
+    }
+    if (s == OB_OK) s = ob_dnnl_exec(prim, n, a);
+    for (int i = 0; i < made; i++) dnnl_memory_destroy(a[i].memory);
+    return s;
+}
+
+int ob_dnnl_cached_hit(ob_dnnl_cached *c, const int64_t key[OB_DNNL_KEY])
+{
+    if (c->prim && memcmp(c->key, key, sizeof c->key) == 0) return 1;
+    ob_dnnl_cached_free(c);
+    memcpy(c->key, key, sizeof c->key);
+    return 0;
+}
+
+void ob_dnnl_cached_free(ob_dnnl_cached *c)
+{
+    if (c->prim) dnnl_primitive_destroy(c->prim);
+    if (c->pd) dnnl_primitive_desc_destroy(c->pd);
+    memset(c, 0, sizeof *c);
+}
+
 dnnl_memory_desc_t ob_dnnl_md(int ndims, const int64_t *dims, dnnl_format_tag_t tag)
 {
     dnnl_memory_desc_t md;

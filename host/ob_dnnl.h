@@ -93,6 +93,27 @@ ob_status ob_dnnl_out_done(ob_dnnl_operand *op, void *ptr);
 void ob_dnnl_operand_free(ob_dnnl_operand *op);
 /* Memory over a buffer of desc md (NULL: allocated, owned by the memory). */
 ob_status ob_dnnl_memory(dnnl_memory_t *mem, const dnnl_memory_desc_t *md, void *ptr);
+/* Runs prim over plain buffers: binds[i] gives an argument (DNNL_ARG_SRC, ...),
+ * its desc and the buffer (memory objects are made for the call only). */
+typedef struct {
+    int arg;
+    const dnnl_memory_desc_t *md;
+    const void *ptr;
+} ob_dnnl_bind;
+ob_status ob_dnnl_run(dnnl_primitive_t prim, int n, const ob_dnnl_bind *binds);
+
+/* A primitive kept for one shape (the key): ob_dnnl_cached_hit says whether c
+ * holds the primitive for key, and when it does not, empties c and records
+ * key (the caller then makes pd and prim). */
+#define OB_DNNL_KEY 8
+typedef struct {
+    int64_t key[OB_DNNL_KEY];
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t prim;
+} ob_dnnl_cached;
+int ob_dnnl_cached_hit(ob_dnnl_cached *c, const int64_t key[OB_DNNL_KEY]);
+void ob_dnnl_cached_free(ob_dnnl_cached *c);
+
 /* The desc a primitive descriptor gives for `what` (dnnl_query_src_md, ...). */
 static inline dnnl_memory_desc_t ob_dnnl_query(const_dnnl_primitive_desc_t pd, dnnl_query_t what)
 {

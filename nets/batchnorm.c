@@ -1,5 +1,6 @@
 /* batchnorm.c — batch_norm2d with PyTorch's nn.BatchNorm2d semantics.
- * CPU: per channel, OpenMP over channels, sums in double (two passes: mean, then
+ * CPU dnnl: oneDNN's batch normalization (batchnorm_dnnl.c).
+ * CPU reference: per channel, OpenMP over channels, sums in double (two passes: mean, then
  * the centred second moment). cuda: cuDNN spatial batch norm (batchnorm_cudnn.c),
  * whose running-variance update also uses the unbiased variance; the eval-mode
  * backward is assembled there from two cuDNN calls. */
@@ -15,6 +16,8 @@ typedef struct {
     int last_training;    /* mode of the last forward: backward follows it */
     ob_tensor mean, invstd; /* (C) statistics the last forward normalised with */
     ob_tensor scale;        /* (C) weight * invstd after an eval forward on cuda */
+    void *dnnl;             /* oneDNN primitives and statistics (batchnorm_dnnl.c) */
+    int last_dnnl;          /* the last forward ran on oneDNN: so does the backward */
 } bn_state;
 
 static ob_status bn_check(const ob_layer *l, const ob_tensor *const *in, int n_in)
@@ -144,7 +147,18 @@ static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_t
     OB_REQUIRE(!training || n * hw > 1, "batch_norm2d: training needs more than 1 value per channel (got N*H*W = %lld)",
                (long long)(n * hw));
     OB_TRY(ensure_saves(s, ob_ctx_location(ctx)));
-    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
+    ob_status st = OB_ERR_UNSUPPORTED;
+    if (ob_ctx_uses_dnnl(ctx))
+        st = ob_bn_dnnl_forward(&s->dnnl, ob_tensor_f32(out), ob_tensor_f32(in[0]), in[0]->shape,
+                                ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
+                                ob_tensor_f32(&l->params[P_RMEAN].value), ob_tensor_f32(&l->params[P_RVAR].value),
+                                ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd), training, OB_BN_MOMENTUM,
+                                OB_BN_EPS);
+    s->last_dnnl = st == OB_OK;
+    if (st != OB_OK && st != OB_ERR_UNSUPPORTED) return st;
+    if (s->last_dnnl) {
+        /* done: oneDNN normalised and updated the running statistics */
+    } else if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
         forward_cpu(l, ob_tensor_f32(out), ob_tensor_f32(in[0]), n, hw, training);
     } else {
         OB_TRY(ob_bn_cudnn_forward(ctx, ob_tensor_f32(out), ob_tensor_f32(in[0]), in[0]->shape,
@@ -200,6 +214,11 @@ static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
                "batch_norm2d: input gradient and input differ in shape");
     const int64_t n = in[0]->shape[0], hw = in[0]->shape[2] * in[0]->shape[3];
     float *gx = grad_in[0] ? ob_tensor_f32(grad_in[0]) : NULL;
+    if (s->last_dnnl && ob_ctx_backend(ctx) == OB_BACKEND_CPU)
+        return ob_bn_dnnl_backward(&s->dnnl, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), in[0]->shape,
+                                   ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
+                                   ob_tensor_f32(&l->params[P_WEIGHT].grad), ob_tensor_f32(&l->params[P_BIAS].grad),
+                                   OB_BN_EPS);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
         backward_cpu(l, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), n, hw);
         return OB_OK;
@@ -215,7 +234,7 @@ static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
 static void bn_destroy(ob_layer *l)
 {
     bn_state *s = (bn_state *)l->state;
-    if (s) ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale);
+    if (s) ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale), ob_bn_dnnl_free(s->dnnl);
     free(s);
 }
 

@@ -59,6 +59,33 @@ ob_status ob_layer_copy(struct ob_ctx *ctx, float *dst, const float *src, int64_
  * waits for the stream first and for the copy to land after. */
 ob_status ob_layer_transfer(struct ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src);
 
+/* oneDNN glue (nets/pool_dnnl.c, nets/activation_dnnl.c,
+ * nets/batchnorm_dnnl.c): host pointers, plain NCHW; *state is the layer's
+ * cache of primitives (made on first use, freed by the _free function).
+ * OB_ERR_UNSUPPORTED without oneDNN or when it has no implementation: the
+ * caller runs the reference. */
+ob_status ob_pool_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const int64_t ys[4],
+                               int max, int kh, int kw, int sh, int sw, int ph, int pw);
+/* after a forward of the same shape (max pooling reads its workspace) */
+ob_status ob_pool_dnnl_backward(void **state, float *gx, const float *gy, const int64_t xs[4], const int64_t ys[4],
+                                int max, int kh, int kw, int sh, int sw, int ph, int pw);
+void ob_pool_dnnl_free(void *state);
+/* kind: ob_act_kind (eltwise.h); x, y: the forward's input and output */
+ob_status ob_act_dnnl_forward(void **state, float *y, const float *x, int64_t n, int kind, float slope);
+ob_status ob_act_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const float *y, int64_t n,
+                               int kind, float slope);
+void ob_act_dnnl_free(void *state);
+/* Training: batch statistics, running stats updated (unbiased variance);
+ * eval: the running stats. save_mean / save_invstd (C) <- what it normalised
+ * with. The backward follows the last forward's mode; gx may be NULL;
+ * gw, gb accumulate. */
+ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
+                             const float *b, float *rm, float *rv, float *save_mean, float *save_invstd, int training,
+                             float momentum, float eps);
+ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const int64_t xs[4],
+                              const float *w, const float *b, float *gw, float *gb, float eps);
+void ob_bn_dnnl_free(void *state);
+
 /* cuDNN glue (nets/pool_cudnn.c, nets/batchnorm_cudnn.c): OB_ERR_UNSUPPORTED
  * without CUDA. Pool kinds: 0 max, 1 average counting padding. */
 ob_status ob_pool_cudnn_forward(struct ob_ctx *ctx, float *y, const float *x, const int64_t xs[4], const int64_t ys[4],

@@ -1,6 +1,8 @@
 /* pool.c — max_pool2d, avg_pool2d (count_include_pad), global average pool.
- * CPU: plain loops, OpenMP over (n, c) planes; max pool saves the argmax of each
- * output (its index within the input plane) for the backward. cuda: cuDNN
+ * CPU reference: plain loops, OpenMP over (n, c) planes; max pool saves the
+ * argmax of each output (its index within the input plane) for the backward,
+ * and propagates NaN as PyTorch does. CPU dnnl: oneDNN's pooling
+ * (pool_dnnl.c; its max does not promise to propagate NaN). cuda: cuDNN
  * pooling (pool_cudnn.c), which recomputes the argmax from x and y. */
 #include <stdint.h>
 
@@ -13,6 +15,8 @@ typedef struct {
     int kind, k, stride, pad;
     int32_t *argmax; /* (N, C, Ho, Wo): the input index within its plane */
     int64_t argmax_n;
+    void *dnnl;      /* oneDNN primitives and workspace (pool_dnnl.c) */
+    int last_dnnl;   /* the last forward ran on oneDNN: so does the backward */
 } pool_state;
 
 typedef struct {
@@ -178,6 +182,15 @@ static ob_status pool_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob
     if (ob_ctx_backend(ctx) != OB_BACKEND_CPU)
         return ob_pool_cudnn_forward(ctx, y, x, in[0]->shape, out->shape, s->kind == POOL_MAX, g.kh, g.kw, g.sh, g.sw,
                                      g.ph, g.pw);
+    s->last_dnnl = 0;
+    if (ob_ctx_uses_dnnl(ctx)) {
+        ob_status st = ob_pool_dnnl_forward(&s->dnnl, y, x, in[0]->shape, out->shape, s->kind == POOL_MAX, g.kh, g.kw,
+                                            g.sh, g.sw, g.ph, g.pw);
+        if (st != OB_ERR_UNSUPPORTED) {
+            s->last_dnnl = st == OB_OK;
+            return st;
+        }
+    }
     if (s->kind != POOL_MAX) {
         avg_forward_cpu(y, x, &g);
         return OB_OK;
@@ -211,6 +224,9 @@ static ob_status pool_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_
         return ob_pool_cudnn_backward(ctx, gx, gy, ob_tensor_f32(in[0]), ob_tensor_f32(out), in[0]->shape,
                                       grad_out->shape, s->kind == POOL_MAX, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw);
     }
+    if (s->last_dnnl)
+        return ob_pool_dnnl_backward(&s->dnnl, gx, gy, in[0]->shape, grad_out->shape, s->kind == POOL_MAX, g.kh, g.kw,
+                                     g.sh, g.sw, g.ph, g.pw);
     if (s->kind != POOL_MAX) {
         avg_backward_cpu(gx, gy, &g);
         return OB_OK;
@@ -224,7 +240,7 @@ static ob_status pool_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_
 static void pool_destroy(ob_layer *l)
 {
     pool_state *s = (pool_state *)l->state;
-    if (s) free(s->argmax);
+    if (s) free(s->argmax), ob_pool_dnnl_free(s->dnnl);
     free(s);
 }
 
