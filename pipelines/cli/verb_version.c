@@ -1,12 +1,36 @@
-/* verb_version.c — `obscura version`: build, CUDA, GPU and backend in use. */
+/* verb_version.c — `obscura version`: build, CPU and what runs on it (oneDNN's
+ * ISA, the GEMM library, the nets' CPU implementation), CUDA, GPU and backend. */
 #include <omp.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "ob_dnnl.h"
+#include "ob_gemm.h"
 
 #ifdef OB_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
+
+/* The CPU's model name as the kernel reports it ("?" when unknown). */
+static void cpu_model(char *buf, size_t n)
+{
+    snprintf(buf, n, "?");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *v = strchr(line, ':');
+            if (v) {
+                v++;
+                while (*v == ' ' || *v == '\t') v++;
+                snprintf(buf, n, "%.*s", (int)strcspn(v, "\n"), v);
+            }
+            break;
+        }
+    fclose(f);
+}
 
 static int run(ob_cli *cli)
 {
@@ -25,6 +49,9 @@ static int run(ob_cli *cli)
     snprintf(cuda_version, sizeof cuda_version, "%d.%d", CUDART_VERSION / 1000, (CUDART_VERSION % 1000) / 10);
 #endif
     int threads = omp_get_max_threads();
+    char cpu[256];
+    cpu_model(cpu, sizeof cpu);
+    const char *impl = ob_cpu_impl_name(ob_ctx_cpu_impl(ctx));
     if (cli->json) {
         printf("{\"version\": \"%s\", \"build_type\": \"%s\", \"cuda_compiled\": %s, \"cuda_runtime\": ", OB_VERSION,
                OB_BUILD_TYPE, ob_cuda_compiled() ? "true" : "false");
@@ -35,14 +62,24 @@ static int run(ob_cli *cli)
         printf(", \"no_gpu_reason\": ");
         if (gpus > 0) fputs("null", stdout);
         else ob_json_string(stdout, why);
-        printf(", \"backend\": \"%s\", \"cpu_threads\": %d}\n", backend, threads);
+        printf(", \"backend\": \"%s\", \"cpu_threads\": %d, \"cpu\": ", backend, threads);
+        ob_json_string(stdout, cpu);
+        printf(", \"cpu_impl\": \"%s\", \"onednn\": ", impl);
+        ob_json_string(stdout, ob_dnnl_version());
+        printf(", \"onednn_isa\": ");
+        ob_json_string(stdout, ob_dnnl_isa());
+        printf(", \"gemm\": ");
+        ob_json_string(stdout, ob_gemm_library());
+        printf("}\n");
     } else {
         printf("obscura %s (%s build)\n", OB_VERSION, OB_BUILD_TYPE);
         printf("CUDA:    %s\n", ob_cuda_compiled() ? cuda_version : "not compiled");
         if (gpus > 0) printf("GPU:     %s (%.1f GiB)\n", gpu_name, (double)gpu_mem / (1 << 30));
         else printf("GPU:     none (%s)\n", why);
         printf("backend: %s\n", backend);
-        printf("threads: %d\n", threads);
+        printf("CPU:     %s, %d threads\n", cpu, threads);
+        printf("nets:    --cpu-impl %s; oneDNN %s, ISA %s\n", impl, ob_dnnl_version(), ob_dnnl_isa());
+        printf("GEMM:    %s\n", ob_gemm_library());
     }
     ob_ctx_destroy(ctx);
     return 0;
