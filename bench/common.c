@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "ob_log.h"
 #include "ob_status.h"
@@ -26,6 +27,12 @@ double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats
     double median = repeats % 2 ? t[repeats / 2] : 0.5 * (t[repeats / 2 - 1] + t[repeats / 2]);
     free(t);
     return median;
+}
+
+double ob_bench_peak_mib(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0; /* ru_maxrss: KiB on Linux */
 }
 
 void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra)

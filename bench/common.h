@@ -13,6 +13,8 @@
 double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats);
 /* Prints a result line in the format above. */
 void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra);
+/* The process's peak resident memory so far, in MiB (getrusage). */
+double ob_bench_peak_mib(void);
 /* Exits with "obscura bench: error: ..." when s is not OB_OK. */
 void ob_bench_ok(int status, const char *what);
 
