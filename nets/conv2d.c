@@ -87,7 +87,7 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA)
         return ob_conv_forward_cudnn(ctx, s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
     if (ob_ctx_uses_dnnl(ctx)) {
-        ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
+        ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w, training);
         if (st != OB_ERR_UNSUPPORTED) return st; /* else: a shape oneDNN has no implementation for */
     }
     if (s->transposed) return ob_conv_transpose2d_forward_cpu(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);

@@ -9,6 +9,11 @@
  * NCHW at the layer's edge (ob_dnnl_operand). Where that boundary sits and why:
  * ob_conv2d.h.
  *
+ * The backward weights read the input in the same layout as the forward (as
+ * a rule): the forward's reordered copy of a training input is kept and
+ * serves the backward of that same input (ob_layer.h: a backward follows the
+ * forward of its inputs), which saves one reorder of the largest tensor.
+ *
  * Gradients: oneDNN overwrites diff_weights / diff_bias, the layer contract
  * accumulates them, so the weight gradient lands in the primitive's own
  * buffer and a reorder with a sum post-op adds it into the arena's (one pass),
@@ -23,7 +28,7 @@
 
 #ifndef OB_HAVE_DNNL
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd)
+                               int h, int wd, int training)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "conv: oneDNN not built in");
 }
@@ -57,6 +62,9 @@ typedef struct {
     dnnl_memory_t bias, dbias;
     float *dbias_buf;
     int shared_ddst;                 /* backward data reads bw_ddst's reordered copy */
+    int shared_src;                  /* backward weights wants the forward's src layout */
+    const float *fwd_x;              /* the last training forward's input, when it was reordered:
+                                        its reordered copy serves the backward (ob_layer.h) */
 } conv_plan;
 
 typedef struct {
@@ -223,6 +231,11 @@ static ob_status make_backward(ob_conv_state *s, conv_plan *p)
     q = ob_dnnl_query(pd, dnnl_query_diff_dst_md);
     if (st == OB_OK) st = ob_dnnl_operand_init(&p->bw_ddst, &d.dst, &q, 0);
     p->shared_ddst = dnnl_memory_desc_equal(&q, &bd_ddst);
+    {
+        const dnnl_memory_desc_t bw_src = ob_dnnl_query(pd, dnnl_query_src_md),
+                                 f_src = ob_dnnl_query(p->fwd_pd, dnnl_query_src_md);
+        p->shared_src = dnnl_memory_desc_equal(&bw_src, &f_src);
+    }
     q = ob_dnnl_query(pd, dnnl_query_diff_weights_md);
     if (st == OB_OK) st = ob_dnnl_operand_init(&p->bw_dwei, &d.wei, &q, 1);
     dnnl_primitive_desc_destroy(pd);
@@ -256,12 +269,14 @@ static ob_status ready_plan(ob_conv_state *s, conv_plan **out, int n, int h, int
 }
 
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd)
+                               int h, int wd, int training)
 {
     conv_plan *p = NULL;
     OB_TRY(ready_plan(s, &p, n, h, wd, 0));
     dnnl_memory_t src, wei, dst;
+    p->fwd_x = NULL;
     OB_TRY(ob_dnnl_in(&src, &p->fwd.src, x));
+    if (training && p->fwd.src.to_prim) p->fwd_x = x;
     OB_TRY(ob_dnnl_in(&wei, &p->fwd.wei, w));
     OB_TRY(ob_dnnl_out(&dst, &p->fwd.dst, y));
     dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}, {DNNL_ARG_BIAS, NULL}};
@@ -280,7 +295,10 @@ ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *d
     OB_TRY(ready_plan(s, &p, n, h, wd, 1));
     dnnl_memory_t src, ddst, dwei;
     OB_TRY(ob_dnnl_in(&ddst, &p->bw_ddst, dy));
-    OB_TRY(ob_dnnl_in(&src, &p->bw_src, x));
+    if (p->shared_src && p->fwd_x == x) /* the forward's reorder of this input */
+        src = p->fwd.src.prim;
+    else
+        OB_TRY(ob_dnnl_in(&src, &p->bw_src, x));
     OB_TRY(ob_dnnl_out(&dwei, &p->bw_dwei, dw));
     dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei},
                             {DNNL_ARG_DIFF_BIAS, p->dbias}};

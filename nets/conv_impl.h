@@ -50,7 +50,7 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
  * oneDNN is not built in or has no implementation for the shape (conv2d.c then
  * runs the reference). */
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd);
+                               int h, int wd, int training);
 ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
                                 const float *w, int n, int h, int wd);
 void ob_conv_dnnl_free(void *plans);

@@ -18,30 +18,27 @@
  *   gradients.
  *
  * Paths
- *   cpu   GEMMs on OpenBLAS. With at least as many images as threads both
- *         layers are batch-parallel (nets/conv_cpu_batch.c): OpenMP threads take
- *         cache-sized chunks of images and run single-threaded GEMMs on them,
- *         each phase in one of two forms —
- *           columns  im2col (kernels/im2col.h) of the chunk, one GEMM per group;
- *           shifted  (stride 1, >= 16 input channels per group) k² GEMMs over a
- *                    zero-padded copy of the image, no im2col (conv_shift.h);
- *         stride-1 input gradients are a convolution of dY with the flipped
- *         weight (no col2im). dW is summed per slice of the batch and the
- *         slices added in order (deterministic for a thread count).
- *         conv_transpose2d runs as conv2d with the roles swapped (its forward
- *         is that conv2d's input gradient). On fewer images than threads
- *         (inference on one photo, training with a small batch) or on large
- *         images, conv2d splits each image into bands of output rows
- *         (~1 MiB of scratch each) for the forward and, with stride 1, the
- *         backward (dW summed over bands, dX the flipped convolution's forward
- *         over bands). One 512x512 image through ESPCN's 3x3 64->32 layer
- *         measured 78 ms forward / 203 ms backward vs 331 / 630 ms whole-image,
- *         and 1 MiB of scratch a thread instead of a 604 MB column matrix.
- *         What remains (backward with stride > 1 on few images; images too
- *         large even for bands within 64 MiB): one chunk at a time, GEMMs on
- *         OpenBLAS's threads.
- *         1x1 stride-1 unpadded conv: the GEMM reads the input itself.
- *         Chunk-serial conv2d: dW += dY · colᵀ; dX = col2im(Wᵀ · dY).
+ *   cpu, dnnl (the default where oneDNN is built in; nets/conv_dnnl.c)
+ *         oneDNN's convolution / deconvolution primitives: forward, backward
+ *         data, backward weights + bias, made once per input shape (a small
+ *         cache per layer) with every layout `any`, so oneDNN's fastest
+ *         implementation for the CPU it runs on picks its blocked layouts
+ *         (nChw16c on AVX-512, nChw8c on AVX2). Strict fp32 (no bf16/AMX).
+ *         Layout boundary: at the layer's edge. Activations between layers
+ *         are plain NCHW (this contract), reordered into the primitive's
+ *         layout on the way in and back on the way out; weights are reordered
+ *         every call (they change every step). Why there: every other layer,
+ *         the losses, the optimiser, checkpoints, the CLI and the tests speak
+ *         NCHW, and measured on ESPCN's training step the reorders cost less
+ *         than the 1.5x margin over PyTorch (bench/run: 1.7x with them);
+ *         keeping blocked tensors between layers would need a layout in
+ *         ob_tensor that every consumer honours.
+ *         Shapes oneDNN has no implementation for run the reference.
+ *   cpu, ref (--cpu-impl ref, and builds without oneDNN; nets/conv_cpu.c)
+ *         the readable reference and the tests' oracle: im2col + GEMM
+ *         (ob_gemm.h), a chunk of images at a time under a 64 MiB scratch
+ *         budget; 1x1 stride-1 unpadded convs skip im2col.
+ *         conv2d: dW += dY · colᵀ; dX = col2im(Wᵀ · dY).
  *         conv_transpose2d: forward col2im(Wᵀ · X), backward X-grad W · im2col(dY),
  *         weight grad X · im2col(dY)ᵀ.
  *   cuda  cuDNN 9 (nets/conv2d_cudnn.c): cudnnConvolutionForward /

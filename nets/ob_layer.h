@@ -5,6 +5,14 @@
  *   stored as (N, F, 1, 1) or 2-d — each layer's header says), living where the
  *   context computes (host for cpu, device for cuda). The caller owns them.
  *
+ *   Layout: plain NCHW (row-major, contiguous) between every two layers on
+ *   every path. A backend library's own layouts (oneDNN's blocked nChw16c,
+ *   cuDNN's) stay inside the layer that uses them: it reorders at its edge
+ *   (ob_conv2d.h says why the boundary sits there).
+ *   CPU implementations (ob_ctx.h's --cpu-impl): `dnnl`, oneDNN's primitives
+ *   (convolutions, pooling, batch norm, activations; GEMMs through
+ *   dnnl_sgemm), and `ref`, the readable reference each is tested against.
+ *
  *   A layer is an ob_layer: its ops table, its parameters and its private state
  *   (configuration, caches such as a pooling layer's argmax or a dropout mask,
  *   scratch such as the im2col buffer).
@@ -12,7 +20,10 @@
  *               input is OB_ERR_ARG naming the layer, the expected and the got)
  *     forward   out <- f(in); `training` selects batch-norm batch statistics and
  *               dropout; may cache what backward needs in the state
- *     backward  given in, out and grad_out: writes grad_in[i] (NULL entries need
+ *     backward  given in, out and grad_out of the layer's last forward (in
+ *               unchanged since: layers keep what they saved from it, a
+ *               max pool's argmax, a batch norm's statistics, a convolution's
+ *               reordered input): writes grad_in[i] (NULL entries need
  *               no input gradient) and ACCUMULATES (+=) each trainable
  *               parameter's gradient, so gradients of a shared layer or of
  *               several steps add up; the optimiser's zero_grad clears them

@@ -17,6 +17,17 @@ if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; t
 fi
 expect_ok "version --json" "$OBSCURA" version --json
 grep -q '"backend": "c' "$work/out" && ok || bad "version --json has no backend"
+# the CPU, the nets' CPU implementation, oneDNN's ISA and the GEMM library
+python3 - "$work/out" <<'PY' && ok || bad "version --json lacks the CPU facts: $(cat "$work/out")"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["cpu"] and v["cpu_impl"] in ("dnnl", "ref") and v["gemm"], v
+assert (v["onednn"] == "none") == (v["cpu_impl"] == "ref"), v
+assert v["cpu_impl"] == "ref" or v["onednn_isa"] not in ("none", "unknown"), v
+PY
+expect_ok "version --cpu-impl ref" "$OBSCURA" version --cpu-impl ref
+grep -q "cpu-impl ref" "$work/out" && ok || bad "--cpu-impl ref not reported: $(cat "$work/out")"
+expect_error "--cpu-impl bogus" "unknown --cpu-impl 'bogus'" "$OBSCURA" version --cpu-impl bogus
 
 # the main job on its embedded default (the chart when no photo is installed)
 expect_ok "demo" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo --job sr -o "$work/demo" --factor 3

@@ -66,14 +66,15 @@ expect_ok "train --resume" "$OBSCURA" train classify --data "$work/fashion-mnist
 grep -q '"start_epoch": 1' "$work/out" && grep -q '"epochs": 2' "$work/out" && ok || bad "resume --json: $(cat "$work/out")"
 [ "$(wc -l <"$work/run2/loss.csv")" -eq 3 ] && ok || bad "resumed loss.csv: $(cat "$work/run2/loss.csv")"
 
+# deterministic: two runs with the same --threads give bit-identical checkpoints;
 # resume is bit-exact: 2 epochs straight == 1 epoch + --resume to 2 (same tensors; the metadata's timings differ)
-for d in straight split; do
+for d in straight again split; do
   expect_ok "train $d" "$OBSCURA" train classify --data "$work/fashion-mnist" --limit 400 --no-val --batch 32 --seed 4 \
-    --epochs $([ $d = straight ] && echo 2 || echo 1) -o "$work/$d" --quiet --device cpu --threads 2
+    --epochs $([ $d = split ] && echo 1 || echo 2) -o "$work/$d" --quiet --device cpu --threads 2
 done
 expect_ok "resume split" "$OBSCURA" train classify --data "$work/fashion-mnist" --limit 400 --no-val --resume "$work/split" \
   --epochs 2 --quiet --device cpu --threads 2
-python3 - "$work/straight" "$work/split" <<'PY' && ok || bad "resumed run differs from the uninterrupted one"
+python3 - "$work/straight" "$work/split" "$work/again" <<'PY' && ok || bad "resumed or repeated run differs from the uninterrupted one"
 import json, struct, sys
 def tensors(path):
     b = open(path, "rb").read()
@@ -81,8 +82,9 @@ def tensors(path):
     h = json.loads(b[8:8 + n]); h.pop("__metadata__", None)
     return {k: (v["shape"], b[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]]) for k, v in h.items()}
 for f in ("model.safetensors", "model.optim.safetensors"):
-    a, b = tensors(f"{sys.argv[1]}/{f}"), tensors(f"{sys.argv[2]}/{f}")
-    assert a == b, f
+    a, b, c = (tensors(f"{sys.argv[i]}/{f}") for i in (1, 2, 3))
+    assert a == b, "resumed: " + f
+    assert a == c, "repeated: " + f
 PY
 
 # ---- bad input ----------------------------------------------------------------
