@@ -12,6 +12,10 @@ int ob_dnnl_available(void) { return 0; }
 const char *ob_dnnl_isa(void) { return "none"; }
 const char *ob_dnnl_version(void) { return "none"; }
 int ob_dnnl_fpmath_strict(void) { return 0; }
+ob_status ob_dnnl_cap_isa(const char *name)
+{
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "cannot cap the ISA to %s: no oneDNN in this build", name);
+}
 #else
 
 static dnnl_engine_t g_engine;
@@ -57,6 +61,22 @@ const char *ob_dnnl_isa(void)
     case dnnl_cpu_isa_all: return "all";
     }
     return "unknown";
+}
+
+ob_status ob_dnnl_cap_isa(const char *name)
+{
+    static const struct {
+        const char *name;
+        dnnl_cpu_isa_t isa;
+    } isas[] = {{"sse41", dnnl_cpu_isa_sse41}, {"avx", dnnl_cpu_isa_avx}, {"avx2", dnnl_cpu_isa_avx2},
+                {"avx512_core", dnnl_cpu_isa_avx512_core}, {"all", dnnl_cpu_isa_all}};
+    for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++)
+        if (strcmp(name, isas[i].name) == 0) {
+            if (dnnl_set_max_cpu_isa(isas[i].isa) != dnnl_success)
+                return OB_FAIL(OB_ERR_UNSUPPORTED, "oneDNN refused to cap the ISA to %s (too late?)", name);
+            return OB_OK;
+        }
+    return OB_FAIL(OB_ERR_ARG, "unknown ISA '%s' (sse41, avx, avx2, avx512_core, all)", name);
 }
 
 const char *ob_dnnl_version(void)
@@ -120,7 +140,7 @@ ob_status ob_dnnl_exec(dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args
 ob_status ob_dnnl_run(dnnl_primitive_t prim, int n, const ob_dnnl_bind *binds)
 {
     enum { MAX_ARGS = 12 };
-    dnnl_exec_arg_t a[MAX_ARGS];
+    dnnl_exec_arg_t a[MAX_ARGS] = {{0, NULL}};
     OB_REQUIRE(n <= MAX_ARGS, "oneDNN: %d arguments, at most %d", n, MAX_ARGS);
     ob_status s = OB_OK;
     int made = 0;

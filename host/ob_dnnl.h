@@ -52,6 +52,11 @@ int ob_dnnl_available(void);
 const char *ob_dnnl_isa(void);
 const char *ob_dnnl_version(void);
 int ob_dnnl_fpmath_strict(void);
+/* Caps the ISA oneDNN may dispatch to ("avx2", "avx512_core", "sse41"), the
+ * in-process form of ONEDNN_MAX_CPU_ISA; only before the first primitive
+ * (tests use it to run the AVX2 code on an AVX-512 machine). OB_ERR_ARG for an
+ * unknown name, OB_ERR_UNSUPPORTED when it is too late or there is no oneDNN. */
+ob_status ob_dnnl_cap_isa(const char *name);
 
 #ifdef OB_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>

@@ -313,9 +313,14 @@ static void run_gradchecks(ob_ctx *ctx)
              (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .stride = 3, .output_padding = 2}, 1, 3, 3);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     ob_ctx *ctx, *ctx_d = NULL;
+    /* argv[1]: an ISA cap (ctest's *_avx2 run: the AVX2 code on whatever CPU this is) */
+    if (argc > 1 && ob_dnnl_cap_isa(argv[1]) != OB_OK) {
+        fprintf(stderr, "%s\n", ob_last_error());
+        return 1;
+    }
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx, OB_CPU_IMPL_REF) != OB_OK) {
         fprintf(stderr, "no context: %s\n", ob_last_error());
         return 1;

@@ -131,8 +131,13 @@ static ob_status linear(ob_layer **l)
     return ob_linear_create(l, &(ob_linear_cfg){.in_features = 5 * 7 * 9, .out_features = 13, .bias = 1});
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* argv[1]: an ISA cap (ctest's *_avx2 run: the AVX2 code on whatever CPU this is) */
+    if (argc > 1 && ob_dnnl_cap_isa(argv[1]) != OB_OK) {
+        fprintf(stderr, "%s\n", ob_last_error());
+        return 1;
+    }
     if (!ob_dnnl_available()) ob_test_skip("oneDNN is not built in: there is no dnnl path to compare");
     if (ob_ctx_create(&ctx_ref, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx_ref, OB_CPU_IMPL_REF) != OB_OK ||
         ob_ctx_create(&ctx_dnnl, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx_dnnl, OB_CPU_IMPL_DNNL) != OB_OK) {
