@@ -211,8 +211,15 @@ ob_status ob_dnnl_operand_init(ob_dnnl_operand *op, const dnnl_memory_desc_t *us
 {
     memset(op, 0, sizeof *op);
     OB_REQUIRE(ob_dnnl_available(), "oneDNN: no CPU engine");
+    op->user_md = *user, op->prim_md = *prim;
     ob_status s = ob_dnnl_memory(&op->user, user, DNNL_MEMORY_NONE);
     if (s != OB_OK) return s;
+    op->direct_layout = user->ndims == 4 && !accumulate ? ob_dnnl_layout_of(prim) : 0;
+    if (op->direct_layout) s = ob_dnnl_memory(&op->direct, prim, DNNL_MEMORY_NONE);
+    if (s != OB_OK) {
+        ob_dnnl_operand_free(op);
+        return s;
+    }
     if (!accumulate && dnnl_memory_desc_equal(user, prim)) {
         op->prim = op->user;
         return OB_OK;
@@ -253,8 +260,76 @@ ob_status ob_dnnl_out_done(ob_dnnl_operand *op, void *ptr)
     return ob_dnnl_exec(op->to_user, 2, a);
 }
 
+dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout)
+{
+    return ob_dnnl_md(4, dims, layout == OB_LAYOUT_C16 ? dnnl_aBcd16b : layout == OB_LAYOUT_C8 ? dnnl_aBcd8b : dnnl_nchw);
+}
+
+int ob_dnnl_layout_of(const dnnl_memory_desc_t *md)
+{
+    if (md->ndims != 4 || md->data_type != dnnl_f32) return 0;
+    const int64_t dims[4] = {md->dims[0], md->dims[1], md->dims[2], md->dims[3]};
+    const int blocks[2] = {OB_LAYOUT_C16, OB_LAYOUT_C8};
+    for (int i = 0; i < 2; i++) {
+        if (dims[1] % blocks[i]) continue; /* padded channels: not the same bytes as plain */
+        const dnnl_memory_desc_t b = ob_dnnl_md_layout(dims, blocks[i]);
+        if (dnnl_memory_desc_equal(md, &b)) return blocks[i];
+    }
+    return 0;
+}
+
+ob_status ob_dnnl_relayout(void *dst, int dst_layout, const void *src, int src_layout, const int64_t dims[4])
+{
+    const dnnl_memory_desc_t from = ob_dnnl_md_layout(dims, src_layout), to = ob_dnnl_md_layout(dims, dst_layout);
+    dnnl_primitive_t r = NULL;
+    OB_TRY(make_reorder(&r, &from, &to, 0));
+    const ob_dnnl_bind b[2] = {{DNNL_ARG_FROM, &from, src}, {DNNL_ARG_TO, &to, dst}};
+    ob_status s = ob_dnnl_run(r, 2, b);
+    dnnl_primitive_destroy(r);
+    return s;
+}
+
+ob_status ob_dnnl_in_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, const void *ptr, int layout)
+{
+    if (layout == OB_LAYOUT_PLAIN) return ob_dnnl_in(mem, op, ptr);
+    if (layout == op->direct_layout) { /* the primitive reads it where it is */
+        OB_DNNL_CHECK(dnnl_memory_set_data_handle(op->direct, (void *)ptr));
+        *mem = op->direct;
+        return OB_OK;
+    }
+    const int64_t dims[4] = {op->user_md.dims[0], op->user_md.dims[1], op->user_md.dims[2], op->user_md.dims[3]};
+    const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
+    if (op->plain_tmp_n < n) {
+        free(op->plain_tmp);
+        op->plain_tmp = malloc(sizeof(float) * n);
+        op->plain_tmp_n = op->plain_tmp ? n : 0;
+        OB_REQUIRE(op->plain_tmp != NULL, "oneDNN: no memory for a plain copy of %zu floats", n);
+    }
+    OB_TRY(ob_dnnl_relayout(op->plain_tmp, OB_LAYOUT_PLAIN, ptr, layout, dims));
+    return ob_dnnl_in(mem, op, op->plain_tmp);
+}
+
+ob_status ob_dnnl_out_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, void *ptr, int allow, int *layout)
+{
+    *layout = OB_LAYOUT_PLAIN;
+    if (allow && op->direct_layout) {
+        OB_DNNL_CHECK(dnnl_memory_set_data_handle(op->direct, ptr));
+        *mem = op->direct;
+        *layout = op->direct_layout;
+        return OB_OK;
+    }
+    return ob_dnnl_out(mem, op, ptr);
+}
+
+ob_status ob_dnnl_out_done_layout(ob_dnnl_operand *op, void *ptr, int layout)
+{
+    return layout == OB_LAYOUT_PLAIN ? ob_dnnl_out_done(op, ptr) : OB_OK;
+}
+
 void ob_dnnl_operand_free(ob_dnnl_operand *op)
 {
+    if (op->direct) dnnl_memory_destroy(op->direct);
+    free(op->plain_tmp);
     if (op->prim && op->prim != op->user) dnnl_memory_destroy(op->prim);
     if (op->user) dnnl_memory_destroy(op->user);
     if (op->to_prim) dnnl_primitive_destroy(op->to_prim);

@@ -43,6 +43,7 @@
 #define OB_DNNL_H
 
 #include "ob_status.h"
+#include "ob_tensor.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,6 +84,11 @@ ob_status ob_dnnl_exec(dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args
 dnnl_memory_desc_t ob_dnnl_md(int ndims, const int64_t *dims, dnnl_format_tag_t tag);
 
 typedef struct {
+    dnnl_memory_desc_t user_md, prim_md;
+    dnnl_memory_t direct;     /* prim_md over the caller's buffer, when prim_md is a named layout */
+    int direct_layout;        /* that layout (OB_LAYOUT_C8 / C16; 0: none) */
+    float *plain_tmp;         /* a plain copy of a blocked input whose block prim_md does not use */
+    size_t plain_tmp_n;
     dnnl_memory_t user;       /* handle set per call */
     dnnl_memory_t prim;       /* == user when the layouts are equal */
     dnnl_primitive_t to_prim; /* reorder user -> prim (NULL when equal) */
@@ -95,9 +101,24 @@ ob_status ob_dnnl_operand_init(ob_dnnl_operand *op, const dnnl_memory_desc_t *us
 ob_status ob_dnnl_in(dnnl_memory_t *mem, ob_dnnl_operand *op, const void *ptr);
 ob_status ob_dnnl_out(dnnl_memory_t *mem, ob_dnnl_operand *op, void *ptr);
 ob_status ob_dnnl_out_done(ob_dnnl_operand *op, void *ptr);
+/* The same for a 4-d operand whose caller's tensor may be in a blocked layout
+ * (ob_tensor.h): an input in `layout` is read in place when the primitive
+ * wants that layout, else made plain first; an output may be written in the
+ * primitive's own layout in place when `allow` and that layout is one
+ * ob_tensor.h names (*layout <- the layout written, 0: plain). */
+ob_status ob_dnnl_in_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, const void *ptr, int layout);
+ob_status ob_dnnl_out_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, void *ptr, int allow, int *layout);
+ob_status ob_dnnl_out_done_layout(ob_dnnl_operand *op, void *ptr, int layout);
+/* The desc of (N, C, H, W) float32 in an ob_tensor layout; the layout a desc
+ * is (0 when it is none of them). */
+dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout);
+int ob_dnnl_layout_of(const dnnl_memory_desc_t *md);
 void ob_dnnl_operand_free(ob_dnnl_operand *op);
 /* Memory over a buffer of desc md (NULL: allocated, owned by the memory). */
 ob_status ob_dnnl_memory(dnnl_memory_t *mem, const dnnl_memory_desc_t *md, void *ptr);
+/* dst (N, C, H, W) in dst_layout <- src in src_layout (a reorder; dst != src). */
+ob_status ob_dnnl_relayout(void *dst, int dst_layout, const void *src, int src_layout, const int64_t dims[4]);
+
 /* Runs prim over plain buffers: binds[i] gives an argument (DNNL_ARG_SRC, ...),
  * its desc and the buffer (memory objects are made for the call only). */
 typedef struct {

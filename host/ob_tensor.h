@@ -44,7 +44,17 @@ typedef struct {
     int64_t shape[OB_TENSOR_MAX_DIMS];   /* outermost first */
     int64_t strides[OB_TENSOR_MAX_DIMS]; /* in elements */
     int owns;                            /* 1: ob_tensor_free releases data */
+    /* Memory layout of a 4-d float32 activation: OB_LAYOUT_PLAIN (0, row-major
+     * NCHW, what every function assumes unless it says otherwise) or a
+     * channel-blocked layout of oneDNN's, (N, C/b, H, W, b) with C % b == 0 —
+     * the same number of bytes. Only a producer told so by the tensor's owner
+     * (layout_ok = 1: ob_model between two oneDNN layers) may write a blocked
+     * layout, and it records which in `layout` (nets/ob_layer.h). */
+    int layout;
+    int layout_ok;
 } ob_tensor;
+
+enum { OB_LAYOUT_PLAIN = 0, OB_LAYOUT_C8 = 8, OB_LAYOUT_C16 = 16 }; /* the value is the block b */
 
 size_t ob_dtype_size(ob_dtype t);
 const char *ob_dtype_name(ob_dtype t);

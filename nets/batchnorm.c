@@ -238,7 +238,7 @@ static void bn_destroy(ob_layer *l)
     free(s);
 }
 
-static const ob_layer_ops bn_ops = {"batch_norm2d", bn_shape, bn_forward, bn_backward, bn_destroy};
+static const ob_layer_ops bn_ops = {"batch_norm2d", bn_shape, bn_forward, bn_backward, bn_destroy, 0};
 
 ob_status ob_batch_norm2d_create(ob_layer **l, int channels)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "conv_impl.h"
+#include "layers_internal.h"
 #include "ob_dispatch.h"
 
 static const char *kind_of(const ob_conv_state *s) { return s->transposed ? "conv_transpose2d" : "conv2d"; }
@@ -87,11 +88,19 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA)
         return ob_conv_forward_cudnn(ctx, s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
     if (ob_ctx_uses_dnnl(ctx)) {
-        ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w, training);
+        const ob_conv_layouts lay = {x->layout, 0, out->layout_ok, 0};
+        ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w, training, &lay,
+                                            &out->layout);
         if (st != OB_ERR_UNSUPPORTED) return st; /* else: a shape oneDNN has no implementation for */
     }
-    if (s->transposed) return ob_conv_transpose2d_forward_cpu(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
-    return ob_conv2d_forward_cpu(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
+    const float *xp;
+    float *tmp;
+    OB_TRY(ob_layer_plain(x, &xp, &tmp)); /* the reference reads plain NCHW */
+    out->layout = OB_LAYOUT_PLAIN;
+    ob_status st = s->transposed ? ob_conv_transpose2d_forward_cpu(s, ob_tensor_f32(out), xp, wt, b, n, h, w)
+                                 : ob_conv2d_forward_cpu(s, ob_tensor_f32(out), xp, wt, b, n, h, w);
+    free(tmp);
+    return st;
 }
 
 ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
@@ -116,11 +125,21 @@ ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, 
     const float *dy = ob_tensor_f32(grad_out), *xp = ob_tensor_f32(x);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) return ob_conv_backward_cudnn(ctx, s, dx, dw, db, dy, xp, wt, n, h, w);
     if (ob_ctx_uses_dnnl(ctx)) {
-        ob_status st = ob_conv_backward_dnnl(s, dx, dw, db, dy, xp, wt, n, h, w);
+        const ob_conv_layouts lay = {x->layout, grad_out->layout, 0, dx && grad_in[0]->layout_ok};
+        int dx_layout = OB_LAYOUT_PLAIN;
+        ob_status st = ob_conv_backward_dnnl(s, dx, dw, db, dy, xp, wt, n, h, w, &lay, &dx_layout);
+        if (dx) grad_in[0]->layout = dx_layout;
         if (st != OB_ERR_UNSUPPORTED) return st;
     }
-    if (s->transposed) return ob_conv_transpose2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w);
-    return ob_conv2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w);
+    float *tx, *tdy;
+    OB_TRY(ob_layer_plain(x, &xp, &tx)); /* the reference reads plain NCHW */
+    ob_status st = ob_layer_plain(grad_out, &dy, &tdy);
+    if (dx) grad_in[0]->layout = OB_LAYOUT_PLAIN;
+    if (st == OB_OK)
+        st = s->transposed ? ob_conv_transpose2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w)
+                           : ob_conv2d_backward_cpu(s, dx, dw, db, dy, xp, wt, n, h, w);
+    free(tx), free(tdy);
+    return st;
 }
 
 void ob_conv_destroy(ob_layer *l)
@@ -134,7 +153,8 @@ void ob_conv_destroy(ob_layer *l)
     l->state = NULL;
 }
 
-static const ob_layer_ops conv2d_ops = {"conv2d", ob_conv_shape, ob_conv_forward, ob_conv_backward, ob_conv_destroy};
+static const ob_layer_ops conv2d_ops = {"conv2d", ob_conv_shape, ob_conv_forward, ob_conv_backward, ob_conv_destroy,
+                                        1};
 
 /* Validates the common fields, makes the layer and declares its parameters;
  * wshape is the weight's shape (PyTorch's layout for the kind). */

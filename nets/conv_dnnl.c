@@ -5,9 +5,10 @@
  * in the layer, as the cuDNN path picks its algorithm once per shape. Each
  * primitive is described with format `any`, so oneDNN picks the layouts its
  * fastest implementation for this CPU wants (nChw16c on AVX-512, nChw8c on
- * AVX2, ...); the operands are reordered from and to the layer contract's plain
- * NCHW at the layer's edge (ob_dnnl_operand). Where that boundary sits and why:
- * ob_conv2d.h.
+ * AVX2, ...). Operands in plain NCHW are reordered into those layouts and
+ * back (ob_dnnl_operand); activations the model lets stay in oneDNN's
+ * channel-blocked layout (ob_tensor.h, ob_layer.h) are read and written where
+ * they are, with no reorder.
  *
  * The backward weights read the input in the same layout as the forward (as
  * a rule): the forward's reordered copy of a training input is kept and
@@ -28,12 +29,12 @@
 
 #ifndef OB_HAVE_DNNL
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd, int training)
+                               int h, int wd, int training, const ob_conv_layouts *lay, int *y_layout)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "conv: oneDNN not built in");
 }
 ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
-                                const float *w, int n, int h, int wd)
+                                const float *w, int n, int h, int wd, const ob_conv_layouts *lay, int *dx_layout)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "conv: oneDNN not built in");
 }
@@ -269,36 +270,37 @@ static ob_status ready_plan(ob_conv_state *s, conv_plan **out, int n, int h, int
 }
 
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd, int training)
+                               int h, int wd, int training, const ob_conv_layouts *lay, int *y_layout)
 {
     conv_plan *p = NULL;
     OB_TRY(ready_plan(s, &p, n, h, wd, 0));
     dnnl_memory_t src, wei, dst;
     p->fwd_x = NULL;
-    OB_TRY(ob_dnnl_in(&src, &p->fwd.src, x));
-    if (training && p->fwd.src.to_prim) p->fwd_x = x;
+    OB_TRY(ob_dnnl_in_layout(&src, &p->fwd.src, x, lay->x));
+    if (training && lay->x == OB_LAYOUT_PLAIN && p->fwd.src.to_prim) p->fwd_x = x;
     OB_TRY(ob_dnnl_in(&wei, &p->fwd.wei, w));
-    OB_TRY(ob_dnnl_out(&dst, &p->fwd.dst, y));
+    OB_TRY(ob_dnnl_out_layout(&dst, &p->fwd.dst, y, lay->out_ok, y_layout));
     dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}, {DNNL_ARG_BIAS, NULL}};
     if (b) {
         OB_DNNL_CHECK(dnnl_memory_set_data_handle(p->bias, (void *)b));
         a[3].memory = p->bias;
     }
     OB_TRY(ob_dnnl_exec(p->fwd.prim, b ? 4 : 3, a));
-    return ob_dnnl_out_done(&p->fwd.dst, y);
+    return ob_dnnl_out_done_layout(&p->fwd.dst, y, *y_layout);
 }
 
 ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
-                                const float *w, int n, int h, int wd)
+                                const float *w, int n, int h, int wd, const ob_conv_layouts *lay, int *dx_layout)
 {
     conv_plan *p = NULL;
     OB_TRY(ready_plan(s, &p, n, h, wd, 1));
     dnnl_memory_t src, ddst, dwei;
-    OB_TRY(ob_dnnl_in(&ddst, &p->bw_ddst, dy));
-    if (p->shared_src && p->fwd_x == x) /* the forward's reorder of this input */
+    *dx_layout = OB_LAYOUT_PLAIN;
+    OB_TRY(ob_dnnl_in_layout(&ddst, &p->bw_ddst, dy, lay->dy));
+    if (p->shared_src && lay->x == OB_LAYOUT_PLAIN && p->fwd_x == x) /* the forward's reorder of this input */
         src = p->fwd.src.prim;
     else
-        OB_TRY(ob_dnnl_in(&src, &p->bw_src, x));
+        OB_TRY(ob_dnnl_in_layout(&src, &p->bw_src, x, lay->x));
     OB_TRY(ob_dnnl_out(&dwei, &p->bw_dwei, dw));
     dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei},
                             {DNNL_ARG_DIFF_BIAS, p->dbias}};
@@ -308,11 +310,11 @@ ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *d
         for (int c = 0; c < s->c_out; c++) db[c] += p->dbias_buf[c];
     if (!dx) return OB_OK;
     dnnl_memory_t bd_ddst = ddst, wei, dsrc;
-    if (!p->shared_ddst) OB_TRY(ob_dnnl_in(&bd_ddst, &p->bwd_data.dst, dy));
+    if (!p->shared_ddst) OB_TRY(ob_dnnl_in_layout(&bd_ddst, &p->bwd_data.dst, dy, lay->dy));
     OB_TRY(ob_dnnl_in(&wei, &p->bwd_data.wei, w));
-    OB_TRY(ob_dnnl_out(&dsrc, &p->bwd_data.src, dx));
+    OB_TRY(ob_dnnl_out_layout(&dsrc, &p->bwd_data.src, dx, lay->dx_ok, dx_layout));
     const dnnl_exec_arg_t b[3] = {{DNNL_ARG_DIFF_DST, bd_ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc}};
     OB_TRY(ob_dnnl_exec(p->bwd_data.prim, 3, b));
-    return ob_dnnl_out_done(&p->bwd_data.src, dx);
+    return ob_dnnl_out_done_layout(&p->bwd_data.src, dx, *dx_layout);
 }
 #endif

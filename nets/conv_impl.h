@@ -49,10 +49,14 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
 /* oneDNN paths (conv_dnnl.c): the same arguments; OB_ERR_UNSUPPORTED when
  * oneDNN is not built in or has no implementation for the shape (conv2d.c then
  * runs the reference). */
+typedef struct {
+    int x, dy;        /* the layouts (ob_tensor.h) of the input and the output gradient */
+    int out_ok, dx_ok; /* the output / input gradient may be written blocked */
+} ob_conv_layouts;
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd, int training);
+                               int h, int wd, int training, const ob_conv_layouts *lay, int *y_layout);
 ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
-                                const float *w, int n, int h, int wd);
+                                const float *w, int n, int h, int wd, const ob_conv_layouts *lay, int *dx_layout);
 void ob_conv_dnnl_free(void *plans);
 
 /* cuDNN paths (conv2d_cudnn.c): the same arguments as device pointers; in is

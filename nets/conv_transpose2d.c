@@ -5,7 +5,7 @@
 #include "conv_impl.h"
 
 static const ob_layer_ops conv_transpose2d_ops = {"conv_transpose2d", ob_conv_shape, ob_conv_forward,
-                                                  ob_conv_backward, ob_conv_destroy};
+                                                  ob_conv_backward, ob_conv_destroy, 1};
 
 ob_status ob_conv_transpose2d_create(ob_layer **l, const ob_conv_transpose2d_cfg *cfg)
 {

@@ -4,6 +4,7 @@
  * source, nor before those that read its destination: device-to-device copies
  * go on the context's stream instead, and host transfers wait for it. */
 #include "layers_internal.h"
+#include "ob_dnnl.h"
 
 #include "ob_ctx.h"
 
@@ -37,4 +38,25 @@ ob_status ob_layer_transfer(ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src)
     /* a host-to-device cudaMemcpy may return before its DMA lands */
     if (device) OB_TRY(ob_stream_sync(NULL));
     return OB_OK;
+}
+
+ob_status ob_layer_plain(const ob_tensor *t, const float **p, float **tmp)
+{
+    *p = (const float *)t->data, *tmp = NULL;
+    if (t->layout == OB_LAYOUT_PLAIN) return OB_OK;
+#ifdef OB_HAVE_DNNL
+    OB_REQUIRE(t->ndim == 4, "a blocked tensor must be 4-d");
+    *tmp = (float *)malloc(ob_tensor_nbytes(t));
+    OB_REQUIRE(*tmp != NULL, "no memory for a plain copy of %zu bytes", ob_tensor_nbytes(t));
+    ob_status s = ob_dnnl_relayout(*tmp, OB_LAYOUT_PLAIN, t->data, t->layout, t->shape);
+    if (s != OB_OK) {
+        free(*tmp);
+        *tmp = NULL;
+        return s;
+    }
+    *p = *tmp;
+    return OB_OK;
+#else
+    return OB_FAIL(OB_ERR_INTERNAL, "a blocked tensor in a build without oneDNN");
+#endif
 }

@@ -59,6 +59,10 @@ ob_status ob_layer_copy(struct ob_ctx *ctx, float *dst, const float *src, int64_
  * waits for the stream first and for the copy to land after. */
 ob_status ob_layer_transfer(struct ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src);
 
+/* t's values in plain NCHW: *p is t's own data when t is plain, else a
+ * plain copy in *tmp (malloc'd; the caller frees it; NULL when not needed). */
+ob_status ob_layer_plain(const ob_tensor *t, const float **p, float **tmp);
+
 /* oneDNN glue (nets/pool_dnnl.c, nets/activation_dnnl.c,
  * nets/batchnorm_dnnl.c): host pointers, plain NCHW; *state is the layer's
  * cache of primitives (made on first use, freed by the _free function).
@@ -75,6 +79,10 @@ ob_status ob_act_dnnl_forward(void **state, float *y, const float *x, int64_t n,
 ob_status ob_act_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const float *y, int64_t n,
                                int kind, float slope);
 void ob_act_dnnl_free(void *state);
+/* 1 when the kind's derivative reads y (relu, tanh, sigmoid), 0: x */
+int ob_act_dnnl_reads_y(int kind);
+/* ob_dnnl_relayout (ob_dnnl.h) where oneDNN is built in */
+ob_status ob_act_dnnl_relayout(float *dst, int dst_layout, const float *src, int src_layout, const int64_t dims[4]);
 /* Training: batch statistics, running stats updated (unbiased variance);
  * eval: the running stats. save_mean / save_invstd (C) <- what it normalised
  * with. The backward follows the last forward's mode; gx may be NULL;

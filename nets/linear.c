@@ -97,7 +97,7 @@ static void linear_destroy(ob_layer *l)
     l->state = NULL;
 }
 
-static const ob_layer_ops linear_ops = {"linear", linear_shape, linear_forward, linear_backward, linear_destroy};
+static const ob_layer_ops linear_ops = {"linear", linear_shape, linear_forward, linear_backward, linear_destroy, 0};
 
 ob_status ob_linear_create(ob_layer **out, const ob_linear_cfg *cfg)
 {

@@ -132,6 +132,21 @@ static ob_status with_node(const ob_model *m, int i, ob_status s)
     return ob_fail_at(s, __FILE__, __LINE__, "model %s: %s", node_label(m, i, lbl, sizeof lbl), msg);
 }
 
+/* Node i's output (and its gradient) may stay in oneDNN's blocked layout
+ * (ob_tensor.h): on the CPU's dnnl path, when node i and its one consumer
+ * both take any layout and node i is not the model's output. Everything else
+ * (the loss, pixel shuffle, pooling, a second consumer's add, the caller)
+ * sees plain NCHW. */
+static int blocked_ok(const ob_model *m, ob_ctx *ctx, int i)
+{
+    if (!ob_ctx_uses_dnnl(ctx) || i == m->n_nodes - 1 || !m->layers[i]->ops->blocked_ok) return 0;
+    int readers = 0, ok = 1;
+    for (int j = i + 1; j < m->n_nodes; j++)
+        for (int k = 0; k < m->nodes[j].n_inputs; k++)
+            if (m->nodes[j].inputs[k] == i) readers++, ok &= m->layers[j]->ops->blocked_ok;
+    return readers == 1 && ok;
+}
+
 ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, const ob_tensor *x, int training)
 {
     OB_REQUIRE(m->allocated, "model: forward before ob_model_alloc_params");
@@ -148,6 +163,8 @@ ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, cons
         int ndim = 0;
         OB_TRY(with_node(m, i, n->layer->ops->shape(n->layer, shape, &ndim, in, n->n_inputs)));
         OB_TRY(ensure(&n->out, loc, ndim, shape));
+        n->out.layout = OB_LAYOUT_PLAIN;
+        n->out.layout_ok = ndim == 4 && blocked_ok(m, ctx, i);
         OB_TRY(with_node(m, i, n->layer->ops->forward(n->layer, ctx, &n->out, in, n->n_inputs, training)));
     }
     *out = &m->nodes[m->n_nodes - 1].out;
@@ -170,7 +187,11 @@ static ob_status plan_slot(ob_model *m, ob_location loc, grad_slot *slot, int pr
     ob_tensor *scratch = producer == OB_MODEL_INPUT ? input_scratch : &m->nodes[producer].scratch;
     const ob_tensor *like = producer == OB_MODEL_INPUT ? m->input : &m->nodes[producer].out;
     OB_REQUIRE(dup < 2, "model: a node reads node %d more than twice; use more nodes", producer);
-    if (producer != OB_MODEL_INPUT) OB_TRY(ensure(dest, loc, like->ndim, like->shape));
+    if (producer != OB_MODEL_INPUT) {
+        OB_TRY(ensure(dest, loc, like->ndim, like->shape));
+        dest->layout_ok = like->layout_ok; /* the gradient of a blocked-capable edge may be blocked too */
+        if (!written) dest->layout = OB_LAYOUT_PLAIN;
+    }
     slot->dest = dest;
     slot->write = dest;
     if (written || dup) {

@@ -24,15 +24,21 @@
  *         cache per layer) with every layout `any`, so oneDNN's fastest
  *         implementation for the CPU it runs on picks its blocked layouts
  *         (nChw16c on AVX-512, nChw8c on AVX2). Strict fp32 (no bf16/AMX).
- *         Layout boundary: at the layer's edge. Activations between layers
- *         are plain NCHW (this contract), reordered into the primitive's
- *         layout on the way in and back on the way out; weights are reordered
- *         every call (they change every step). Why there: every other layer,
- *         the losses, the optimiser, checkpoints, the CLI and the tests speak
- *         NCHW, and measured on ESPCN's training step the reorders cost less
- *         than the 1.5x margin over PyTorch (bench/run: 1.7x with them);
- *         keeping blocked tensors between layers would need a layout in
- *         ob_tensor that every consumer honours.
+ *         Layout boundary: where a neighbour needs plain NCHW. Inside a
+ *         model (ob_model.h), an activation between two layers that take any
+ *         layout — convolutions, transposed convolutions and activations on
+ *         this path — with one reader stays in the channel-blocked layout the
+ *         producing primitive chose (ob_tensor.h: aBcd16b / aBcd8b, channels a
+ *         multiple of the block), and so does its gradient; the activation
+ *         layers work element-wise in whatever layout they get. Everything
+ *         else (pooling, batch norm, pixel shuffle, losses, a tensor with two
+ *         readers, the model's output, any caller outside a model) sees plain
+ *         NCHW, reordered at this layer's edge. Why there: those consumers
+ *         and the tests speak NCHW; ESPCN's training step has 4 of its 5
+ *         activations blocked, 18 -> 13 ms on the development machine.
+ *         Weights are reordered every call (they change every step); the
+ *         forward's reordered copy of a plain training input serves the
+ *         backward weights.
  *         Shapes oneDNN has no implementation for run the reference.
  *   cpu, ref (--cpu-impl ref, and builds without oneDNN; nets/conv_cpu.c)
  *         the readable reference and the tests' oracle: im2col + GEMM

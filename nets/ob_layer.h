@@ -5,10 +5,12 @@
  *   stored as (N, F, 1, 1) or 2-d — each layer's header says), living where the
  *   context computes (host for cpu, device for cuda). The caller owns them.
  *
- *   Layout: plain NCHW (row-major, contiguous) between every two layers on
- *   every path. A backend library's own layouts (oneDNN's blocked nChw16c,
- *   cuDNN's) stay inside the layer that uses them: it reorders at its edge
- *   (ob_conv2d.h says why the boundary sits there).
+ *   Layout: plain NCHW (row-major, contiguous) unless the tensor says
+ *   otherwise (ob_tensor.h layout): a layer whose ops have blocked_ok may be
+ *   handed, and may write where layout_ok allows, oneDNN's channel-blocked
+ *   layout; only ob_model allows it, between two such layers on the CPU's
+ *   dnnl path (ob_conv2d.h: where the boundary sits and why). A layer without
+ *   blocked_ok always gets and writes plain NCHW.
  *   CPU implementations (ob_ctx.h's --cpu-impl): `dnnl`, oneDNN's primitives
  *   (convolutions, pooling, batch norm, activations; GEMMs through
  *   dnnl_sgemm), and `ref`, the readable reference each is tested against.
@@ -75,6 +77,10 @@ typedef struct {
     ob_status (*backward)(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
                           const ob_tensor *const *in, int n_in, const ob_tensor *out);
     void (*destroy)(ob_layer *l);
+    /* 1: on the CPU's dnnl path forward and backward read inputs, outputs and
+     * output gradients in any layout (ob_tensor.h) and may write a blocked one
+     * where the tensor's layout_ok says so; 0: plain NCHW only */
+    int blocked_ok;
 } ob_layer_ops;
 
 struct ob_layer {

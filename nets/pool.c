@@ -245,9 +245,9 @@ static void pool_destroy(ob_layer *l)
 }
 
 static const ob_layer_ops pool_ops[3] = {
-    {"max_pool2d", pool_shape, pool_forward, pool_backward, pool_destroy},
-    {"avg_pool2d", pool_shape, pool_forward, pool_backward, pool_destroy},
-    {"global_avg_pool", pool_shape, pool_forward, pool_backward, pool_destroy},
+    {"max_pool2d", pool_shape, pool_forward, pool_backward, pool_destroy, 0},
+    {"avg_pool2d", pool_shape, pool_forward, pool_backward, pool_destroy, 0},
+    {"global_avg_pool", pool_shape, pool_forward, pool_backward, pool_destroy, 0},
 };
 
 static ob_status pool_create(ob_layer **l, int kind, int k, int stride, int pad)

@@ -64,6 +64,16 @@ static ob_status ensure(void **state)
     return OB_OK;
 }
 
+/* The training forward for key: kept, or made (it is the backward's hint too). */
+static ob_status ready_forward(pool_dnnl *p, const int64_t key[OB_DNNL_KEY], const dnnl_memory_desc_t *xm,
+                               const dnnl_memory_desc_t *ym, int max, int kh, int kw, int sh, int sw, int ph, int pw)
+{
+    if (ob_dnnl_cached_hit(&p->fwd, key)) return OB_OK;
+    dnnl_pooling_v2_desc_t d;
+    OB_TRY(describe(&d, dnnl_forward_training, xm, ym, max, kh, kw, sh, sw, ph, pw));
+    return ob_dnnl_make(&p->fwd.pd, &p->fwd.prim, &d, NULL, "pooling");
+}
+
 ob_status ob_pool_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const int64_t ys[4],
                                int max, int kh, int kw, int sh, int sw, int ph, int pw)
 {
@@ -72,11 +82,7 @@ ob_status ob_pool_dnnl_forward(void **state, float *y, const float *x, const int
     const dnnl_memory_desc_t xm = ob_dnnl_md(4, xs, dnnl_nchw), ym = ob_dnnl_md(4, ys, dnnl_nchw);
     int64_t key[OB_DNNL_KEY];
     key_of(key, xs, max, kh, kw, sh, ph);
-    if (!ob_dnnl_cached_hit(&p->fwd, key)) {
-        dnnl_pooling_v2_desc_t d;
-        OB_TRY(describe(&d, dnnl_forward_training, &xm, &ym, max, kh, kw, sh, sw, ph, pw));
-        OB_TRY(ob_dnnl_make(&p->fwd.pd, &p->fwd.prim, &d, NULL, "pooling"));
-    }
+    OB_TRY(ready_forward(p, key, &xm, &ym, max, kh, kw, sh, sw, ph, pw));
     ob_dnnl_bind b[3] = {{DNNL_ARG_SRC, &xm, x}, {DNNL_ARG_DST, &ym, y}, {0}};
     int n = 2;
     if (max) {
@@ -108,13 +114,7 @@ ob_status ob_pool_dnnl_backward(void **state, float *gx, const float *gy, const 
                         memcmp(p->fwd.key, key, sizeof key) == 0),
                "max_pool2d: backward before a forward of this shape (no saved argmax)");
     if (!ob_dnnl_cached_hit(&p->bwd, key)) {
-        if (!max && memcmp(p->fwd.key, key, sizeof key) != 0) { /* the hint: a forward of this shape */
-            dnnl_pooling_v2_desc_t d;
-            OB_TRY(describe(&d, dnnl_forward_training, &xm, &ym, max, kh, kw, sh, sw, ph, pw));
-            ob_dnnl_cached_free(&p->fwd);
-            memcpy(p->fwd.key, key, sizeof key);
-            OB_TRY(ob_dnnl_make(&p->fwd.pd, &p->fwd.prim, &d, NULL, "pooling"));
-        }
+        OB_TRY(ready_forward(p, key, &xm, &ym, max, kh, kw, sh, sw, ph, pw)); /* the hint */
         dnnl_pooling_v2_desc_t d;
         OB_TRY(describe(&d, dnnl_backward_data, &xm, &ym, max, kh, kw, sh, sw, ph, pw));
         OB_TRY(ob_dnnl_make(&p->bwd.pd, &p->bwd.prim, &d, p->fwd.pd, "pooling backward"));

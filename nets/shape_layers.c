@@ -187,12 +187,12 @@ static ob_status ps_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
     return ob_pixel_shuffle_backward(ctx, grad_in[0], grad_out, ((const scale_state *)l->state)->scale);
 }
 
-static const ob_layer_ops flatten_ops = {"flatten", flatten_shape, flatten_forward, flatten_backward, NULL};
-static const ob_layer_ops concat_ops = {"concat", concat_shape, concat_forward, concat_backward, NULL};
-static const ob_layer_ops add_ops = {"add", add_shape, add_forward, add_backward, NULL};
+static const ob_layer_ops flatten_ops = {"flatten", flatten_shape, flatten_forward, flatten_backward, NULL, 0};
+static const ob_layer_ops concat_ops = {"concat", concat_shape, concat_forward, concat_backward, NULL, 0};
+static const ob_layer_ops add_ops = {"add", add_shape, add_forward, add_backward, NULL, 0};
 static const ob_layer_ops upsample_ops = {"upsample", upsample_shape, upsample_forward, upsample_backward,
-                                          ob_layer_free_state};
-static const ob_layer_ops ps_ops = {"pixel_shuffle", ps_shape, ps_forward, ps_backward, ob_layer_free_state};
+                                          ob_layer_free_state, 0};
+static const ob_layer_ops ps_ops = {"pixel_shuffle", ps_shape, ps_forward, ps_backward, ob_layer_free_state, 0};
 
 ob_status ob_flatten_create(ob_layer **l) { return ob_layer_new(l, &flatten_ops, 0); }
 ob_status ob_concat_create(ob_layer **l) { return ob_layer_new(l, &concat_ops, 0); }

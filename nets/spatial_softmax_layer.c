@@ -54,8 +54,8 @@ static ob_status sam_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
     return ob_soft_argmax_backward(ctx, grad_in[0], grad_out, in[0], out, ((const ssm_state *)l->state)->coords);
 }
 
-static const ob_layer_ops ssm_ops = {"spatial_softmax", ssm_shape, ssm_forward, ssm_backward, ob_layer_free_state};
-static const ob_layer_ops sam_ops = {"soft_argmax", sam_shape, sam_forward, sam_backward, ob_layer_free_state};
+static const ob_layer_ops ssm_ops = {"spatial_softmax", ssm_shape, ssm_forward, ssm_backward, ob_layer_free_state, 0};
+static const ob_layer_ops sam_ops = {"soft_argmax", sam_shape, sam_forward, sam_backward, ob_layer_free_state, 0};
 
 ob_status ob_spatial_softmax_create(ob_layer **l) { return ob_layer_new(l, &ssm_ops, sizeof(ssm_state)); }
 

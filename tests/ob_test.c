@@ -204,3 +204,20 @@ void ob_gpu_free(void *p)
 }
 
 const char *ob_gpu_backend_name(void) { return on_device() ? "cuda" : "cuda-emu"; }
+
+int ob_test_each_cpu_impl(void (*body)(ob_ctx *ctx))
+{
+    const ob_cpu_impl impls[2] = {OB_CPU_IMPL_REF, OB_CPU_IMPL_DNNL};
+    for (int i = 0; i < 2; i++) {
+        ob_ctx *ctx;
+        if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
+        if (ob_ctx_set_cpu_impl(ctx, impls[i]) != OB_OK)
+            printf("note: --cpu-impl %s not in this build: %s\n", ob_cpu_impl_name(impls[i]), ob_last_error());
+        else {
+            printf("--- cpu-impl %s\n", ob_cpu_impl_name(impls[i]));
+            body(ctx);
+        }
+        ob_ctx_destroy(ctx);
+    }
+    return 0;
+}

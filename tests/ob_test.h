@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ob_ctx.h"
 #include "ob_status.h"
 
 #ifdef __cplusplus
@@ -66,6 +67,11 @@ void ob_test_write_file(const char *path, const void *data, size_t n);
 unsigned char *ob_test_read_file(const char *path, size_t *n);
 /* The source tree (OB_SOURCE_DIR), for committed fixtures. */
 const char *ob_test_source_dir(void);
+
+/* Runs body(ctx) on a cpu context for each CPU implementation this build has
+ * (--cpu-impl ref, then dnnl where oneDNN is built in), printing which first;
+ * 1 when a context could not be made, else 0. */
+int ob_test_each_cpu_impl(void (*body)(ob_ctx *ctx));
 
 /* ---- GPU under test (parity tests) ---------------------------------------- */
 /* Allocations/copies for the backend under test: host memory under emu, device

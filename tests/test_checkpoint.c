@@ -28,7 +28,7 @@
 #include "ob_checkpoint.h"
 #include "ob_test.h"
 
-static const ob_layer_ops test_ops = {"test", NULL, NULL, NULL, NULL};
+static const ob_layer_ops test_ops = {"test", NULL, NULL, NULL, NULL, 0};
 static ob_ctx *ctx;
 
 /* features.0 (conv 1->4, 3x3), features.1 (batch norm 4), classifier (linear 4->3) */

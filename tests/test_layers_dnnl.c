@@ -4,7 +4,11 @@
  * eval), the five activations, and the linear layer; forward, input gradient
  * and the accumulated parameter gradients of a random output gradient. The
  * tolerance is |dnnl - ref| <= 1e-5 + 1e-4 |ref| (float sums in another order);
- * the worst error is printed. Two oneDNN runs are bit-identical. Without
+ * the worst error is printed. Two oneDNN runs are bit-identical. Whole models
+ * (ESPCN x3, and a net of convolutions, activations, pooling, a transposed
+ * convolution and a residual add) agree too, where the activations between
+ * oneDNN layers stay in oneDNN's blocked layout: at least one edge is blocked,
+ * the model's output is plain. Without
  * oneDNN in the build the test reports SKIPPED. */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +19,9 @@
 #include "ob_init.h"
 #include "ob_layers.h"
 #include "ob_linear.h"
+#include "ob_conv2d.h"
+#include "ob_model.h"
+#include "ob_zoo.h"
 #include "ob_test.h"
 
 #define ATOL 1e-5
@@ -131,6 +138,88 @@ static ob_status linear(ob_layer **l)
     return ob_linear_create(l, &(ob_linear_cfg){.in_features = 5 * 7 * 9, .out_features = 13, .bias = 1});
 }
 
+/* conv 3->16, tanh, conv 16->32 stride 2, relu, max pool, convT 32->16 s2,
+ * silu, add(silu, tanh) (two readers of tanh: plain there), conv 16->5 */
+static ob_status build_mixed(ob_model **out)
+{
+    ob_model *m;
+    ob_layer *l;
+    OB_TRY(ob_model_create(&m));
+    int ids[9];
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 3, .c_out = 16, .k = 3, .pad = 1, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "c0", l, (int[]){OB_MODEL_INPUT}, 1, &ids[0]));
+    OB_TRY(ob_act_create(&l, OB_ACT_TANH, 0));
+    OB_TRY(ob_model_add_node(m, "a0", l, (int[]){ids[0]}, 1, &ids[1]));
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 16, .c_out = 32, .k = 3, .stride = 2, .pad = 1, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "c1", l, (int[]){ids[1]}, 1, &ids[2]));
+    OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
+    OB_TRY(ob_model_add_node(m, "a1", l, (int[]){ids[2]}, 1, &ids[3]));
+    OB_TRY(ob_max_pool2d_create(&l, 2, 2, 0));
+    OB_TRY(ob_model_add_node(m, "p1", l, (int[]){ids[3]}, 1, &ids[4]));
+    OB_TRY(ob_conv_transpose2d_create(
+        &l, &(ob_conv_transpose2d_cfg){.c_in = 32, .c_out = 16, .k = 4, .stride = 4, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "t2", l, (int[]){ids[4]}, 1, &ids[5]));
+    OB_TRY(ob_act_create(&l, OB_ACT_SILU, 0));
+    OB_TRY(ob_model_add_node(m, "a2", l, (int[]){ids[5]}, 1, &ids[6]));
+    OB_TRY(ob_add_create(&l));
+    OB_TRY(ob_model_add_node(m, "sum", l, (int[]){ids[6], ids[1]}, 2, &ids[7]));
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "c3", l, (int[]){ids[7]}, 1, &ids[8]));
+    *out = m;
+    return OB_OK;
+}
+
+static ob_status build_espcn(ob_model **out)
+{
+    ob_zoo_opts zo = {.in_channels = 1, .height = 12, .width = 12};
+    return ob_zoo_build(out, "espcn3", &zo);
+}
+
+/* forward (training) + backward of a random output gradient on ctx: y, dx
+ * and the parameter gradients copied out; *blocked <- edges left blocked. */
+static void model_step(ob_ctx *ctx, ob_status (*build)(ob_model **), const ob_tensor *x, step_result *r, int *blocked)
+{
+    ob_model *m;
+    memset(r, 0, sizeof *r);
+    OB_CHECK_OK(build(&m));
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    OB_CHECK_OK(ob_zoo_init(m, 3));
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, x, 1));
+    *blocked = 0;
+    for (int i = 0; i < m->n_nodes; i++) *blocked += m->nodes[i].out.layout != OB_LAYOUT_PLAIN;
+    OB_CHECK(y->layout == OB_LAYOUT_PLAIN, "the model's output is plain NCHW");
+    OB_CHECK_OK(ob_tensor_clone_to(&r->y, y, OB_HOST));
+    ob_tensor gy;
+    OB_CHECK_OK(ob_tensor_alloc(&gy, OB_F32, OB_HOST, y->ndim, y->shape));
+    ob_test_fill_uniform(ob_tensor_f32(&gy), (size_t)ob_tensor_numel(&gy), 5, -1, 1);
+    OB_CHECK_OK(ob_tensor_alloc(&r->gx, OB_F32, OB_HOST, x->ndim, x->shape));
+    memset(m->arena.grads.data, 0, ob_tensor_nbytes(&m->arena.grads));
+    OB_CHECK_OK(ob_model_backward(m, ctx, &gy, &r->gx));
+    r->n_grads = (size_t)m->arena.n_grads;
+    r->grads = malloc(sizeof(float) * r->n_grads);
+    memcpy(r->grads, m->arena.grads.data, sizeof(float) * r->n_grads);
+    ob_tensor_free(&gy);
+    ob_model_destroy(m);
+}
+
+static void check_model(const char *label, ob_status (*build)(ob_model **), const ob_tensor *x)
+{
+    step_result r, d;
+    int br, bd;
+    model_step(ctx_ref, build, x, &r, &br);
+    model_step(ctx_dnnl, build, x, &d, &bd);
+    printf("%s: %d activation(s) left in oneDNN's blocked layout between layers\n", label, bd);
+    OB_CHECK(br == 0, "%s: the reference path blocked %d activations", label, br);
+    OB_CHECK(bd > 0, "%s: no activation stayed blocked between oneDNN layers", label);
+    double w = compare(label, "model output", ob_tensor_f32(&d.y), ob_tensor_f32(&r.y), (size_t)ob_tensor_numel(&r.y));
+    w = fmax(w, compare(label, "model input gradient", ob_tensor_f32(&d.gx), ob_tensor_f32(&r.gx),
+                        (size_t)ob_tensor_numel(&r.gx)));
+    w = fmax(w, compare(label, "model parameter gradients", d.grads, r.grads, r.n_grads));
+    worst = fmax(worst, w);
+    free_result(&r), free_result(&d);
+}
+
 int main(int argc, char **argv)
 {
     /* argv[1]: an ISA cap (ctest's *_avx2 run: the AVX2 code on whatever CPU this is) */
@@ -172,6 +261,10 @@ int main(int argc, char **argv)
         }
         ob_tensor_free(&x);
     }
+    ob_tensor xm = input(3, 3, 16, 16, 11), xe = input(4, 1, 12, 12, 12);
+    check_model("mixed net (conv, tanh, strided conv, relu, max pool, convT, silu, add)", build_mixed, &xm);
+    check_model("espcn3", build_espcn, &xe);
+    ob_tensor_free(&xm), ob_tensor_free(&xe);
     printf("oneDNN vs reference: worst error %.3g of the tolerance (%g + %g |ref|)\n", worst, ATOL, RTOL);
     ob_ctx_destroy(ctx_ref), ob_ctx_destroy(ctx_dnnl);
     return ob_test_finish();

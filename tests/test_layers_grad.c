@@ -179,26 +179,21 @@ static void dropout_eval(void)
     one_input("dropout eval", l, &x, 0);
 }
 
+/* every check on ctx (the reference, then oneDNN) */
+static void run_all(ob_ctx *c)
+{
+    ctx = c;
+    activations();
+    pools();
+    batchnorm(1);
+    batchnorm(0);
+    shape_layers();
+    softmaxes();
+    dropout_eval();
+}
+
 int main(void)
 {
-    /* both CPU implementations: the reference, then oneDNN where it is built in */
-    const ob_cpu_impl impls[2] = {OB_CPU_IMPL_REF, OB_CPU_IMPL_DNNL};
-    for (int i = 0; i < 2; i++) {
-        if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
-        if (ob_ctx_set_cpu_impl(ctx, impls[i]) != OB_OK) {
-            printf("note: --cpu-impl %s not in this build: %s\n", ob_cpu_impl_name(impls[i]), ob_last_error());
-            ob_ctx_destroy(ctx);
-            continue;
-        }
-        printf("--- cpu-impl %s\n", ob_cpu_impl_name(impls[i]));
-        activations();
-        pools();
-        batchnorm(1);
-        batchnorm(0);
-        shape_layers();
-        softmaxes();
-        dropout_eval();
-        ob_ctx_destroy(ctx);
-    }
+    if (ob_test_each_cpu_impl(run_all)) return 1;
     return ob_test_finish();
 }

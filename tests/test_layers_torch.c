@@ -159,6 +159,16 @@ static void batchnorm(void)
     ob_param_arena_free(&arena);
 }
 
+/* every check on ctx (the reference, then oneDNN) */
+static void run_all(ob_ctx *c)
+{
+    ctx = c;
+    pools();
+    upsample();
+    softmaxes();
+    batchnorm();
+}
+
 int main(void)
 {
     char path[1024];
@@ -167,22 +177,7 @@ int main(void)
         fprintf(stderr, "cannot read %s\n", path);
         return 1;
     }
-    /* both CPU implementations: the reference, then oneDNN where it is built in */
-    const ob_cpu_impl impls[2] = {OB_CPU_IMPL_REF, OB_CPU_IMPL_DNNL};
-    for (int i = 0; i < 2; i++) {
-        if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
-        if (ob_ctx_set_cpu_impl(ctx, impls[i]) != OB_OK) {
-            printf("note: --cpu-impl %s not in this build: %s\n", ob_cpu_impl_name(impls[i]), ob_last_error());
-            ob_ctx_destroy(ctx);
-            continue;
-        }
-        printf("--- cpu-impl %s\n", ob_cpu_impl_name(impls[i]));
-        pools();
-        upsample();
-        softmaxes();
-        batchnorm();
-        ob_ctx_destroy(ctx);
-    }
+    if (ob_test_each_cpu_impl(run_all)) return 1;
     for (int i = 0; i < n_recs; i++) ob_tensor_free(&recs[i].t);
     return ob_test_finish();
 }

@@ -20,7 +20,7 @@
 #include "ob_test.h"
 
 enum { NP = 22, STEPS = 5 };
-static const ob_layer_ops test_ops = {"test", NULL, NULL, NULL, NULL};
+static const ob_layer_ops test_ops = {"test", NULL, NULL, NULL, NULL, 0};
 static ob_ctx *ctx;
 
 typedef struct {
