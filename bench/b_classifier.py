@@ -17,15 +17,14 @@ of its rounds (the shared machine drifts between minutes).
 Standalone: /usr/bin/python3 bench/b_classifier.py BUILD_DIR
 """
 import os
-import statistics
 import sys
 
-from benchlib import ours, run_torch, torch_python
+from benchlib import interleaved, ours, run_torch, torch_python
 
 ROUNDS = 3
 
 PEER = r"""
-import json, statistics, sys, time
+import json, sys
 import torch
 import torch.nn as nn
 torch.set_num_threads(int(sys.argv[1]))
@@ -46,14 +45,7 @@ def step():
     loss = loss_fn(model(x), t)
     loss.backward()
     opt.step()
-for _ in range(3):
-    step()
-ts = []
-for _ in range(repeats):
-    t0 = time.perf_counter()
-    step()
-    ts.append((time.perf_counter() - t0) * 1e3)
-print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
+print(json.dumps({"version": torch.__version__, "ms": median_step_ms(step, 3, repeats)}))
 """
 
 
@@ -62,18 +54,11 @@ def run(build_dir):
     if py is None:
         print("b_classifier: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no classifier row")
         return []
-    mine, theirs, version = [], [], ""
-    for _ in range(ROUNDS):
-        for case, ms, repeats, _ in ours(build_dir, "bench_classifier"):
-            peer = run_torch(py, PEER, [64, repeats])
-            mine.append(ms)
-            theirs.append(peer["ms"])
-            version = peer["version"]
-    if not mine:
+    r = interleaved(ROUNDS, lambda: ours(build_dir, "bench_classifier"),
+                    lambda repeats, extra: run_torch(py, PEER, [64, repeats]))
+    if r is None:
         return []
-    return [("classifier_train_step_b64_28x28 (images/s: 64000/ms)", statistics.median(mine), "torch %s CPU" % version,
-             statistics.median(theirs))]
-
+    return [("classifier_train_step_b64_28x28 (images/s: 64000/ms)", r[1], "torch %s CPU" % r[3], r[2])]
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

@@ -23,7 +23,7 @@ CASE = re.compile(r"^conv2d_(fb|f)_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(
 # Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...]
 # (dx: 1 input gradient too, 0 not, -1 the forward alone); prints JSON {"version": ..., "ms": [...]}.
 PEER = r"""
-import json, statistics, sys, time
+import json, sys
 import torch
 import torch.nn.functional as F
 torch.set_num_threads(int(sys.argv[1]))
@@ -41,14 +41,7 @@ for n, c, h, w, o, k, p, dx, repeats in json.loads(sys.argv[2]):
             return
         y = F.conv2d(x, wt, b, padding=p)
         y.backward(gy)
-    for _ in range(3):
-        step()
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    out.append(statistics.median(ts))
+    out.append(median_step_ms(step, 3, repeats))
 print(json.dumps({"version": torch.__version__, "ms": out}))
 """
 

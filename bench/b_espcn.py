@@ -21,19 +21,18 @@ returns no rows.
 Standalone: /usr/bin/python3 bench/b_espcn.py BUILD_DIR
 """
 import os
-import re
-import statistics
 import sys
 
-from benchlib import ours, run_torch, torch_python
+from benchlib import interleaved, ours, run_torch, torch_python
 
-CASE = re.compile(r"^espcn3_train_step_b(\d+)_(\d+)x(\d+)$")
+N, H, W = 64, 17, 17
+CASE = "espcn3_train_step_b%d_%dx%d" % (N, H, W)
 ROUNDS = 3
 
 # Runs in the python that has torch: argv = threads, JSON [n, h, w, repeats];
 # prints JSON {"version": ..., "ms": ...}.
 PEER = r"""
-import json, statistics, sys, time
+import json, sys
 import torch
 import torch.nn as nn
 torch.set_num_threads(int(sys.argv[1]))
@@ -52,14 +51,7 @@ def step():
     loss = loss_fn(model(x), t)
     loss.backward()
     opt.step()
-for _ in range(2):
-    step()
-ts = []
-for _ in range(repeats):
-    t0 = time.perf_counter()
-    step()
-    ts.append((time.perf_counter() - t0) * 1e3)
-print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
+print(json.dumps({"version": torch.__version__, "ms": median_step_ms(step, 2, repeats)}))
 """
 
 
@@ -68,19 +60,12 @@ def run(build_dir):
     if py is None:
         print("b_espcn: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no ESPCN row")
         return []
-    times = {}  # case -> ([ours ms per round], [torch ms per round], torch version)
-    for _ in range(ROUNDS):
-        for case, ms, repeats, _ in ours(build_dir, "bench_espcn"):
-            m = CASE.match(case)
-            if not m:
-                continue
-            n, h, w = map(int, m.groups())
-            peer = run_torch(py, PEER, [n, h, w, repeats])
-            t = times.setdefault(case, ([], [], peer["version"]))
-            t[0].append(ms)
-            t[1].append(peer["ms"])
-    return [(case, statistics.median(o), "torch %s CPU" % v, statistics.median(p)) for case, (o, p, v) in times.items()]
-
+    def peer(repeats, extra):
+        return run_torch(py, PEER, [N, H, W, repeats])
+    r = interleaved(ROUNDS, lambda: [row for row in ours(build_dir, "bench_espcn") if row[0] == CASE], peer)
+    if r is None:
+        return []
+    return [(r[0], r[1], "torch %s CPU" % r[3], r[2])]
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

@@ -16,16 +16,15 @@ Standalone: /usr/bin/python3 bench/b_espcn_infer.py BUILD_DIR
 """
 import os
 import re
-import statistics
 import sys
 import tempfile
 
-from benchlib import ours, run_torch, torch_python
+from benchlib import interleaved, ours, run_torch, torch_python
 
 ROUNDS = 3
 
 PEER = r"""
-import json, statistics, sys, time
+import json, sys
 import numpy as np
 import torch
 import torch.nn as nn
@@ -48,14 +47,8 @@ with torch.no_grad():
     y = model(x)
     mean = float(y.double().mean())
     assert abs(mean - want_mean) <= 1e-4 * max(1.0, abs(want_mean)), (mean, want_mean)
-    for _ in range(2):
-        model(x)
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model(x)
-        ts.append((time.perf_counter() - t0) * 1e3)
-print(json.dumps({"version": torch.__version__, "ms": statistics.median(ts)}))
+    ms = median_step_ms(lambda: model(x), 2, repeats)
+print(json.dumps({"version": torch.__version__, "ms": ms}))
 """
 
 
@@ -64,21 +57,14 @@ def run(build_dir):
     if py is None:
         print("b_espcn_infer: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no row")
         return []
-    mine, theirs, version = [], [], ""
     with tempfile.TemporaryDirectory() as tmp:
         weights = os.path.join(tmp, "espcn3.safetensors")
-        for _ in range(ROUNDS):
-            for case, ms, repeats, extra in ours(build_dir, "bench_espcn_infer", weights):
-                mean = float(re.search(r"mean ([-0-9.e]+)", extra).group(1))
-                peer = run_torch(py, PEER, [weights, 360, 640, repeats, mean])
-                mine.append(ms)
-                theirs.append(peer["ms"])
-                version = peer["version"]
-    if not mine:
+        r = interleaved(ROUNDS, lambda: ours(build_dir, "bench_espcn_infer", weights),
+                        lambda repeats, extra: run_torch(py, PEER, [weights, 360, 640, repeats,
+                                                                    float(re.search(r"mean ([-0-9.e]+)", extra).group(1))]))
+    if r is None:
         return []
-    return [("espcn3_infer_1x640x360_to_1920x1080", statistics.median(mine), "torch %s no_grad" % version,
-             statistics.median(theirs))]
-
+    return [("espcn3_infer_1x640x360_to_1920x1080", r[1], "torch %s no_grad" % r[3], r[2])]
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

@@ -58,10 +58,44 @@ def torch_python():
     return None
 
 
+# Prepended to every peer script: the one timing loop the PyTorch sides share.
+TORCH_PRELUDE = r"""
+import statistics as _statistics, time as _time
+def median_step_ms(step, warmup, repeats):
+    for _ in range(warmup):
+        step()
+    ts = []
+    for _ in range(repeats):
+        t0 = _time.perf_counter()
+        step()
+        ts.append((_time.perf_counter() - t0) * 1e3)
+    return _statistics.median(ts)
+"""
+
+
 def run_torch(py, script, payload):
-    """Runs `script` in the torch python `py` with argv = THREADS and the JSON of
-    `payload`; returns the JSON the script prints as its last line."""
+    """Runs `script` (after TORCH_PRELUDE, so it can call median_step_ms) in the
+    torch python `py` with argv = THREADS and the JSON of `payload`; returns the
+    JSON the script prints as its last line."""
     import json
-    res = subprocess.run([py, "-c", script, str(THREADS), json.dumps(payload)], check=True, capture_output=True,
-                         text=True)
+    res = subprocess.run([py, "-c", TORCH_PRELUDE + script, str(THREADS), json.dumps(payload)], check=True,
+                         capture_output=True, text=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def interleaved(rounds, run_ours, run_peer):
+    """`rounds` alternating rounds of our side and the peer, each side's figure
+    the median of its rounds: on a shared machine whose speed drifts between
+    minutes both sides meet the same drift. run_ours() -> [(case, ms, repeats,
+    extra)] (one case); run_peer(repeats, extra) -> {"ms", "version"}. Returns
+    (case, ours_ms, peer_ms, peer_version) or None when ours printed nothing."""
+    mine, theirs, case, version = [], [], None, ""
+    for _ in range(rounds):
+        for case, ms, repeats, extra in run_ours():
+            peer = run_peer(repeats, extra)
+            mine.append(ms)
+            theirs.append(peer["ms"])
+            version = peer["version"]
+    if not mine:
+        return None
+    return case, statistics.median(mine), statistics.median(theirs), version
