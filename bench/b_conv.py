@@ -2,7 +2,8 @@
 
     run(build_dir) -> [(case, ours_ms, peer_name, peer_ms), ...]
 
-Runs BUILD_DIR/bench/bench_conv, parses its `CASE<TAB>median_ms<TAB>repeats<TAB>extra`
+Runs BUILD_DIR/bench/bench_conv and the peer in ROUNDS interleaved rounds (each
+side's figure: the median of its rounds), parses its `CASE<TAB>median_ms<TAB>repeats<TAB>extra`
 lines, rebuilds each case (conv2d_fb_NxCxHxW_oO_kK_pP[_dx]: forward, then backward
 with weight and bias gradients, and the input's when _dx; conv2d_f_...: the
 forward alone, under torch.no_grad()) and times F.conv2d (+ autograd) with
@@ -14,10 +15,12 @@ Standalone: /usr/bin/python3 bench/b_conv.py BUILD_DIR
 """
 import os
 import re
+import statistics
 import sys
 
 from benchlib import ours, run_torch, torch_python
 
+ROUNDS = 3
 CASE = re.compile(r"^conv2d_(fb|f)_(\d+)x(\d+)x(\d+)x(\d+)_o(\d+)_k(\d+)_p(\d+)(_dx)?$")
 
 # Runs in the python that has torch: argv = threads, then JSON [[n, c, h, w, o, k, p, dx, repeats], ...]
@@ -51,18 +54,23 @@ def run(build_dir):
     if py is None:
         print("b_conv: torch is not importable (here, $OB_TORCH_PYTHON or the .ci/setup venv): no conv rows")
         return []
-    cases = []
-    for case, ms, repeats, _ in ours(build_dir, "bench_conv"):
-        m = CASE.match(case)
-        if m:
-            n, c, h, w, o, k, p = map(int, m.groups()[1:8])
-            dx = -1 if m.group(1) == "f" else int(bool(m.group(9)))
-            cases.append((case, ms, [n, c, h, w, o, k, p, dx, repeats]))
-    if not cases:
-        return []
-    peer = run_torch(py, PEER, [c[2] for c in cases])
-    return [(case, ms, "torch %s" % peer["version"], pms) for (case, ms, _), pms in zip(cases, peer["ms"])]
-
+    mine, theirs, payload, version = {}, {}, None, ""
+    for _ in range(ROUNDS):  # interleaved: ours (every case), then torch (every case)
+        cases = []
+        for case, ms, repeats, _ in ours(build_dir, "bench_conv"):
+            m = CASE.match(case)
+            if m:
+                n, c, h, w, o, k, p = map(int, m.groups()[1:8])
+                dx = -1 if m.group(1) == "f" else int(bool(m.group(9)))
+                cases.append((case, [n, c, h, w, o, k, p, dx, repeats]))
+                mine.setdefault(case, []).append(ms)
+        if not cases:
+            return []
+        peer = run_torch(py, PEER, [c[1] for c in cases])
+        version = peer["version"]
+        for (case, _), pms in zip(cases, peer["ms"]):
+            theirs.setdefault(case, []).append(pms)
+    return [(case, statistics.median(mine[case]), "torch %s" % version, statistics.median(theirs[case])) for case in mine]
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
