@@ -45,7 +45,7 @@ def step():
     loss = loss_fn(model(x), t)
     loss.backward()
     opt.step()
-print(json.dumps({"version": torch.__version__, "ms": median_step_ms(step, 3, repeats)}))
+print(json.dumps({"version": torch.__version__, "ms": median_ms(step, repeats, warmup=3)}))
 """
 
 

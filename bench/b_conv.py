@@ -44,7 +44,7 @@ for n, c, h, w, o, k, p, dx, repeats in json.loads(sys.argv[2]):
             return
         y = F.conv2d(x, wt, b, padding=p)
         y.backward(gy)
-    out.append(median_step_ms(step, 3, repeats))
+    out.append(median_ms(step, repeats, warmup=3))
 print(json.dumps({"version": torch.__version__, "ms": out}))
 """
 

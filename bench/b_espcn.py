@@ -51,7 +51,7 @@ def step():
     loss = loss_fn(model(x), t)
     loss.backward()
     opt.step()
-print(json.dumps({"version": torch.__version__, "ms": median_step_ms(step, 2, repeats)}))
+print(json.dumps({"version": torch.__version__, "ms": median_ms(step, repeats, warmup=2)}))
 """
 
 

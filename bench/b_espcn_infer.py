@@ -47,7 +47,7 @@ with torch.no_grad():
     y = model(x)
     mean = float(y.double().mean())
     assert abs(mean - want_mean) <= 1e-4 * max(1.0, abs(want_mean)), (mean, want_mean)
-    ms = median_step_ms(lambda: model(x), 2, repeats)
+    ms = median_ms(lambda: model(x), repeats, warmup=2)
 print(json.dumps({"version": torch.__version__, "ms": ms}))
 """
 

@@ -25,16 +25,15 @@ typedef struct {
     double loss;
 } step_case;
 
+static ob_status mse(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y)
+{
+    return ob_loss_mse(ctx, loss, grad, y, &((step_case *)arg)->t, OB_REDUCE_MEAN);
+}
+
 static void step(void *arg)
 {
     step_case *s = arg;
-    const ob_tensor *y;
-    ob_bench_ok(ob_optim_zero_grad(s->opt, s->ctx), "zero_grad");
-    ob_bench_ok(ob_model_forward(s->m, s->ctx, &y, &s->x, 1), "forward");
-    if (s->g.data == NULL) ob_bench_ok(ob_tensor_alloc(&s->g, OB_F32, OB_HOST, 4, y->shape), "grad");
-    ob_bench_ok(ob_loss_mse(s->ctx, &s->loss, &s->g, y, &s->t, OB_REDUCE_MEAN), "mse");
-    ob_bench_ok(ob_model_backward(s->m, s->ctx, &s->g, NULL), "backward");
-    ob_bench_ok(ob_optim_step(s->opt, s->ctx), "adam");
+    ob_bench_train_step(s->m, s->opt, s->ctx, &s->x, &s->g, mse, s, &s->loss);
 }
 
 static void fill_uniform(ob_tensor *t, uint64_t *state)

@@ -58,27 +58,19 @@ def torch_python():
     return None
 
 
-# Prepended to every peer script: the one timing loop the PyTorch sides share.
-TORCH_PRELUDE = r"""
-import statistics as _statistics, time as _time
-def median_step_ms(step, warmup, repeats):
-    for _ in range(warmup):
-        step()
-    ts = []
-    for _ in range(repeats):
-        t0 = _time.perf_counter()
-        step()
-        ts.append((_time.perf_counter() - t0) * 1e3)
-    return _statistics.median(ts)
-"""
+# Prepended to every peer script: benchlib's own timing loop, so the PyTorch
+# sides (run in another interpreter) time exactly as the other peers do.
+def _torch_prelude():
+    import inspect
+    return "import statistics, time\n" + inspect.getsource(median_ms)
 
 
 def run_torch(py, script, payload):
-    """Runs `script` (after TORCH_PRELUDE, so it can call median_step_ms) in the
+    """Runs `script` (after benchlib's median_ms, which it can call) in the
     torch python `py` with argv = THREADS and the JSON of `payload`; returns the
     JSON the script prints as its last line."""
     import json
-    res = subprocess.run([py, "-c", TORCH_PRELUDE + script, str(THREADS), json.dumps(payload)], check=True,
+    res = subprocess.run([py, "-c", _torch_prelude() + script, str(THREADS), json.dumps(payload)], check=True,
                          capture_output=True, text=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 

@@ -9,12 +9,21 @@
 
 #include <stddef.h>
 
+#include "ob_model.h"
+#include "ob_optim.h"
+
 /* Runs fn(arg) `warmup` times, then `repeats` times; returns the median in ms. */
 double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats);
 /* Prints a result line in the format above. */
 void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra);
 /* The process's peak resident memory so far, in MiB (getrusage). */
 double ob_bench_peak_mib(void);
+/* One training step: zero_grad, forward (training mode), the loss of y (which
+ * writes d loss / d y into grad: y's shape, allocated here on first use),
+ * backward, the optimiser's step. Exits on any failure. */
+typedef ob_status (*ob_bench_loss_fn)(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y);
+void ob_bench_train_step(ob_model *m, ob_optim *opt, ob_ctx *ctx, const ob_tensor *x, ob_tensor *grad,
+                         ob_bench_loss_fn loss_fn, void *arg, double *loss);
 /* Exits with "obscura bench: error: ..." when s is not OB_OK. */
 void ob_bench_ok(int status, const char *what);
 
