@@ -95,7 +95,8 @@ int ob_dnnl_fpmath_strict(void)
 
 ob_status ob_dnnl_fail_at(dnnl_status_t st, const char *what, const char *file, int line)
 {
-    if (st == dnnl_unimplemented) return ob_fail_at(OB_ERR_UNSUPPORTED, file, line, "oneDNN: no implementation: %s", what);
+    if (st == dnnl_unimplemented)
+        return ob_fail_at(OB_ERR_UNSUPPORTED, file, line, "oneDNN: no implementation: %s", what);
     if (st == dnnl_out_of_memory) return ob_fail_at(OB_ERR_NOMEM, file, line, "oneDNN: out of memory: %s", what);
     return ob_fail_at(OB_ERR_INTERNAL, file, line, "oneDNN: %s failed (status %d)", what, (int)st);
 }
@@ -260,8 +261,7 @@ ob_status ob_dnnl_out_done(ob_dnnl_operand *op, void *ptr)
     return ob_dnnl_exec(op->to_user, 2, a);
 }
 
-dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout)
-{
+dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout) {
     return ob_dnnl_md(4, dims, layout == OB_LAYOUT_C16 ? dnnl_aBcd16b : layout == OB_LAYOUT_C8 ? dnnl_aBcd8b : dnnl_nchw);
 }
 

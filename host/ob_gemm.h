@@ -7,7 +7,7 @@
  *     ignores C's old contents. Called outside an OpenMP region it uses every
  *     thread of ob_threads(); inside one, only the calling thread.
  *   ob_gemm_library()  what runs it: "oneDNN 2.6.3 dnnl_sgemm (avx512_core)" or
- *     "OpenBLAS 0.3.21 (Haswell)" in a build without oneDNN.
+ *     "OpenBLAS (Haswell)" in a build without oneDNN.
  * Why oneDNN's: it dispatches on the CPU's real features (cpuid), where
  * Debian's OpenBLAS 0.3.21 takes some AVX-512 Xeons for a "Prescott" and runs
  * at a fifth of their speed unless an environment variable forces the core.

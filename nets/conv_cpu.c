@@ -36,8 +36,8 @@ static void ob_conv_to_channel_major(float *dst, const float *src, int nb, int c
 }
 
 /* dst (nb, c, p) <- src (c, ld) (+ bias[c] when bias is not NULL). */
-static void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p, int64_t ld)
-{
+static void ob_conv_from_channel_major(float *dst, const float *src, const float *bias, int nb, int c, int64_t p,
+                                       int64_t ld) {
     for (int64_t q = 0; q < (int64_t)nb * c; q++) {
         const int64_t i = q / c, ch = q % c;
         const float *s = src + ch * ld + i * p;
@@ -83,7 +83,7 @@ static int ob_conv_is_pointwise(const ob_conv_state *s)
     return s->k == 1 && s->stride == 1 && s->pad == 0;
 }
 
-/* conv2d forward, one chunk at a time on OpenBLAS's threads. */
+/* conv2d forward, one chunk at a time (the GEMMs on every thread). */
 static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
                                       int h, int wd)
 {
@@ -94,7 +94,8 @@ static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x
     if (ob_conv_is_pointwise(s)) { /* 1x1: Y_i = W X_i on the input itself */
         for (int i = 0; i < n; i++)
             for (int gi = 0; gi < G; gi++)
-                ob_sgemm(0, 0, cog, p, cig, 1.f, w + gi * cog * kg, kg, x + i * in_sz + gi * cig * p, p, 0.f, y + ((int64_t)i * s->c_out + gi * cog) * p, p);
+                ob_sgemm(0, 0, cog, p, cig, 1.f, w + gi * cog * kg, kg, x + i * in_sz + gi * cig * p, p, 0.f,
+                         y + ((int64_t)i * s->c_out + gi * cog) * p, p);
         ob_conv_add_bias(y, b, n, s->c_out, p);
         return OB_OK;
     }
@@ -108,13 +109,14 @@ static ob_status forward_chunk_serial(ob_conv_state *s, float *y, const float *x
         float *col = buf, *tmp = buf + krows * ld;
         OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++)
-            ob_sgemm(0, 0, cog, ld, kg, 1.f, w + gi * cog * kg, kg, col + gi * kg * ld, ld, 0.f, tmp + gi * cog * ld, ld);
+            ob_sgemm(0, 0, cog, ld, kg, 1.f, w + gi * cog * kg, kg, col + gi * kg * ld, ld, 0.f, tmp + gi * cog * ld,
+                     ld);
         ob_conv_from_channel_major(y + (int64_t)n0 * s->c_out * p, tmp, b, nb, s->c_out, p, ld);
     }
     return OB_OK;
 }
 
-/* conv2d backward, one chunk at a time on OpenBLAS's threads. */
+/* conv2d backward, one chunk at a time (the GEMMs on every thread). */
 static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                        const float *x, const float *w, int n, int h, int wd)
 {
@@ -129,7 +131,8 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
                 const float *dyi = dy + ((int64_t)i * s->c_out + gi * cog) * p, *xi = x + i * in_sz + gi * cig * p;
                 ob_sgemm(0, 1, cog, cig, p, 1.f, dyi, p, xi, p, 1.f, dw + gi * cog * kg, kg);
                 if (dx)
-                    ob_sgemm(1, 0, cig, p, cog, 1.f, w + gi * cog * kg, kg, dyi, p, 0.f, dx + i * in_sz + gi * cig * p, p);
+                    ob_sgemm(1, 0, cig, p, cog, 1.f, w + gi * cog * kg, kg, dyi, p, 0.f, dx + i * in_sz + gi * cig * p,
+                             p);
             }
         return OB_OK;
     }
@@ -144,10 +147,12 @@ static ob_status backward_chunk_serial(ob_conv_state *s, float *dx, float *dw, f
         ob_conv_to_channel_major(dyt, dy + (int64_t)n0 * s->c_out * p, nb, s->c_out, p, ld);
         OB_TRY(ob_im2col_cpu_serial(col, x + n0 * in_sz, &g, nb, ld));
         for (int gi = 0; gi < G; gi++) /* dW_g += dY_g col_gᵀ */
-            ob_sgemm(0, 1, cog, kg, ld, 1.f, dyt + gi * cog * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cog * kg, kg);
+            ob_sgemm(0, 1, cog, kg, ld, 1.f, dyt + gi * cog * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cog * kg,
+                     kg);
         if (!dx) continue;
         for (int gi = 0; gi < G; gi++) /* dcol_g = W_gᵀ dY_g, into the column buffer */
-            ob_sgemm(1, 0, kg, ld, cog, 1.f, w + gi * cog * kg, kg, dyt + gi * cog * ld, ld, 0.f, col + gi * kg * ld, ld);
+            ob_sgemm(1, 0, kg, ld, cog, 1.f, w + gi * cog * kg, kg, dyt + gi * cog * ld, ld, 0.f, col + gi * kg * ld,
+                     ld);
         OB_TRY(ob_col2im_cpu_serial(dx + n0 * in_sz, col, &g, nb, ld));
     }
     return OB_OK;
@@ -187,7 +192,8 @@ static ob_status transpose_forward_chunk_serial(ob_conv_state *s, float *y, cons
         float *col = buf, *xt = buf + krows * ld;
         ob_conv_to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
         for (int gi = 0; gi < G; gi++) /* col_g = W_gᵀ X_g, W_g (cig, kg) */
-            ob_sgemm(1, 0, kg, ld, cig, 1.f, w + gi * cig * kg, kg, xt + gi * cig * ld, ld, 0.f, col + gi * kg * ld, ld);
+            ob_sgemm(1, 0, kg, ld, cig, 1.f, w + gi * cig * kg, kg, xt + gi * cig * ld, ld, 0.f, col + gi * kg * ld,
+                     ld);
         OB_TRY(ob_col2im_cpu_serial(y + n0 * out_sz, col, &g, nb, ld));
     }
     ob_conv_add_bias(y, b, n, s->c_out, (int64_t)oh * ow);
@@ -214,9 +220,11 @@ static ob_status transpose_backward_chunk_serial(ob_conv_state *s, float *dx, fl
         OB_TRY(ob_im2col_cpu_serial(col, dy + n0 * out_sz, &g, nb, ld));
         ob_conv_to_channel_major(xt, x + (int64_t)n0 * s->c_in * p, nb, s->c_in, p, ld);
         for (int gi = 0; gi < G; gi++) { /* dW_g += X_g col_gᵀ; dX_g = W_g col_g */
-            ob_sgemm(0, 1, cig, kg, ld, 1.f, xt + gi * cig * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cig * kg, kg);
+            ob_sgemm(0, 1, cig, kg, ld, 1.f, xt + gi * cig * ld, ld, col + gi * kg * ld, ld, 1.f, dw + gi * cig * kg,
+                     kg);
             if (dx)
-                ob_sgemm(0, 0, cig, ld, kg, 1.f, w + gi * cig * kg, kg, col + gi * kg * ld, ld, 0.f, dxt + gi * cig * ld, ld);
+                ob_sgemm(0, 0, cig, ld, kg, 1.f, w + gi * cig * kg, kg, col + gi * kg * ld, ld, 0.f,
+                         dxt + gi * cig * ld, ld);
         }
         if (dx) ob_conv_from_channel_major(dx + (int64_t)n0 * s->c_in * p, dxt, NULL, nb, s->c_in, p, ld);
     }

@@ -171,9 +171,9 @@ static ob_status make_forward(ob_conv_state *s, conv_plan *p)
     dnnl_convolution_desc_t cd;
     const dnnl_memory_desc_t *bias = s->bias ? &d.bias : NULL;
     if (s->transposed)
-        OB_DNNL_CHECK(dnnl_dilated_deconvolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_deconvolution_direct,
-                                                                  &d.any_src, &d.any_wei, bias, &d.any_dst, d.strides,
-                                                                  d.dilates, d.pad_l, d.pad_r));
+        OB_DNNL_CHECK(dnnl_dilated_deconvolution_forward_desc_init(
+            &cd, dnnl_forward_training, dnnl_deconvolution_direct, &d.any_src, &d.any_wei, bias, &d.any_dst, d.strides,
+            d.dilates, d.pad_l, d.pad_r));
     else
         OB_DNNL_CHECK(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct,
                                                                 &d.any_src, &d.any_wei, bias, &d.any_dst, d.strides,

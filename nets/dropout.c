@@ -36,7 +36,8 @@ static ob_status dropout_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gr
     return ob_dropout(ctx, grad_in[0], grad_out, s->p, s->seed, s->last_step);
 }
 
-static const ob_layer_ops dropout_ops = {"dropout", ob_layer_shape_same, dropout_forward, dropout_backward, ob_layer_free_state, 0};
+static const ob_layer_ops dropout_ops = {"dropout",        ob_layer_shape_same, dropout_forward,
+                                         dropout_backward, ob_layer_free_state, 0};
 
 ob_status ob_dropout_create(ob_layer **l, float p, uint64_t seed)
 {

@@ -229,7 +229,8 @@ int main(int argc, char **argv)
     }
     if (!ob_dnnl_available()) ob_test_skip("oneDNN is not built in: there is no dnnl path to compare");
     if (ob_ctx_create(&ctx_ref, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx_ref, OB_CPU_IMPL_REF) != OB_OK ||
-        ob_ctx_create(&ctx_dnnl, OB_BACKEND_CPU, 0) != OB_OK || ob_ctx_set_cpu_impl(ctx_dnnl, OB_CPU_IMPL_DNNL) != OB_OK) {
+        ob_ctx_create(&ctx_dnnl, OB_BACKEND_CPU, 0) != OB_OK ||
+        ob_ctx_set_cpu_impl(ctx_dnnl, OB_CPU_IMPL_DNNL) != OB_OK) {
         fprintf(stderr, "no context: %s\n", ob_last_error());
         return 1;
     }
