@@ -261,8 +261,10 @@ ob_status ob_dnnl_out_done(ob_dnnl_operand *op, void *ptr)
     return ob_dnnl_exec(op->to_user, 2, a);
 }
 
-dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout) {
-    return ob_dnnl_md(4, dims, layout == OB_LAYOUT_C16 ? dnnl_aBcd16b : layout == OB_LAYOUT_C8 ? dnnl_aBcd8b : dnnl_nchw);
+dnnl_memory_desc_t ob_dnnl_md_layout(const int64_t dims[4], int layout)
+{
+    const dnnl_format_tag_t tag = layout == OB_LAYOUT_C16 ? dnnl_aBcd16b : layout == OB_LAYOUT_C8 ? dnnl_aBcd8b : dnnl_nchw;
+    return ob_dnnl_md(4, dims, tag);
 }
 
 int ob_dnnl_layout_of(const dnnl_memory_desc_t *md)
