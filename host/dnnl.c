@@ -16,6 +16,10 @@ ob_status ob_dnnl_cap_isa(const char *name)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "cannot cap the ISA to %s: no oneDNN in this build", name);
 }
+ob_status ob_dnnl_relayout(void *dst, int dst_layout, const void *src, int src_layout, const int64_t dims[4])
+{
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "a blocked layout in a build without oneDNN");
+}
 #else
 
 static dnnl_engine_t g_engine;
@@ -212,7 +216,7 @@ ob_status ob_dnnl_operand_init(ob_dnnl_operand *op, const dnnl_memory_desc_t *us
 {
     memset(op, 0, sizeof *op);
     OB_REQUIRE(ob_dnnl_available(), "oneDNN: no CPU engine");
-    op->user_md = *user, op->prim_md = *prim;
+    op->user_md = *user;
     ob_status s = ob_dnnl_memory(&op->user, user, DNNL_MEMORY_NONE);
     if (s != OB_OK) return s;
     op->direct_layout = user->ndims == 4 && !accumulate ? ob_dnnl_layout_of(prim) : 0;

@@ -58,6 +58,10 @@ int ob_dnnl_fpmath_strict(void);
  * (tests use it to run the AVX2 code on an AVX-512 machine). OB_ERR_ARG for an
  * unknown name, OB_ERR_UNSUPPORTED when it is too late or there is no oneDNN. */
 ob_status ob_dnnl_cap_isa(const char *name);
+/* dst (N, C, H, W) in dst_layout <- src in src_layout (ob_tensor.h layouts; a
+ * reorder; dst != src). OB_ERR_UNSUPPORTED without oneDNN, where no tensor is
+ * ever blocked. */
+ob_status ob_dnnl_relayout(void *dst, int dst_layout, const void *src, int src_layout, const int64_t dims[4]);
 
 #ifdef OB_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
@@ -84,7 +88,7 @@ ob_status ob_dnnl_exec(dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args
 dnnl_memory_desc_t ob_dnnl_md(int ndims, const int64_t *dims, dnnl_format_tag_t tag);
 
 typedef struct {
-    dnnl_memory_desc_t user_md, prim_md;
+    dnnl_memory_desc_t user_md;
     dnnl_memory_t direct;     /* prim_md over the caller's buffer, when prim_md is a named layout */
     int direct_layout;        /* that layout (OB_LAYOUT_C8 / C16; 0: none) */
     float *plain_tmp;         /* a plain copy of a blocked input whose block prim_md does not use */
@@ -116,9 +120,6 @@ int ob_dnnl_layout_of(const dnnl_memory_desc_t *md);
 void ob_dnnl_operand_free(ob_dnnl_operand *op);
 /* Memory over a buffer of desc md (NULL: allocated, owned by the memory). */
 ob_status ob_dnnl_memory(dnnl_memory_t *mem, const dnnl_memory_desc_t *md, void *ptr);
-/* dst (N, C, H, W) in dst_layout <- src in src_layout (a reorder; dst != src). */
-ob_status ob_dnnl_relayout(void *dst, int dst_layout, const void *src, int src_layout, const int64_t dims[4]);
-
 /* Runs prim over plain buffers: binds[i] gives an argument (DNNL_ARG_SRC, ...),
  * its desc and the buffer (memory objects are made for the call only). */
 typedef struct {

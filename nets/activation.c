@@ -3,6 +3,7 @@
  * otherwise (the reference loops and the CUDA kernels). */
 #include "layers_internal.h"
 #include "ob_dispatch.h"
+#include "ob_dnnl.h"
 #include "ob_layers.h"
 
 typedef struct {
@@ -49,7 +50,7 @@ static ob_status act_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_
         const float *xp = ob_tensor_f32(x);
         if (x->layout != OB_LAYOUT_PLAIN && out->layout_ok) out->layout = x->layout;
         else if (x->layout != OB_LAYOUT_PLAIN) {
-            OB_TRY(ob_act_dnnl_relayout(ob_tensor_f32(out), OB_LAYOUT_PLAIN, xp, x->layout, x->shape));
+            OB_TRY(ob_dnnl_relayout(ob_tensor_f32(out), OB_LAYOUT_PLAIN, xp, x->layout, x->shape));
             xp = ob_tensor_f32(out);
         }
         return ob_act_dnnl_forward(&st->dnnl, ob_tensor_f32(out), xp, ob_tensor_numel(out), s->kind, s->slope);
@@ -76,13 +77,13 @@ static ob_status act_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
         const float *gy = ob_tensor_f32(grad_out);
         float *g = ob_tensor_f32(gx), *tmp = NULL;
         if (grad_out->layout != work) { /* gy into the working layout: in gx, overwritten after */
-            OB_TRY(ob_act_dnnl_relayout(g, work, gy, grad_out->layout, out->shape));
+            OB_TRY(ob_dnnl_relayout(g, work, gy, grad_out->layout, out->shape));
             gy = g;
         }
         if (work != OB_LAYOUT_PLAIN && !gx->layout_ok) OB_TRY(scratch(st, &tmp, n)); /* gx must end plain */
         OB_TRY(ob_act_dnnl_backward(&st->dnnl, tmp ? tmp : g, gy, ob_tensor_f32(in[0]), ob_tensor_f32(out), n, s->kind,
                                     s->slope));
-        if (tmp) return ob_act_dnnl_relayout(g, OB_LAYOUT_PLAIN, tmp, work, out->shape);
+        if (tmp) return ob_dnnl_relayout(g, OB_LAYOUT_PLAIN, tmp, work, out->shape);
         gx->layout = work;
         return OB_OK;
     }

@@ -16,10 +16,6 @@ ob_status ob_act_dnnl_backward(void **state, float *gx, const float *gy, const f
 }
 void ob_act_dnnl_free(void *state) { (void)state; }
 int ob_act_dnnl_reads_y(int kind) { return 0; }
-ob_status ob_act_dnnl_relayout(float *dst, int dst_layout, const float *src, int src_layout, const int64_t dims[4])
-{
-    return OB_FAIL(OB_ERR_UNSUPPORTED, "activation: oneDNN not built in");
-}
 #else
 #include "eltwise.h"
 #include "ob_dnnl.h"
@@ -57,11 +53,6 @@ int ob_act_dnnl_reads_y(int kind)
     int from_dst;
     alg_of(kind, 0.f, &alpha, &from_dst);
     return from_dst;
-}
-
-ob_status ob_act_dnnl_relayout(float *dst, int dst_layout, const float *src, int src_layout, const int64_t dims[4])
-{
-    return ob_dnnl_relayout(dst, dst_layout, src, src_layout, dims);
 }
 
 static ob_status ready(act_dnnl **out, void **state, int64_t n, int kind, float slope, int backward)

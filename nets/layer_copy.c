@@ -44,7 +44,6 @@ ob_status ob_layer_plain(const ob_tensor *t, const float **p, float **tmp)
 {
     *p = (const float *)t->data, *tmp = NULL;
     if (t->layout == OB_LAYOUT_PLAIN) return OB_OK;
-#ifdef OB_HAVE_DNNL
     OB_REQUIRE(t->ndim == 4, "a blocked tensor must be 4-d");
     *tmp = (float *)malloc(ob_tensor_nbytes(t));
     OB_REQUIRE(*tmp != NULL, "no memory for a plain copy of %zu bytes", ob_tensor_nbytes(t));
@@ -56,7 +55,4 @@ ob_status ob_layer_plain(const ob_tensor *t, const float **p, float **tmp)
     }
     *p = *tmp;
     return OB_OK;
-#else
-    return OB_FAIL(OB_ERR_INTERNAL, "a blocked tensor in a build without oneDNN");
-#endif
 }

@@ -81,8 +81,7 @@ ob_status ob_act_dnnl_backward(void **state, float *gx, const float *gy, const f
 void ob_act_dnnl_free(void *state);
 /* 1 when the kind's derivative reads y (relu, tanh, sigmoid), 0: x */
 int ob_act_dnnl_reads_y(int kind);
-/* ob_dnnl_relayout (ob_dnnl.h) where oneDNN is built in */
-ob_status ob_act_dnnl_relayout(float *dst, int dst_layout, const float *src, int src_layout, const int64_t dims[4]);
+
 /* Training: batch statistics, running stats updated (unbiased variance);
  * eval: the running stats. save_mean / save_invstd (C) <- what it normalised
  * with. The backward follows the last forward's mode; gx may be NULL;
