@@ -304,15 +304,11 @@ ob_status ob_dnnl_in_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, const void 
         return OB_OK;
     }
     const int64_t dims[4] = {op->user_md.dims[0], op->user_md.dims[1], op->user_md.dims[2], op->user_md.dims[3]};
-    const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
-    if (op->plain_tmp_n < n) {
-        free(op->plain_tmp);
-        op->plain_tmp = malloc(sizeof(float) * n);
-        op->plain_tmp_n = op->plain_tmp ? n : 0;
-        OB_REQUIRE(op->plain_tmp != NULL, "oneDNN: no memory for a plain copy of %zu floats", n);
-    }
-    OB_TRY(ob_dnnl_relayout(op->plain_tmp, OB_LAYOUT_PLAIN, ptr, layout, dims));
-    return ob_dnnl_in(mem, op, op->plain_tmp);
+    void *plain;
+    OB_TRY(ob_scratch_get(&op->plain_tmp, &plain, sizeof(float) * (size_t)(dims[0] * dims[1] * dims[2] * dims[3]),
+                          "oneDNN: a plain copy"));
+    OB_TRY(ob_dnnl_relayout(plain, OB_LAYOUT_PLAIN, ptr, layout, dims));
+    return ob_dnnl_in(mem, op, plain);
 }
 
 ob_status ob_dnnl_out_layout(dnnl_memory_t *mem, ob_dnnl_operand *op, void *ptr, int allow, int *layout)
@@ -335,7 +331,7 @@ ob_status ob_dnnl_out_done_layout(ob_dnnl_operand *op, void *ptr, int layout)
 void ob_dnnl_operand_free(ob_dnnl_operand *op)
 {
     if (op->direct) dnnl_memory_destroy(op->direct);
-    free(op->plain_tmp);
+    ob_scratch_free(&op->plain_tmp);
     if (op->prim && op->prim != op->user) dnnl_memory_destroy(op->prim);
     if (op->user) dnnl_memory_destroy(op->user);
     if (op->to_prim) dnnl_primitive_destroy(op->to_prim);

@@ -42,6 +42,7 @@
 #ifndef OB_DNNL_H
 #define OB_DNNL_H
 
+#include "ob_scratch.h"
 #include "ob_status.h"
 #include "ob_tensor.h"
 
@@ -91,8 +92,7 @@ typedef struct {
     dnnl_memory_desc_t user_md;
     dnnl_memory_t direct;     /* prim_md over the caller's buffer, when prim_md is a named layout */
     int direct_layout;        /* that layout (OB_LAYOUT_C8 / C16; 0: none) */
-    float *plain_tmp;         /* a plain copy of a blocked input whose block prim_md does not use */
-    size_t plain_tmp_n;
+    ob_scratch plain_tmp;     /* a plain copy of a blocked input in another block than the primitive's */
     dnnl_memory_t user;       /* handle set per call */
     dnnl_memory_t prim;       /* == user when the layouts are equal */
     dnnl_primitive_t to_prim; /* reorder user -> prim (NULL when equal) */

@@ -5,26 +5,14 @@
 #include "ob_dispatch.h"
 #include "ob_dnnl.h"
 #include "ob_layers.h"
+#include "ob_scratch.h"
 
 typedef struct {
     ob_act_kind kind;
     float slope;
     void *dnnl;     /* oneDNN primitives (activation_dnnl.c) */
-    float *scratch; /* a relayout of the output gradient or of the input gradient */
-    int64_t scratch_n;
+    ob_scratch gx;  /* a blocked input gradient before it is made plain */
 } act_state;
-
-static ob_status scratch(act_state *s, float **p, int64_t n)
-{
-    if (s->scratch_n < n) {
-        free(s->scratch);
-        s->scratch = malloc(sizeof(float) * (size_t)n);
-        s->scratch_n = s->scratch ? n : 0;
-        OB_REQUIRE(s->scratch != NULL, "activation: no memory for %lld floats", (long long)n);
-    }
-    *p = s->scratch;
-    return OB_OK;
-}
 
 /* a and b: float32 host tensors of one shape (what the dnnl path assumes) */
 static ob_status check_pair(const ob_layer *l, ob_ctx *ctx, const ob_tensor *a, const ob_tensor *b)
@@ -80,7 +68,8 @@ static ob_status act_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
             OB_TRY(ob_dnnl_relayout(g, work, gy, grad_out->layout, out->shape));
             gy = g;
         }
-        if (work != OB_LAYOUT_PLAIN && !gx->layout_ok) OB_TRY(scratch(st, &tmp, n)); /* gx must end plain */
+        if (work != OB_LAYOUT_PLAIN && !gx->layout_ok) /* gx must end plain */
+            OB_TRY(ob_scratch_get(&st->gx, (void **)&tmp, sizeof(float) * (size_t)n, l->ops->kind));
         OB_TRY(ob_act_dnnl_backward(&st->dnnl, tmp ? tmp : g, gy, ob_tensor_f32(in[0]), ob_tensor_f32(out), n, s->kind,
                                     s->slope));
         if (tmp) return ob_dnnl_relayout(g, OB_LAYOUT_PLAIN, tmp, work, out->shape);
@@ -93,7 +82,7 @@ static ob_status act_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_i
 static void act_destroy(ob_layer *l)
 {
     act_state *s = (act_state *)l->state;
-    if (s) ob_act_dnnl_free(s->dnnl), free(s->scratch);
+    if (s) ob_act_dnnl_free(s->dnnl), ob_scratch_free(&s->gx);
     free(s);
 }
 

@@ -29,14 +29,14 @@ ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const fl
 void ob_bn_dnnl_free(void *state) { (void)state; }
 #else
 #include "ob_dnnl.h"
+#include "ob_scratch.h"
 
 typedef struct {
     ob_dnnl_cached fwd, bwd;
     int64_t c;
     float *mean, *var;       /* (C) what the last forward normalised with */
     float *dscale, *dshift;  /* (C) oneDNN's overwritten parameter gradients */
-    float *gx_scratch;       /* the input gradient nobody asked for */
-    int64_t gx_n;
+    ob_scratch gx;           /* the input gradient nobody asked for */
     int training;            /* the last forward's mode */
     int64_t xs[4];           /* and its shape */
 } bn_dnnl;
@@ -47,7 +47,7 @@ void ob_bn_dnnl_free(void *state)
     if (!d) return;
     ob_dnnl_cached_free(&d->fwd);
     ob_dnnl_cached_free(&d->bwd);
-    free(d->mean), free(d->var), free(d->dscale), free(d->dshift), free(d->gx_scratch);
+    free(d->mean), free(d->var), free(d->dscale), free(d->dshift), ob_scratch_free(&d->gx);
     free(d);
 }
 
@@ -131,13 +131,7 @@ ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const fl
         OB_TRY(ob_dnnl_make(&d->bwd.pd, &d->bwd.prim, &od, d->fwd.pd, "batch_norm2d backward"));
     }
     if (!gx) { /* oneDNN always writes diff_src */
-        if (d->gx_n < n) {
-            free(d->gx_scratch);
-            d->gx_scratch = malloc(sizeof(float) * (size_t)n);
-            d->gx_n = d->gx_scratch ? n : 0;
-            OB_REQUIRE(d->gx_scratch != NULL, "batch_norm2d: out of memory");
-        }
-        gx = d->gx_scratch;
+        OB_TRY(ob_scratch_get(&d->gx, (void **)&gx, sizeof(float) * (size_t)n, "batch_norm2d"));
     }
     /* oneDNN 2.6 asks for the shift too, though the gradients do not use it */
     const ob_dnnl_bind bind[9] = {

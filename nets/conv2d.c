@@ -19,13 +19,7 @@ ob_im2col_geom ob_conv_geom(const ob_conv_state *s, int c, int h, int w)
 
 ob_status ob_conv_scratch(ob_conv_state *s, float **p, size_t n, const char *kind)
 {
-    if (n > s->scratch_n) {
-        float *q = realloc(s->scratch, n * sizeof(float));
-        if (!q) return OB_FAIL(OB_ERR_NOMEM, "%s: no memory for %zu floats of scratch", kind, n);
-        s->scratch = q, s->scratch_n = n;
-    }
-    *p = s->scratch;
-    return OB_OK;
+    return ob_scratch_get(&s->scratch, (void **)p, n * sizeof(float), kind);
 }
 
 int64_t ob_conv_out_size(const ob_conv_state *s, int64_t in)
@@ -148,7 +142,7 @@ void ob_conv_destroy(ob_layer *l)
     if (!s) return;
     ob_conv_cudnn_free(s->gpu);
     ob_conv_dnnl_free(s->dnnl);
-    free(s->scratch);
+    ob_scratch_free(&s->scratch);
     free(s);
     l->state = NULL;
 }

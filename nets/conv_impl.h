@@ -7,13 +7,13 @@
 #include <stddef.h>
 
 #include "im2col.h"
+#include "ob_scratch.h"
 #include "ob_conv2d.h"
 
 typedef struct {
     int transposed;             /* 0: conv2d, 1: conv_transpose2d */
     int c_in, c_out, k, stride, pad, output_padding, dilation, groups, bias;
-    float *scratch;             /* CPU column + layout buffers, grown on demand */
-    size_t scratch_n;
+    ob_scratch scratch;         /* CPU column + layout buffers, grown on demand */
     size_t chunk_floats;        /* scratch budget per chunk of images (0: 64 MiB); tests shrink it */
     void *dnnl;                 /* oneDNN primitives cached per input shape (conv_dnnl.c) */
     void *gpu;                  /* cuDNN descriptors and algorithms (conv2d_cudnn.c) */

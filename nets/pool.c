@@ -8,13 +8,13 @@
 
 #include "layers_internal.h"
 #include "ob_layers.h"
+#include "ob_scratch.h"
 
 enum { POOL_MAX = 0, POOL_AVG = 1, POOL_GLOBAL = 2 };
 
 typedef struct {
     int kind, k, stride, pad;
-    int32_t *argmax; /* (N, C, Ho, Wo): the input index within its plane */
-    int64_t argmax_n;
+    ob_scratch argmax; /* int32 (N, C, Ho, Wo): the input index within its plane */
     void *dnnl;      /* oneDNN primitives and workspace (pool_dnnl.c) */
     int last_dnnl;   /* the last forward ran on oneDNN: so does the backward */
 } pool_state;
@@ -197,13 +197,9 @@ static ob_status pool_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob
     }
     const int64_t n_out = ob_tensor_numel(out);
     OB_REQUIRE(g.h * g.w <= INT32_MAX, "%s: plane too large for the argmax", l->ops->kind);
-    if (s->argmax_n < n_out) {
-        free(s->argmax);
-        s->argmax = (int32_t *)malloc(sizeof(int32_t) * (size_t)n_out);
-        s->argmax_n = s->argmax ? n_out : 0;
-        OB_REQUIRE(s->argmax != NULL, "%s: out of memory for %lld argmax indices", l->ops->kind, (long long)n_out);
-    }
-    max_forward_cpu(y, s->argmax, x, &g);
+    int32_t *arg;
+    OB_TRY(ob_scratch_get(&s->argmax, (void **)&arg, sizeof(int32_t) * (size_t)n_out, "max_pool2d argmax"));
+    max_forward_cpu(y, arg, x, &g);
     return OB_OK;
 }
 
@@ -231,16 +227,16 @@ static ob_status pool_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_
         avg_backward_cpu(gx, gy, &g);
         return OB_OK;
     }
-    OB_REQUIRE(s->argmax && s->argmax_n >= ob_tensor_numel(grad_out),
+    OB_REQUIRE(s->argmax.data && s->argmax.bytes / sizeof(int32_t) >= (size_t)ob_tensor_numel(grad_out),
                "%s: backward before a forward of this shape (no saved argmax)", l->ops->kind);
-    max_backward_cpu(gx, gy, s->argmax, &g);
+    max_backward_cpu(gx, gy, (const int32_t *)s->argmax.data, &g);
     return OB_OK;
 }
 
 static void pool_destroy(ob_layer *l)
 {
     pool_state *s = (pool_state *)l->state;
-    if (s) free(s->argmax), ob_pool_dnnl_free(s->dnnl);
+    if (s) ob_scratch_free(&s->argmax), ob_pool_dnnl_free(s->dnnl);
     free(s);
 }
 

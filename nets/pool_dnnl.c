@@ -20,11 +20,11 @@ ob_status ob_pool_dnnl_backward(void **state, float *gx, const float *gy, const 
 void ob_pool_dnnl_free(void *state) { (void)state; }
 #else
 #include "ob_dnnl.h"
+#include "ob_scratch.h"
 
 typedef struct {
     ob_dnnl_cached fwd, bwd;
-    void *ws; /* the last training forward's workspace (max pooling) */
-    size_t ws_bytes;
+    ob_scratch ws; /* the last training forward's workspace (max pooling) */
     int64_t ws_key[OB_DNNL_KEY]; /* the shape it belongs to */
 } pool_dnnl;
 
@@ -34,7 +34,7 @@ void ob_pool_dnnl_free(void *state)
     if (!p) return;
     ob_dnnl_cached_free(&p->fwd);
     ob_dnnl_cached_free(&p->bwd);
-    free(p->ws);
+    ob_scratch_free(&p->ws);
     free(p);
 }
 
@@ -87,15 +87,10 @@ ob_status ob_pool_dnnl_forward(void **state, float *y, const float *x, const int
     int n = 2;
     if (max) {
         const dnnl_memory_desc_t ws = ob_dnnl_query(p->fwd.pd, dnnl_query_workspace_md);
-        const size_t bytes = dnnl_memory_desc_get_size(&ws);
-        if (bytes > p->ws_bytes) {
-            free(p->ws);
-            p->ws = malloc(bytes);
-            p->ws_bytes = p->ws ? bytes : 0;
-            OB_REQUIRE(p->ws != NULL, "max_pool2d: no memory for a %zu-byte workspace", bytes);
-        }
+        void *buf;
+        OB_TRY(ob_scratch_get(&p->ws, &buf, dnnl_memory_desc_get_size(&ws), "max_pool2d workspace"));
         b[2] = (ob_dnnl_bind){DNNL_ARG_WORKSPACE, dnnl_primitive_desc_query_md(p->fwd.pd, dnnl_query_workspace_md, 0),
-                              p->ws};
+                              buf};
         n = 3;
         memcpy(p->ws_key, key, sizeof key);
     }
@@ -110,7 +105,7 @@ ob_status ob_pool_dnnl_backward(void **state, float *gx, const float *gy, const 
     const dnnl_memory_desc_t xm = ob_dnnl_md(4, xs, dnnl_nchw), ym = ob_dnnl_md(4, ys, dnnl_nchw);
     int64_t key[OB_DNNL_KEY];
     key_of(key, xs, max, kh, kw, sh, ph);
-    OB_REQUIRE(!max || (p->ws && memcmp(p->ws_key, key, sizeof key) == 0 && p->fwd.prim &&
+    OB_REQUIRE(!max || (p->ws.data && memcmp(p->ws_key, key, sizeof key) == 0 && p->fwd.prim &&
                         memcmp(p->fwd.key, key, sizeof key) == 0),
                "max_pool2d: backward before a forward of this shape (no saved argmax)");
     if (!ob_dnnl_cached_hit(&p->bwd, key)) {
@@ -122,7 +117,7 @@ ob_status ob_pool_dnnl_backward(void **state, float *gx, const float *gy, const 
     const ob_dnnl_bind b[3] = {
         {DNNL_ARG_DIFF_DST, &ym, gy},
         {DNNL_ARG_DIFF_SRC, &xm, gx},
-        {DNNL_ARG_WORKSPACE, max ? dnnl_primitive_desc_query_md(p->fwd.pd, dnnl_query_workspace_md, 0) : NULL, p->ws}};
+        {DNNL_ARG_WORKSPACE, max ? dnnl_primitive_desc_query_md(p->fwd.pd, dnnl_query_workspace_md, 0) : NULL, p->ws.data}};
     return ob_dnnl_run(p->bwd.prim, max ? 3 : 2, b);
 }
 #endif
