@@ -91,11 +91,28 @@ ob_status ob_model_add(ob_model *m, const char *name, ob_layer *layer)
     return ob_model_add_node(m, name, layer, &prev, 1, NULL);
 }
 
+/* Node i's output (and its gradient) may stay in oneDNN's blocked layout
+ * (ob_tensor.h) on the CPU's dnnl path when node i and its one reader both take
+ * any layout and node i is not the model's output. Everything else (the loss,
+ * pixel shuffle, pooling, a second reader's add, the caller) sees plain NCHW.
+ * The wiring is fixed once the parameters are allocated, so this is decided
+ * then, once per node. */
+static int blocked_edge(const ob_model *m, int i)
+{
+    if (i == m->n_nodes - 1 || !m->layers[i]->ops->blocked_ok) return 0;
+    int readers = 0, ok = 1;
+    for (int j = i + 1; j < m->n_nodes; j++)
+        for (int k = 0; k < m->nodes[j].n_inputs; k++)
+            if (m->nodes[j].inputs[k] == i) readers++, ok &= m->layers[j]->ops->blocked_ok;
+    return readers == 1 && ok;
+}
+
 ob_status ob_model_alloc_params(ob_model *m, ob_location loc)
 {
     OB_REQUIRE(!m->allocated, "model: parameters already allocated");
     OB_REQUIRE(m->n_nodes > 0, "model: no layers");
     OB_TRY(ob_layers_alloc_params(&m->arena, m->layers, m->n_nodes, loc));
+    for (int i = 0; i < m->n_nodes; i++) m->nodes[i].blocked_edge = blocked_edge(m, i);
     m->allocated = 1;
     return OB_OK;
 }
@@ -132,21 +149,6 @@ static ob_status with_node(const ob_model *m, int i, ob_status s)
     return ob_fail_at(s, __FILE__, __LINE__, "model %s: %s", node_label(m, i, lbl, sizeof lbl), msg);
 }
 
-/* Node i's output (and its gradient) may stay in oneDNN's blocked layout
- * (ob_tensor.h): on the CPU's dnnl path, when node i and its one consumer
- * both take any layout and node i is not the model's output. Everything else
- * (the loss, pixel shuffle, pooling, a second consumer's add, the caller)
- * sees plain NCHW. */
-static int blocked_ok(const ob_model *m, ob_ctx *ctx, int i)
-{
-    if (!ob_ctx_uses_dnnl(ctx) || i == m->n_nodes - 1 || !m->layers[i]->ops->blocked_ok) return 0;
-    int readers = 0, ok = 1;
-    for (int j = i + 1; j < m->n_nodes; j++)
-        for (int k = 0; k < m->nodes[j].n_inputs; k++)
-            if (m->nodes[j].inputs[k] == i) readers++, ok &= m->layers[j]->ops->blocked_ok;
-    return readers == 1 && ok;
-}
-
 ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, const ob_tensor *x, int training)
 {
     OB_REQUIRE(m->allocated, "model: forward before ob_model_alloc_params");
@@ -164,7 +166,7 @@ ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, cons
         OB_TRY(with_node(m, i, n->layer->ops->shape(n->layer, shape, &ndim, in, n->n_inputs)));
         OB_TRY(ensure(&n->out, loc, ndim, shape));
         n->out.layout = OB_LAYOUT_PLAIN;
-        n->out.layout_ok = ndim == 4 && blocked_ok(m, ctx, i);
+        n->out.layout_ok = ndim == 4 && n->blocked_edge && ob_ctx_uses_dnnl(ctx);
         OB_TRY(with_node(m, i, n->layer->ops->forward(n->layer, ctx, &n->out, in, n->n_inputs, training)));
     }
     *out = &m->nodes[m->n_nodes - 1].out;

@@ -86,6 +86,7 @@ typedef struct {
     ob_tensor grad;     /* d loss / d out during backward (owned) */
     ob_tensor scratch;  /* a second consumer's contribution before it is added */
     int grad_written;   /* backward: grad holds a value */
+    int blocked_edge;   /* out (and grad) may stay in oneDNN's blocked layout (model.c) */
 } ob_model_node;
 
 typedef struct {
