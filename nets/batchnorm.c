@@ -152,8 +152,7 @@ static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_t
         st = ob_bn_dnnl_forward(&s->dnnl, ob_tensor_f32(out), ob_tensor_f32(in[0]), in[0]->shape,
                                 ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
                                 ob_tensor_f32(&l->params[P_RMEAN].value), ob_tensor_f32(&l->params[P_RVAR].value),
-                                ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd), training, OB_BN_MOMENTUM,
-                                OB_BN_EPS);
+                                training, OB_BN_MOMENTUM, OB_BN_EPS);
     s->last_dnnl = st == OB_OK;
     if (st != OB_OK && st != OB_ERR_UNSUPPORTED) return st;
     if (s->last_dnnl) {

@@ -10,14 +10,11 @@
  * through the mean and variance, as PyTorch's eval-mode backward). oneDNN
  * overwrites diff_scale / diff_shift: they are added into the accumulating
  * gradients. */
-#include <math.h>
-
 #include "layers_internal.h"
 
 #ifndef OB_HAVE_DNNL
 ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
-                             const float *b, float *rm, float *rv, float *save_mean, float *save_invstd, int training,
-                             float momentum, float eps)
+                             const float *b, float *rm, float *rv, int training, float momentum, float eps)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "batch_norm2d: oneDNN not built in");
 }
@@ -37,9 +34,7 @@ typedef struct {
     float *mean, *var;       /* (C) what the last forward normalised with */
     float *dscale, *dshift;  /* (C) oneDNN's overwritten parameter gradients */
     ob_scratch gx;           /* the input gradient nobody asked for */
-    int training;            /* the last forward's mode */
-    int64_t xs[4];           /* and its shape */
-} bn_dnnl;
+} bn_dnnl;                   /* fwd's key: the last forward's shape, mode and eps */
 
 void ob_bn_dnnl_free(void *state)
 {
@@ -78,7 +73,7 @@ static unsigned flags_of(int training)
 static ob_status ready_forward(bn_dnnl *d, const dnnl_memory_desc_t *xm, const int64_t xs[4], int training, float eps)
 {
     int64_t key[OB_DNNL_KEY] = {xs[0], xs[1], xs[2], xs[3], training};
-    memcpy(&key[5], &eps, sizeof eps);
+    memcpy(&key[5], &eps, sizeof eps); /* key[4]: the mode, read back by the backward */
     if (ob_dnnl_cached_hit(&d->fwd, key)) return OB_OK;
     dnnl_batch_normalization_desc_t od;
     OB_DNNL_CHECK(dnnl_batch_normalization_forward_desc_init(
@@ -87,8 +82,7 @@ static ob_status ready_forward(bn_dnnl *d, const dnnl_memory_desc_t *xm, const i
 }
 
 ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
-                             const float *b, float *rm, float *rv, float *save_mean, float *save_invstd, int training,
-                             float momentum, float eps)
+                             const float *b, float *rm, float *rv, int training, float momentum, float eps)
 {
     bn_dnnl *d = NULL;
     const int64_t c = xs[1];
@@ -101,16 +95,10 @@ ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64
                                   {DNNL_ARG_MEAN, &cm, d->mean}, {DNNL_ARG_VARIANCE, &cm, d->var}};
     OB_TRY(ob_dnnl_run(d->fwd.prim, 6, bind));
     const double m = (double)(xs[0] * xs[2] * xs[3]);
-    for (int64_t ch = 0; ch < c; ch++) {
-        if (training) {
-            rm[ch] = (1.0f - momentum) * rm[ch] + momentum * d->mean[ch];
-            rv[ch] = (1.0f - momentum) * rv[ch] + momentum * (float)(d->var[ch] * m / (m - 1));
-        }
-        save_mean[ch] = d->mean[ch];
-        save_invstd[ch] = (float)(1.0 / sqrt((double)d->var[ch] + eps));
+    for (int64_t ch = 0; training && ch < c; ch++) {
+        rm[ch] = (1.0f - momentum) * rm[ch] + momentum * d->mean[ch];
+        rv[ch] = (1.0f - momentum) * rv[ch] + momentum * (float)(d->var[ch] * m / (m - 1));
     }
-    d->training = training;
-    memcpy(d->xs, xs, sizeof d->xs);
     return OB_OK;
 }
 
@@ -118,16 +106,15 @@ ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const fl
                               const float *w, const float *b, float *gw, float *gb, float eps)
 {
     bn_dnnl *d = *state;
-    OB_REQUIRE(d && memcmp(d->xs, xs, sizeof d->xs) == 0, "batch_norm2d: backward before a forward of this shape");
+    OB_REQUIRE(d && d->fwd.prim && memcmp(d->fwd.key, xs, sizeof(int64_t) * 4) == 0,
+               "batch_norm2d: backward before a forward of this shape");
     const int64_t c = xs[1], n = xs[0] * xs[1] * xs[2] * xs[3];
+    const int training = (int)d->fwd.key[4];
     const dnnl_memory_desc_t xm = ob_dnnl_md(4, xs, dnnl_nchw), cm = ob_dnnl_md(1, &c, dnnl_x);
-    OB_TRY(ready_forward(d, &xm, xs, d->training, eps));
-    int64_t key[OB_DNNL_KEY] = {xs[0], xs[1], xs[2], xs[3], d->training};
-    memcpy(&key[5], &eps, sizeof eps);
-    if (!ob_dnnl_cached_hit(&d->bwd, key)) {
+    if (!ob_dnnl_cached_hit(&d->bwd, d->fwd.key)) {
         dnnl_batch_normalization_desc_t od;
         OB_DNNL_CHECK(dnnl_batch_normalization_backward_desc_init(&od, dnnl_backward, &xm, &xm, eps,
-                                                                  flags_of(d->training)));
+                                                                  flags_of(training)));
         OB_TRY(ob_dnnl_make(&d->bwd.pd, &d->bwd.prim, &od, d->fwd.pd, "batch_norm2d backward"));
     }
     if (!gx) { /* oneDNN always writes diff_src */

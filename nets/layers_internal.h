@@ -83,12 +83,11 @@ void ob_act_dnnl_free(void *state);
 int ob_act_dnnl_reads_y(int kind);
 
 /* Training: batch statistics, running stats updated (unbiased variance);
- * eval: the running stats. save_mean / save_invstd (C) <- what it normalised
- * with. The backward follows the last forward's mode; gx may be NULL;
+ * eval: the running stats. The statistics it normalised with stay in *state
+ * for the backward, which follows the last forward's mode; gx may be NULL;
  * gw, gb accumulate. */
 ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
-                             const float *b, float *rm, float *rv, float *save_mean, float *save_invstd, int training,
-                             float momentum, float eps);
+                             const float *b, float *rm, float *rv, int training, float momentum, float eps);
 ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const int64_t xs[4],
                               const float *w, const float *b, float *gw, float *gb, float eps);
 void ob_bn_dnnl_free(void *state);
