@@ -75,7 +75,7 @@ ob_status ob_ctx_create(ob_ctx **out, ob_backend want, int verbose)
     ob_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return OB_FAIL(OB_ERR_NOMEM, "cannot allocate a context");
     ctx->backend = OB_BACKEND_CPU;
-    ctx->cpu_impl = ob_dnnl_available() ? OB_CPU_IMPL_DNNL : OB_CPU_IMPL_REF;
+    ob_ctx_set_cpu_impl(ctx, OB_CPU_IMPL_AUTO); /* cannot fail: auto resolves to what the build has */
     if (want != OB_BACKEND_CPU) {
         char why[200] = "";
         int n = ob_cuda_device_count(why, sizeof why);

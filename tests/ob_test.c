@@ -58,6 +58,13 @@ int ob_test_allclose(const char *label, const float *got, const float *ref, size
     return ob_test_check_at(ok, __FILE__, __LINE__, "%s not close", label);
 }
 
+double ob_test_tolerance_used(const float *got, const float *ref, size_t n, double atol, double rtol)
+{
+    double w = 0;
+    for (size_t i = 0; i < n; i++) w = fmax(w, fabs((double)got[i] - ref[i]) / (atol + rtol * fabs((double)ref[i])));
+    return w;
+}
+
 int ob_test_finish(void)
 {
     printf("%d passed, %d failed\n", ob_test_passed, ob_test_failed);

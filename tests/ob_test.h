@@ -47,6 +47,9 @@ int ob_test_check_at(int ok, const char *file, int line, const char *fmt, ...)
     } while (0)
 
 int ob_test_allclose(const char *label, const float *got, const float *ref, size_t n, double atol, double rtol);
+/* The largest |got - ref| / (atol + rtol |ref|): how much of the tolerance
+ * the worst element uses (<= 1 passes); what parity tests print. */
+double ob_test_tolerance_used(const float *got, const float *ref, size_t n, double atol, double rtol);
 int ob_test_finish(void);
 void ob_test_skip(const char *why);
 

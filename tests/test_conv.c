@@ -224,8 +224,7 @@ static void dnnl_vs_ref_layer(ob_ctx *ctx_r, ob_ctx *ctx_d, const char *label, o
         for (int q = 0; q < 3; q++) {
             snprintf(lab, sizeof lab, "%s, %d image(s): oneDNN vs reference %s", label, ns[k], what[q]);
             ob_test_allclose(lab, got[q], ref[q], len[q], 1e-5, 1e-4);
-            for (size_t i = 0; i < len[q]; i++)
-                worst = fmax(worst, fabs((double)got[q][i] - ref[q][i]) / (1e-5 + 1e-4 * fabs((double)ref[q][i])));
+            worst = fmax(worst, ob_test_tolerance_used(got[q], ref[q], len[q], 1e-5, 1e-4));
         }
         worst_dnnl = fmax(worst_dnnl, worst);
         OB_CHECK(memcmp(got[0], ob_tensor_f32(&y[2]), ny * sizeof(float)) == 0 &&

@@ -89,9 +89,7 @@ static double compare(const char *label, const char *what, const float *got, con
     char lab[160];
     snprintf(lab, sizeof lab, "%s: oneDNN vs reference %s", label, what);
     ob_test_allclose(lab, got, ref, n, ATOL, RTOL);
-    double w = 0;
-    for (size_t i = 0; i < n; i++) w = fmax(w, fabs((double)got[i] - ref[i]) / (ATOL + RTOL * fabs((double)ref[i])));
-    return w;
+    return ob_test_tolerance_used(got, ref, n, ATOL, RTOL);
 }
 
 static void check(const char *label, make_fn make, const ob_tensor *x, int training)
