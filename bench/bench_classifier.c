@@ -53,10 +53,7 @@ int main(void)
     const int64_t xs[4] = {BATCH, 1, 28, 28};
     ob_bench_ok(ob_tensor_alloc(&s.x, OB_F32, OB_HOST, 4, xs), "x");
     uint64_t rng = 12345;
-    for (int64_t i = 0; i < ob_tensor_numel(&s.x); i++) {
-        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-        ob_tensor_f32(&s.x)[i] = (float)(rng >> 40) / (float)(1u << 24);
-    }
+    ob_bench_fill_uniform(ob_tensor_f32(&s.x), ob_tensor_numel(&s.x), &rng);
     for (int i = 0; i < BATCH; i++) s.labels[i] = (int32_t)((rng >> 33) + (uint64_t)i * 7) % 10;
     const double ms = ob_bench_median_ms(step, &s, 3, repeats);
     char extra[96];

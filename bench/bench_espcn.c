@@ -36,15 +36,6 @@ static void step(void *arg)
     ob_bench_train_step(s->m, s->opt, s->ctx, &s->x, &s->g, mse, s, &s->loss);
 }
 
-static void fill_uniform(ob_tensor *t, uint64_t *state)
-{
-    float *p = ob_tensor_f32(t);
-    for (int64_t i = 0; i < ob_tensor_numel(t); i++) {
-        *state = *state * 6364136223846793005ull + 1442695040888963407ull;
-        p[i] = (float)(*state >> 40) / (float)(1u << 24);
-    }
-}
-
 int main(void)
 {
     step_case s = {0};
@@ -60,8 +51,8 @@ int main(void)
     ob_bench_ok(ob_tensor_alloc(&s.x, OB_F32, OB_HOST, 4, xs), "x");
     ob_bench_ok(ob_tensor_alloc(&s.t, OB_F32, OB_HOST, 4, ts), "target");
     uint64_t rng = 12345;
-    fill_uniform(&s.x, &rng);
-    fill_uniform(&s.t, &rng);
+    ob_bench_fill_uniform(ob_tensor_f32(&s.x), ob_tensor_numel(&s.x), &rng);
+    ob_bench_fill_uniform(ob_tensor_f32(&s.t), ob_tensor_numel(&s.t), &rng);
     const double ms = ob_bench_median_ms(step, &s, 2, repeats);
     char extra[64];
     snprintf(extra, sizeof extra, "loss %.5f", s.loss);

@@ -49,10 +49,7 @@ int main(int argc, char **argv)
     ob_bench_ok(ob_tensor_alloc(&c.x, OB_F32, OB_HOST, 4, xs), "x");
     float *x = ob_tensor_f32(&c.x);
     uint64_t rng = 7;
-    for (int i = 0; i < h * w; i++) {
-        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-        x[i] = 0.8f * (float)(i % w) / (float)w + 0.2f * (float)(rng >> 40) / (float)(1u << 24);
-    }
+    for (int i = 0; i < h * w; i++) x[i] = 0.8f * (float)(i % w) / (float)w + 0.2f * ob_bench_lcg_uniform(&rng);
     const double ms = ob_bench_median_ms(infer, &c, 2, repeats);
     double sum = 0;
     for (int64_t i = 0; i < ob_tensor_numel(c.y); i++) sum += ob_tensor_f32(c.y)[i];

@@ -29,6 +29,17 @@ double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats
     return median;
 }
 
+float ob_bench_lcg_uniform(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    return (float)(*state >> 40) / (float)(1u << 24);
+}
+
+void ob_bench_fill_uniform(float *p, int64_t n, uint64_t *state)
+{
+    for (int64_t i = 0; i < n; i++) p[i] = ob_bench_lcg_uniform(state);
+}
+
 double ob_bench_peak_mib(void)
 {
     struct rusage ru;

@@ -8,6 +8,7 @@
 #define OB_BENCH_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ob_model.h"
 #include "ob_optim.h"
@@ -16,6 +17,11 @@
 double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats);
 /* Prints a result line in the format above. */
 void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra);
+/* The benchmarks' input generator: Knuth's 64-bit LCG, step then the top 24
+ * bits as a float in [0, 1) (the PyTorch peers that need the same input
+ * replay it in Python). fill: n of them into p. */
+float ob_bench_lcg_uniform(uint64_t *state);
+void ob_bench_fill_uniform(float *p, int64_t n, uint64_t *state);
 /* The process's peak resident memory so far, in MiB (getrusage). */
 double ob_bench_peak_mib(void);
 /* One training step: zero_grad, forward (training mode), the loss of y (which
