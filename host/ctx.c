@@ -3,7 +3,9 @@
 #include "ob_cuda_libs.h"
 #include "ob_dnnl.h"
 #include "ob_log.h"
+#include "ob_workspace.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,8 @@ struct ob_ctx {
     char fallback_reason[256];
     ob_cpu_impl cpu_impl; /* resolved: ref or dnnl */
     ob_cuda_libs libs; /* lazily created handles, cuda backend only */
+    ob_workspace ws;   /* launchers' scratch, cuda backend only */
+    int tf32;          /* cuDNN / cuBLAS may use TF32 tensor-core math */
 };
 
 const char *ob_backend_name(ob_backend b)
@@ -77,24 +81,30 @@ ob_status ob_ctx_create(ob_ctx **out, ob_backend want, int verbose)
     ctx->backend = OB_BACKEND_CPU;
     ob_ctx_set_cpu_impl(ctx, OB_CPU_IMPL_AUTO); /* cannot fail: auto resolves to what the build has */
     if (want != OB_BACKEND_CPU) {
+        /* auto asks for more than a device count: the GPU must run code this
+         * build carries (its architecture list) and answer a probe kernel, or
+         * a machine with an old driver or an unsupported card would pick cuda
+         * and fail on the first launch. */
         char why[200] = "";
-        int n = ob_cuda_device_count(why, sizeof why);
-        if (n > 0) {
+        int usable = ob_cuda_usable(why, sizeof why);
+        ob_status s = OB_OK;
+        if (usable) {
+            s = ob_stream_create(&ctx->stream);
+            if (s != OB_OK) {
+                usable = 0;
+                snprintf(why, sizeof why, "cannot create a CUDA stream: %s", ob_last_error());
+            }
+        }
+        if (usable) {
             ctx->backend = OB_BACKEND_CUDA;
+            ob_workspace_init_device(&ctx->ws, ctx->stream);
         } else if (want == OB_BACKEND_CUDA) {
             free(ctx);
-            ob_status s = ob_cuda_compiled() ? OB_ERR_NO_DEVICE : OB_ERR_UNSUPPORTED;
+            if (s == OB_OK) s = ob_cuda_compiled() ? OB_ERR_NO_DEVICE : OB_ERR_UNSUPPORTED;
             return OB_FAIL(s, "--device cuda: no usable GPU (%s)", why);
         } else {
             memcpy(ctx->fallback_reason, why, sizeof why);
             if (verbose) ob_log_info("no usable GPU (%s): using the CPU backend", why);
-        }
-    }
-    if (ctx->backend == OB_BACKEND_CUDA) {
-        ob_status s = ob_stream_create(&ctx->stream);
-        if (s != OB_OK) {
-            free(ctx);
-            return s;
         }
     }
     *out = ctx;
@@ -105,6 +115,7 @@ void ob_ctx_destroy(ob_ctx *ctx)
 {
     if (!ctx) return;
     ob_cuda_libs_release(&ctx->libs);
+    if (ctx->backend == OB_BACKEND_CUDA) ob_workspace_release(&ctx->ws);
     ob_stream_destroy(ctx->stream);
     free(ctx);
 }
@@ -115,3 +126,13 @@ ob_stream ob_ctx_stream(const ob_ctx *ctx) { return ctx->stream; }
 const char *ob_ctx_fallback_reason(const ob_ctx *ctx) { return ctx->fallback_reason; }
 
 ob_cuda_libs *ob_ctx_cuda_libs(ob_ctx *ctx) { return &ctx->libs; }
+
+struct ob_workspace *ob_ctx_workspace(const ob_ctx *ctx)
+{
+    /* The workspace is scratch, not state a caller sees: lending it from a
+     * const context keeps every entry point's signature as it was. */
+    return ctx->backend == OB_BACKEND_CUDA ? (struct ob_workspace *)&ctx->ws : NULL;
+}
+
+void ob_ctx_set_tf32(ob_ctx *ctx, int on) { ctx->tf32 = on != 0; }
+int ob_ctx_tf32(const ob_ctx *ctx) { return ctx->tf32; }

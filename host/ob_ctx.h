@@ -9,8 +9,14 @@
  *                      discovery error (e.g. cudaErrorInsufficientDriver on a
  *                      machine with no driver) means "no GPU" and the CPU path,
  *                      silently unless verbose.
- *   The context owns a CUDA stream (cuda backend) and lazily created cuBLAS /
- *   cuDNN / cuSOLVER handles (ob_cuda_libs.h). One context per thread.
+ *   OB_BACKEND_AUTO picks cuda only when ob_cuda_usable says the GPU runs
+ *   this build's code (architecture list, driver, a probe kernel) and its
+ *   stream can be created; anything less is the CPU path, with the reason.
+ *   The context owns a non-blocking CUDA stream (cuda backend: every op of
+ *   the context is ordered on it, not on the legacy default stream), the
+ *   workspace its launchers borrow scratch from (ob_workspace.h), and lazily
+ *   created cuBLAS / cuDNN / cuSOLVER handles (ob_cuda_libs.h). One context
+ *   per thread.
  *
  * Example
  *   ob_ctx *ctx;
@@ -36,6 +42,7 @@ typedef enum { OB_BACKEND_AUTO = 0, OB_BACKEND_CPU = 1, OB_BACKEND_CUDA = 2 } ob
 typedef enum { OB_CPU_IMPL_AUTO = 0, OB_CPU_IMPL_REF = 1, OB_CPU_IMPL_DNNL = 2 } ob_cpu_impl;
 
 typedef struct ob_ctx ob_ctx;
+struct ob_workspace;
 
 ob_status ob_ctx_create(ob_ctx **ctx, ob_backend want, int verbose);
 void ob_ctx_destroy(ob_ctx *ctx);
@@ -45,6 +52,12 @@ ob_backend ob_ctx_backend(const ob_ctx *ctx);
 /* Where tensors for this context live: OB_DEVICE for cuda, OB_HOST for cpu. */
 ob_location ob_ctx_location(const ob_ctx *ctx);
 ob_stream ob_ctx_stream(const ob_ctx *ctx);
+/* The launchers' scratch (cuda backend); NULL on the cpu backend. */
+struct ob_workspace *ob_ctx_workspace(const ob_ctx *ctx);
+/* TF32 tensor-core math for cuDNN convolutions and cuBLAS GEMMs (default
+ * off: full FP32, what the CPU reference is compared with). */
+void ob_ctx_set_tf32(ob_ctx *ctx, int on);
+int ob_ctx_tf32(const ob_ctx *ctx);
 /* Why AUTO fell back to the CPU ("" when it did not). */
 const char *ob_ctx_fallback_reason(const ob_ctx *ctx);
 

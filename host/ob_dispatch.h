@@ -22,10 +22,11 @@ extern "C" {
 
 ob_status ob_check_f32(const ob_tensor *t, const char *what, const ob_ctx *ctx, int ndim);
 
-/* Default blocks on the context's stream: what tensor-level entry points launch with. */
+/* Default blocks on the context's stream with its workspace: what
+ * tensor-level entry points launch with. */
 static inline ob_launch_cfg ob_ctx_launch_cfg(const ob_ctx *ctx)
 {
-    ob_launch_cfg cfg = {0, 0, ob_ctx_stream(ctx)};
+    ob_launch_cfg cfg = {0, 0, ob_ctx_stream(ctx), ob_ctx_workspace(ctx)};
     return cfg;
 }
 

@@ -3,7 +3,8 @@
  * Every GPU launcher (`ob_NAME_cuda`, and `ob_NAME_emu` under the shim) takes a
  * `const ob_launch_cfg *cfg` last. NULL means the kernel's tuned defaults on the
  * default stream; tests pass other block sizes to check a kernel does not depend
- * on one. A launcher rejects a block size its kernel cannot use with OB_ERR_ARG.
+ * on one. A context's configuration (ob_ctx_launch_cfg) also lends its
+ * workspace, so that launchers needing scratch allocate nothing per call. A launcher rejects a block size its kernel cannot use with OB_ERR_ARG.
  */
 #ifndef OB_LAUNCH_H
 #define OB_LAUNCH_H
@@ -15,12 +16,14 @@ extern "C" {
 #endif
 
 typedef struct {
-    int block_x, block_y; /* threads per block along x (and y for 2-D kernels); 0 = default */
-    ob_stream stream;     /* NULL = default stream */
+    int block_x, block_y;  /* threads per block along x (and y for 2-D kernels); 0 = default */
+    ob_stream stream;      /* NULL = default stream */
+    struct ob_workspace *ws; /* scratch kept between calls (ob_workspace.h); NULL: allocate per call */
 } ob_launch_cfg;
 
 static inline int ob_cfg_block_x(const ob_launch_cfg *cfg, int dflt) { return cfg && cfg->block_x > 0 ? cfg->block_x : dflt; }
 static inline int ob_cfg_block_y(const ob_launch_cfg *cfg, int dflt) { return cfg && cfg->block_y > 0 ? cfg->block_y : dflt; }
+static inline struct ob_workspace *ob_cfg_ws(const ob_launch_cfg *cfg) { return cfg ? cfg->ws : NULL; }
 static inline ob_stream ob_cfg_stream(const ob_launch_cfg *cfg) { return cfg ? cfg->stream : (ob_stream)0; }
 static inline unsigned ob_ceil_div(long long a, long long b) { return (unsigned)((a + b - 1) / b); }
 

@@ -76,8 +76,17 @@ int ob_tensor_same_shape(const ob_tensor *a, const ob_tensor *b);
 /* "(3, 480, 640)" into buf; returns buf. */
 const char *ob_tensor_shape_str(const ob_tensor *t, char *buf, size_t n);
 
-/* Copy between any two locations; shapes and dtypes must match, both contiguous. */
+typedef void *ob_stream; /* a cudaStream_t (also declared, identically, in ob_cuda_host.h) */
+
+/* Copy between any two locations; shapes and dtypes must match, both contiguous.
+ * ob_tensor_copy is ordered after all earlier GPU work and complete when it
+ * returns (it synchronises the device: safe anywhere, slow on a hot path).
+ * ob_tensor_copy_on is ordered on `stream`: a copy to the device is queued
+ * behind the stream's work (a pageable host source may be reused on return, a
+ * pinned one only once the stream has passed the copy); a
+ * copy to the host waits for the stream and is complete on return. */
 ob_status ob_tensor_copy(ob_tensor *dst, const ob_tensor *src);
+ob_status ob_tensor_copy_on(ob_stream stream, ob_tensor *dst, const ob_tensor *src);
 /* Allocate *dst at `loc` with src's shape and copy src into it. */
 ob_status ob_tensor_clone_to(ob_tensor *dst, const ob_tensor *src, ob_location loc);
 

@@ -1,6 +1,8 @@
 /* tensor.c — allocation, wrapping and copies of ob_tensor (host side; device
  * memory goes through the small cuda_runtime layer in ob_cuda_host.h). */
 #include "ob_tensor.h"
+
+#include "ob_alloc_stats.h"
 #include "ob_cuda_host.h"
 
 #include <stdio.h>
@@ -76,6 +78,7 @@ ob_status ob_tensor_alloc(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndi
         size_t rounded = (bytes + 63) / 64 * 64;
         t->data = aligned_alloc(64, rounded);
         if (!t->data) return OB_FAIL(OB_ERR_NOMEM, "cannot allocate %zu bytes", bytes);
+        ob_alloc_note();
     } else {
         OB_TRY(ob_device_malloc(&t->data, bytes));
     }
@@ -90,7 +93,7 @@ ob_status ob_tensor_zeros(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndi
         memset(t->data, 0, ob_tensor_nbytes(t));
         return OB_OK;
     }
-    ob_status s = ob_device_memset(t->data, 0, ob_tensor_nbytes(t));
+    ob_status s = ob_device_memset(t->data, 0, ob_tensor_nbytes(t)); /* device-synchronous */
     if (s != OB_OK) ob_tensor_free(t);
     return s;
 }
@@ -142,7 +145,7 @@ const char *ob_tensor_shape_str(const ob_tensor *t, char *buf, size_t n)
     return buf;
 }
 
-ob_status ob_tensor_copy(ob_tensor *dst, const ob_tensor *src)
+static ob_status copy_checked(ob_tensor *dst, const ob_tensor *src, int ordered, ob_stream stream)
 {
     char a[64], b[64];
     OB_REQUIRE(ob_tensor_same_shape(dst, src) && dst->dtype == src->dtype,
@@ -154,7 +157,15 @@ ob_status ob_tensor_copy(ob_tensor *dst, const ob_tensor *src)
         memmove(dst->data, src->data, bytes);
         return OB_OK;
     }
-    return ob_device_memcpy(dst->data, dst->loc, src->data, src->loc, bytes);
+    return ordered ? ob_device_memcpy_on(stream, dst->data, dst->loc, src->data, src->loc, bytes)
+                   : ob_device_memcpy(dst->data, dst->loc, src->data, src->loc, bytes);
+}
+
+ob_status ob_tensor_copy(ob_tensor *dst, const ob_tensor *src) { return copy_checked(dst, src, 0, NULL); }
+
+ob_status ob_tensor_copy_on(ob_stream stream, ob_tensor *dst, const ob_tensor *src)
+{
+    return copy_checked(dst, src, 1, stream);
 }
 
 ob_status ob_tensor_clone_to(ob_tensor *dst, const ob_tensor *src, ob_location loc)

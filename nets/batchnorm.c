@@ -272,9 +272,7 @@ ob_status ob_batch_norm2d_reset(ob_layer *l)
         }
         for (int64_t i = 0; i < ob_tensor_numel(v); i++) h[i] = fill[p];
         st = ob_tensor_wrap(&src, h, OB_F32, OB_HOST, v->ndim, v->shape);
-        if (st == OB_OK) st = ob_tensor_copy(v, &src);
-        /* a host-to-device cudaMemcpy may return before its DMA lands */
-        if (st == OB_OK && v->loc == OB_DEVICE) st = ob_stream_sync(NULL);
+        if (st == OB_OK) st = ob_tensor_copy(v, &src); /* device-synchronous: h is reused next */
     }
     free(h);
     return st;

@@ -32,12 +32,10 @@ ob_status ob_layer_copy(ob_ctx *ctx, float *dst, const float *src, int64_t n)
 
 ob_status ob_layer_transfer(ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src)
 {
-    const int device = dst->loc == OB_DEVICE || src->loc == OB_DEVICE;
-    if (device) OB_TRY(ob_stream_sync(ob_ctx_stream(ctx)));
-    OB_TRY(ob_tensor_copy(dst, src));
-    /* a host-to-device cudaMemcpy may return before its DMA lands */
-    if (device) OB_TRY(ob_stream_sync(NULL));
-    return OB_OK;
+    /* on the context's stream: after the kernels that wrote src, before those
+     * that read dst; a download is complete on return (ob_cuda_host.h) */
+    if (dst->loc == OB_DEVICE || src->loc == OB_DEVICE) return ob_tensor_copy_on(ob_ctx_stream(ctx), dst, src);
+    return ob_tensor_copy(dst, src);
 }
 
 ob_status ob_layer_plain(const ob_tensor *t, const float **p, float **tmp)

@@ -24,19 +24,24 @@ void ob_linear_cublas_free(ob_linear_state *s)
     s->ones = NULL, s->ones_n = 0;
 }
 
-static ob_status ones(ob_linear_state *s, int n)
+static ob_status ones(ob_ctx *ctx, ob_linear_state *s, int n)
 {
     if (s->ones_n >= n) return OB_OK;
+    /* the old vector may still be read by queued GEMMs */
+    OB_TRY(ob_stream_sync(ob_ctx_stream(ctx)));
     ob_linear_cublas_free(s);
     float *h = malloc(sizeof(float) * (size_t)n);
     if (!h) return OB_FAIL(OB_ERR_NOMEM, "linear: no memory for %d ones", n);
     for (int i = 0; i < n; i++) h[i] = 1.f;
-    cudaError_t e = cudaMalloc((void **)&s->ones, sizeof(float) * (size_t)n);
-    if (e == cudaSuccess) e = cudaMemcpy(s->ones, h, sizeof(float) * (size_t)n, cudaMemcpyHostToDevice);
+    ob_status st = ob_device_malloc((void **)&s->ones, sizeof(float) * (size_t)n);
+    /* on the context's (non-blocking) stream, so the GEMMs after it see it;
+     * from pageable memory, h may be freed on return */
+    if (st == OB_OK)
+        st = ob_device_memcpy_on(ob_ctx_stream(ctx), s->ones, OB_DEVICE, h, OB_HOST, sizeof(float) * (size_t)n);
     free(h);
-    if (e != cudaSuccess) {
+    if (st != OB_OK) {
         ob_linear_cublas_free(s);
-        return OB_FAIL(OB_ERR_CUDA, "linear: ones vector: %s", cudaGetErrorString(e));
+        return st;
     }
     s->ones_n = n;
     return OB_OK;
@@ -47,8 +52,9 @@ static ob_status handle(cublasHandle_t *h, ob_ctx *ctx)
     void *p;
     OB_TRY(ob_ctx_cublas(ctx, &p));
     *h = (cublasHandle_t)p;
-    /* FP32 exactly (no TF32), so results match the CPU path within rounding */
-    OB_CUBLAS_CHECK(cublasSetMathMode(*h, CUBLAS_DEFAULT_MATH));
+    /* FP32 exactly unless the context opted into TF32 (--tf32): the default
+     * matches the CPU path within FP32 rounding */
+    OB_CUBLAS_CHECK(cublasSetMathMode(*h, ob_ctx_tf32(ctx) ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
     return OB_OK;
 }
 
@@ -61,7 +67,7 @@ ob_status ob_linear_forward_cublas(ob_ctx *ctx, ob_linear_state *s, float *y, co
     OB_CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, s->out_f, n, s->in_f, &one, w, s->in_f, x, s->in_f,
                                 &zero, y, s->out_f));
     if (b) {
-        OB_TRY(ones(s, n));
+        OB_TRY(ones(ctx, s, n));
         OB_CUBLAS_CHECK(cublasSger(h, s->out_f, n, &one, b, 1, s->ones, 1, y, s->out_f));
     }
     return OB_OK;
@@ -79,7 +85,7 @@ ob_status ob_linear_backward_cublas(ob_ctx *ctx, ob_linear_state *s, float *dx, 
         OB_CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, s->in_f, n, s->out_f, &one, w, s->in_f, dy, s->out_f,
                                     &zero, dx, s->in_f));
     if (db) {
-        OB_TRY(ones(s, n));
+        OB_TRY(ones(ctx, s, n));
         OB_CUBLAS_CHECK(cublasSgemv(h, CUBLAS_OP_N, s->out_f, n, &one, dy, s->out_f, s->ones, 1, &one, db, 1));
     }
     return OB_OK;

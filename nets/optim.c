@@ -166,7 +166,7 @@ ob_status ob_optim_zero_grad(ob_optim *o, ob_ctx *ctx)
         memset(g->data, 0, ob_tensor_nbytes(g));
         return OB_OK;
     }
-    return ob_device_memset(g->data, 0, ob_tensor_nbytes(g));
+    return ob_device_memset_on(ob_ctx_stream(ctx), g->data, 0, ob_tensor_nbytes(g));
 }
 
 void ob_optim_set_lr(ob_optim *o, double lr) { o->cfg.lr = lr; }

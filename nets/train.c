@@ -43,7 +43,7 @@ static ob_status batch_input(const ob_tensor **x, ob_tensor *dev, ob_ctx *ctx, c
         return OB_OK;
     }
     OB_TRY(ensure(dev, OB_DEVICE, b->images.ndim, b->images.shape));
-    OB_TRY(ob_tensor_copy(dev, &b->images));
+    OB_TRY(ob_tensor_copy_on(ob_ctx_stream(ctx), dev, &b->images));
     *x = dev;
     return OB_OK;
 }

@@ -101,8 +101,9 @@ ob_status ob_qbuf_put(const ob_quilt_kernels *k, float *dst, const float *src, s
         if (dst != src) memcpy(dst, src, n * sizeof(float));
         return OB_OK;
     }
-    OB_TRY(ob_stream_sync(k->cfg.stream)); /* the kernels' stream is non-blocking: nothing may still read dst */
-    return ob_device_memcpy(dst, OB_DEVICE, src, OB_HOST, n * sizeof(float));
+    /* on the kernels' (non-blocking) stream: after the kernels that still read
+     * dst, before those that read it next; src may be reused on return */
+    return ob_device_memcpy_on(k->cfg.stream, dst, OB_DEVICE, src, OB_HOST, n * sizeof(float));
 }
 
 ob_status ob_qbuf_get(const ob_quilt_kernels *k, float *dst, const float *src, size_t n)
@@ -111,8 +112,8 @@ ob_status ob_qbuf_get(const ob_quilt_kernels *k, float *dst, const float *src, s
         if (dst != src) memcpy(dst, src, n * sizeof(float));
         return OB_OK;
     }
-    OB_TRY(ob_stream_sync(k->cfg.stream));
-    return ob_device_memcpy(dst, OB_HOST, src, OB_DEVICE, n * sizeof(float));
+    /* waits for the kernels' stream; complete on return */
+    return ob_device_memcpy_on(k->cfg.stream, dst, OB_HOST, src, OB_DEVICE, n * sizeof(float));
 }
 
 /* ---- checks ----------------------------------------------------------------- */

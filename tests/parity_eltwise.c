@@ -27,7 +27,7 @@ static void check(size_t n, int block, uint64_t order)
     ob_test_fill_uniform(x, n, n * 3 + 1, -4, 4);
     ob_test_fill_uniform(b, n, n * 3 + 2, -4, 4);
     ob_test_fill_uniform(g, n, n * 3 + 3, -1, 1);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
     float *dx = ob_gpu_upload(x, n), *db = ob_gpu_upload(b, n), *dg = ob_gpu_upload(g, n), *dout = ob_gpu_alloc(n);
     for (int k = 0; k < 5; k++) {
@@ -64,7 +64,7 @@ int main(void)
         check(1001, blocks[k], 0);
         check(70001, blocks[k], 31 + k);
     }
-    ob_launch_cfg odd = {100, 0, 0};
+    ob_launch_cfg odd = {100, 0, 0, NULL};
     float *d = ob_gpu_alloc(16);
     OB_CHECK_FAILS(OB_GPU(ob_add)(d, d, d, 16, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_dropout)(d, d, 16, 1.0f, 1, 0, NULL), OB_ERR_ARG);

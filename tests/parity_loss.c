@@ -31,7 +31,7 @@ static void check_pointwise(ob_loss_kind kind, size_t n, int block, uint64_t ord
     double ref = NAN, got = NAN;
     OB_CHECK_OK(ob_loss_pointwise_cpu(&ref, ra, rb, a, b, (int64_t)n, kind, gscale));
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n), *dga = ob_gpu_alloc(n), *dgb = ob_gpu_alloc(n);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
     OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&got, with_grad ? dga : NULL, with_grad && kind == OB_LOSS_KL ? dgb : NULL,
                                           da, db, (int64_t)n, kind, gscale, &cfg));
@@ -65,7 +65,7 @@ static void check_ce(int n, int k, int block, uint64_t order)
     OB_CHECK_OK(ob_loss_cross_entropy_cpu(&ref, r, x, lab, n, k, 1.0f / n));
     /* labels as raw bytes: ob_gpu_upload moves floats, 4 bytes each like int32 */
     float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk), *dl = ob_gpu_upload((const float *)lab, (size_t)n);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
     OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, dg, dx, (const int32_t *)dl, n, k, 1.0f / n, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -91,7 +91,7 @@ static void check_reparam(size_t n, int block, uint64_t seed, uint64_t offset)
     ob_test_fill_uniform(rl, n, n + 5, -1, 1);
     float *dmu = ob_gpu_upload(mu, n), *dlv = ob_gpu_upload(lv, n), *ddz = ob_gpu_upload(dz, n),
           *dzz = ob_gpu_alloc(n), *ddm = ob_gpu_upload(rm, n), *ddl = ob_gpu_upload(rl, n);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     OB_CHECK_OK(ob_reparam_forward_cpu(rz, mu, lv, (int64_t)n, seed, offset));
     OB_CHECK_OK(OB_GPU(ob_reparam_forward)(dzz, dmu, dlv, (int64_t)n, seed, offset, &cfg));
     ob_gpu_download(z, dzz, n);
@@ -131,7 +131,7 @@ int main(void)
         check_reparam(1, block, 3, 0);
         check_reparam(3 * 5 * 7 * 11, block, 12345, 1ull << 40);
     }
-    ob_launch_cfg odd = {100, 0, 0};
+    ob_launch_cfg odd = {100, 0, 0, NULL};
     double s;
     float *d = ob_gpu_alloc(8);
     OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 8, OB_LOSS_MSE, 1.f, &odd), OB_ERR_ARG);

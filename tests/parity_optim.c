@@ -19,7 +19,7 @@ static void check_sgd(size_t n, int block, double momentum, double dampening, do
     float *w = malloc(n * 4), *buf = calloc(n, 4), *g = malloc(n * 4), *gw = malloc(n * 4), *gb = malloc(n * 4);
     ob_test_fill_uniform(w, n, n, -1, 1);
     float *dw = ob_gpu_upload(w, n), *db = ob_gpu_upload(buf, n), *dg = ob_gpu_alloc(n);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(block + n);
     for (int s = 0; s < STEPS; s++) {
         ob_test_fill_uniform(g, n, n * 10 + s, -1, 1);
@@ -48,7 +48,7 @@ static void check_adam(size_t n, int block, double beta1, double wd, int decoupl
     float *gw = malloc(n * 4), *gm = malloc(n * 4), *gv = malloc(n * 4);
     ob_test_fill_uniform(w, n, n + 1, -1, 1);
     float *dw = ob_gpu_upload(w, n), *dm = ob_gpu_upload(m, n), *dv = ob_gpu_upload(v, n), *dg = ob_gpu_alloc(n);
-    ob_launch_cfg cfg = {block, 0, 0};
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(block * 3 + n);
     for (int s = 0; s < STEPS; s++) {
         ob_test_fill_uniform(g, n, n * 7 + s, -2, 2);
@@ -90,7 +90,7 @@ int main(void)
             check_adam(n, blocks[b], 0.9, 0.05, 1);
             check_adam(n, blocks[b], 0.3, 0.0, 0); /* torch's lerp from the other end */
         }
-    ob_launch_cfg odd = {100, 0, 0};
+    ob_launch_cfg odd = {100, 0, 0, NULL};
     float *d = ob_gpu_alloc(8);
     ob_sgd_step s;
     ob_adam_step a;

@@ -14,12 +14,12 @@
 
 static ob_ctx *cpu, *gpu;
 
-/* The context's stream is non-blocking: wait for it before reading results
- * back, and for the default stream after uploads (their DMA may still run). */
+/* Uploads go through ob_tensor_clone_to, which is device-synchronous
+ * (ob_cuda_host.h): complete before the layer's first kernel. The context's
+ * stream is non-blocking, so results are read back after waiting for it. */
 static void upload(ob_tensor *dev, const ob_tensor *host)
 {
     OB_CHECK_OK(ob_tensor_clone_to(dev, host, OB_DEVICE));
-    OB_CHECK_OK(ob_stream_sync(NULL));
 }
 
 static void compare(const char *label, const char *what, const ob_tensor *dev, const ob_tensor *host)

@@ -4,6 +4,7 @@
 #include "ob_ctx.h"
 #include "ob_tensor.h"
 #include "ob_test.h"
+#include "ob_workspace.h"
 
 static void test_alloc_and_copy(void)
 {
@@ -54,8 +55,10 @@ static void test_backend_choice(void)
     ob_ctx_destroy(ctx);
     OB_CHECK_OK(ob_ctx_create(&ctx, OB_BACKEND_AUTO, 0));
     char why[200];
-    int gpus = ob_cuda_device_count(why, sizeof why);
-    OB_CHECK(ob_ctx_backend(ctx) == (gpus > 0 ? OB_BACKEND_CUDA : OB_BACKEND_CPU), "auto picks cuda iff a GPU answers");
+    int gpus = ob_cuda_usable(why, sizeof why);
+    OB_CHECK(ob_ctx_backend(ctx) == (gpus > 0 ? OB_BACKEND_CUDA : OB_BACKEND_CPU), "auto picks cuda iff a GPU can serve");
+    OB_CHECK(gpus > 0 || ob_ctx_fallback_reason(ctx)[0] != 0, "a fallback says why");
+    OB_CHECK((ob_ctx_workspace(ctx) != NULL) == (gpus > 0), "a workspace exactly on the cuda backend");
     ob_ctx_destroy(ctx);
     if (gpus == 0) {
         ob_status s = ob_ctx_create(&ctx, OB_BACKEND_CUDA, 0);
