@@ -65,16 +65,22 @@ extern "C" ob_status OB_GPU_FN(ob_bilateral_grid_range)(float *gmin, float *gmax
     OB_REQUIRE(gmin && gmax && guide && n >= 1, "bilateral grid: range of an empty or null guide");
     const long long want = ((long long)n + RANGE_THREADS - 1) / RANGE_THREADS;
     const int grid = want < RANGE_MAX_BLOCKS ? (int)want : RANGE_MAX_BLOCKS;
-    double *dev, host[3 * RANGE_MAX_BLOCKS];
-    OB_TRY(ob_alloc_partials(&dev, 3 * (size_t)grid));
-    OB_LAUNCH(range_partial_kernel, grid, RANGE_THREADS, 0, ob_cfg_stream(cfg), dev, guide, (long long)n);
-    OB_TRY(ob_fetch_partials(host, dev, 3 * (size_t)grid, ob_cfg_stream(cfg), "range_partial_kernel"));
-    double lo = host[0], hi = host[1], bad = 0;
-    for (int b = 0; b < grid; b++) {
-        lo = host[3 * b] < lo ? host[3 * b] : lo;
-        hi = host[3 * b + 1] > hi ? host[3 * b + 1] : hi;
-        bad += host[3 * b + 2];
+    ob_partials parts;
+    OB_TRY(ob_partials_get(&parts, 3 * (size_t)grid, cfg, "bilateral grid range"));
+    OB_LAUNCH(range_partial_kernel, grid, RANGE_THREADS, 0, ob_cfg_stream(cfg), parts.dev, guide, (long long)n);
+    ob_status st = ob_partials_fetch(&parts, cfg, "range_partial_kernel");
+    const double *host = parts.host;
+    double lo = 0, hi = 0, bad = 0;
+    if (st == OB_OK) {
+        lo = host[0], hi = host[1];
+        for (int b = 0; b < grid; b++) {
+            lo = host[3 * b] < lo ? host[3 * b] : lo;
+            hi = host[3 * b + 1] > hi ? host[3 * b + 1] : hi;
+            bad += host[3 * b + 2];
+        }
     }
+    ob_partials_put(&parts);
+    if (st != OB_OK) return st;
     if (bad > 0) return OB_FAIL(OB_ERR_ARG, "bilateral grid: the guide holds %.0f non-finite values", bad);
     *gmin = (float)lo, *gmax = (float)hi;
     return OB_OK;
@@ -254,13 +260,13 @@ extern "C" ob_status OB_GPU_FN(ob_bilateral_grid)(float *out, const float *in, c
     OB_TRY(OB_GPU_FN(ob_bilateral_grid_range)(&gmin, &gmax, guide, (size_t)h * w, cfg));
     OB_TRY(ob_bilateral_grid_geometry(&g, h, w, sigma_s, sigma_r, gmin, gmax, opts));
     const size_t bytes = ob_bilateral_grid_cells(&g) * 2 * sizeof(float);
-    float *a = NULL, *b = NULL;
-    OB_CUDA_CHECK(cudaMalloc((void **)&a, bytes));
-    const cudaError_t e = cudaMalloc((void **)&b, bytes);
-    ob_status s = e == cudaSuccess ? run_stages(out, in, guide, a, b, &g, cfg)
-                                   : OB_FAIL(OB_ERR_CUDA, "bilateral grid: cudaMalloc of %zu bytes failed: %s", bytes,
-                                             cudaGetErrorString(e));
-    (void)cudaFree(a);
-    if (e == cudaSuccess) (void)cudaFree(b);
+    /* the two grids: one scratch block (the workspace's, when cfg lends one);
+     * the splat, blur and slice launchers take no scratch of their own */
+    const size_t aligned = (bytes + 255) / 256 * 256;
+    ob_launch_scratch sc;
+    OB_TRY(ob_scratch_get(&sc, cfg, 2 * aligned, 0, "bilateral grid"));
+    float *a = (float *)sc.dev, *b = (float *)((char *)sc.dev + aligned);
+    ob_status s = run_stages(out, in, guide, a, b, &g, cfg);
+    ob_scratch_put(&sc);
     return s;
 }

@@ -8,16 +8,19 @@
  *                              Every thread must call it; blockDim.x * blockDim.y
  *                              a multiple of 32; scratch: 32 doubles of shared
  *                              memory, not reused before a __syncthreads().
- *   ob_alloc_partials / ob_fetch_partials
- *                              a device buffer for one partial per block; after
- *                              the launch: checks it, waits for `stream`, copies
- *                              the partials to the host (the second pass sums
- *                              them there, in block order), frees the buffer.
+ *   ob_partials_get / _fetch / _put
+ *                              one partial per block on the device and its host
+ *                              copy (from the launch's workspace when it has
+ *                              one: no allocation once warmed up); after the
+ *                              launch, _fetch checks it and reads the partials
+ *                              back on the stream (the second pass sums them
+ *                              on the host, in block order); _put frees what
+ *                              _get allocated.
  */
 #ifndef OB_BLOCK_SUM_CUH
 #define OB_BLOCK_SUM_CUH
 
-#include "ob_cuda_kernel.h"
+#include "launch_scratch.cuh"
 
 __device__ __forceinline__ double ob_block_sum(double v, double *scratch)
 {
@@ -33,29 +36,35 @@ __device__ __forceinline__ double ob_block_sum(double v, double *scratch)
     return v;
 }
 
-/* Device buffer for n partials. */
-static inline ob_status ob_alloc_partials(double **dev, size_t n)
+/* One partial per block: device buffer and its host copy (launch_scratch.cuh:
+ * from the launch's workspace when it has one). */
+typedef struct {
+    ob_launch_scratch s;
+    double *dev, *host;
+    size_t n;
+} ob_partials;
+
+/* n partials and `extra` more device bytes after them (p->dev + n). */
+static inline ob_status ob_partials_get_extra(ob_partials *p, size_t n, size_t extra, const ob_launch_cfg *cfg,
+                                              const char *what)
 {
-    OB_CUDA_CHECK(cudaMalloc((void **)dev, n * sizeof(double)));
-    return OB_OK;
+    p->n = n;
+    ob_status st = ob_scratch_get(&p->s, cfg, n * sizeof(double) + extra, n * sizeof(double), what);
+    p->dev = (double *)p->s.dev, p->host = (double *)p->s.host;
+    return st;
 }
 
-/* After the launch of `kernel`: its launch status, then the partials to the host;
- * the device buffer is freed on every path. */
-static inline ob_status ob_fetch_partials(double *host, double *dev, size_t n, ob_stream stream, const char *kernel)
+static inline ob_status ob_partials_get(ob_partials *p, size_t n, const ob_launch_cfg *cfg, const char *what)
 {
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) {
-        (void)cudaFree(dev);
-        return OB_FAIL(OB_ERR_CUDA, "launch of %s failed: %s: %s", kernel, cudaGetErrorName(e), cudaGetErrorString(e));
-    }
-    e = cudaStreamSynchronize((cudaStream_t)stream);
-    if (e == cudaSuccess) e = cudaMemcpy(host, dev, n * sizeof(double), cudaMemcpyDeviceToHost);
-    (void)cudaFree(dev);
-    if (e != cudaSuccess)
-        return OB_FAIL(OB_ERR_CUDA, "%s: reading back %zu partial sums failed: %s: %s", kernel, n,
-                       cudaGetErrorName(e), cudaGetErrorString(e));
-    return OB_OK;
+    return ob_partials_get_extra(p, n, 0, cfg, what);
 }
+
+/* After the launch of `kernel`: its status, then the partials to p->host. */
+static inline ob_status ob_partials_fetch(ob_partials *p, const ob_launch_cfg *cfg, const char *kernel)
+{
+    return ob_scratch_read(p->host, p->dev, p->n * sizeof(double), ob_cfg_stream(cfg), kernel);
+}
+
+static inline void ob_partials_put(ob_partials *p) { ob_scratch_put(&p->s); }
 
 #endif

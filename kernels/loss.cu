@@ -74,14 +74,17 @@ static int reduce_grid(long long items, int block)
     return want < MAX_BLOCKS ? (int)want : MAX_BLOCKS;
 }
 
-static ob_status sum_partials(double *sum, double *dev, int grid, const ob_launch_cfg *cfg, const char *kernel)
+/* After the launch: the partials back and added in block order; p is put back. */
+static ob_status sum_partials(double *sum, ob_partials *p, const ob_launch_cfg *cfg, const char *kernel)
 {
-    double host[MAX_BLOCKS];
-    OB_TRY(ob_fetch_partials(host, dev, (size_t)grid, ob_cfg_stream(cfg), kernel));
-    double s = 0;
-    for (int i = 0; i < grid; i++) s += host[i];
-    *sum = s;
-    return OB_OK;
+    ob_status st = ob_partials_fetch(p, cfg, kernel);
+    if (st == OB_OK) {
+        double s = 0;
+        for (size_t i = 0; i < p->n; i++) s += p->host[i];
+        *sum = s;
+    }
+    ob_partials_put(p);
+    return st;
 }
 
 extern "C" ob_status OB_GPU_FN(ob_loss_pointwise)(double *sum, float *ga, float *gb, const float *a, const float *b,
@@ -92,11 +95,11 @@ extern "C" ob_status OB_GPU_FN(ob_loss_pointwise)(double *sum, float *ga, float 
     int block;
     OB_TRY(block_size(&block, cfg));
     const int grid = reduce_grid(n, block);
-    double *dev;
-    OB_TRY(ob_alloc_partials(&dev, (size_t)grid));
-    OB_LAUNCH(loss_pointwise_kernel, grid, block, 0, ob_cfg_stream(cfg), dev, ga, gb, a, b, (long long)n, (int)kind,
-              gscale);
-    return sum_partials(sum, dev, grid, cfg, "loss_pointwise_kernel");
+    ob_partials p;
+    OB_TRY(ob_partials_get(&p, (size_t)grid, cfg, "loss"));
+    OB_LAUNCH(loss_pointwise_kernel, grid, block, 0, ob_cfg_stream(cfg), p.dev, ga, gb, a, b, (long long)n,
+              (int)kind, gscale);
+    return sum_partials(sum, &p, cfg, "loss_pointwise_kernel");
 }
 
 extern "C" ob_status OB_GPU_FN(ob_loss_cross_entropy)(double *sum, float *grad, const float *logits,
@@ -108,11 +111,21 @@ extern "C" ob_status OB_GPU_FN(ob_loss_cross_entropy)(double *sum, float *grad, 
     int block;
     OB_TRY(block_size(&block, cfg));
     const int grid = reduce_grid(n, block);
-    double *dev;
-    OB_TRY(ob_alloc_partials(&dev, (size_t)grid));
-    OB_LAUNCH(loss_ce_kernel, grid, block, 0, ob_cfg_stream(cfg), dev, grad, logits, labels, (long long)n, k,
+    /* one scratch block: the partials, then the labels (doubles first keeps
+     * both aligned) */
+    ob_partials p;
+    OB_TRY(ob_partials_get_extra(&p, (size_t)grid, (size_t)n * sizeof(int32_t), cfg, "cross_entropy"));
+    int32_t *dev_labels = (int32_t *)(p.dev + grid);
+    const cudaError_t e = cudaMemcpyAsync(dev_labels, labels, (size_t)n * sizeof(int32_t), cudaMemcpyHostToDevice,
+                                          (cudaStream_t)ob_cfg_stream(cfg));
+    if (e != cudaSuccess) {
+        ob_partials_put(&p);
+        return OB_FAIL(OB_ERR_CUDA, "cross_entropy: uploading %lld labels failed: %s", (long long)n,
+                       cudaGetErrorString(e));
+    }
+    OB_LAUNCH(loss_ce_kernel, grid, block, 0, ob_cfg_stream(cfg), p.dev, grad, logits, dev_labels, (long long)n, k,
               gscale);
-    return sum_partials(sum, dev, grid, cfg, "loss_ce_kernel");
+    return sum_partials(sum, &p, cfg, "loss_ce_kernel");
 }
 
 /* One thread per element; the grid covers n. */

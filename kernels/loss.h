@@ -151,7 +151,10 @@ ob_status ob_loss_pointwise_cuda(double *sum, float *ga, float *gb, const float 
 ob_status ob_loss_pointwise_emu(double *sum, float *ga, float *gb, const float *a, const float *b, int64_t n,
                                 ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg);
 
-/* logits, grad: (n, k); labels: n ints (device memory for _cuda). */
+/* logits, grad: (n, k); labels: n ints in host memory on every path (the GPU
+ * launchers stage them on the stream into their scratch, beside the partials:
+ * no allocation per call with a workspace, and the caller may reuse them on
+ * return). */
 ob_status ob_loss_cross_entropy_cpu(double *sum, float *grad, const float *logits, const int32_t *labels, int64_t n,
                                     int k, float gscale);
 ob_status ob_loss_cross_entropy_cuda(double *sum, float *grad, const float *logits, const int32_t *labels,

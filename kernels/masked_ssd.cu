@@ -11,12 +11,22 @@
  *            left strip's), a float sum per row with ob_masked_ssd_term, the row
  *            sums in double: the CPU path's operations in the CPU path's order,
  *            so the costs are bit-identical to it.
- * Shared memory beyond the default 48 KiB is opted into up to 227 KiB (large
- * whole-template masks); more is refused with OB_ERR_ARG. */
+ * Shared memory beyond the default 48 KiB is opted into up to what the device
+ * allows (cudaDevAttrMaxSharedMemoryPerBlockOptin: 227 KiB on H100, 163 KiB
+ * on A100; large whole-template masks); more is refused with OB_ERR_ARG. */
 #include "masked_ssd.h"
 #include "ob_cuda_kernel.h"
 
-enum { R = OB_SSD_ROWS_PER_THREAD, SMEM_DEFAULT = 48 * 1024, SMEM_MAX = 227 * 1024 };
+enum { R = OB_SSD_ROWS_PER_THREAD, SMEM_DEFAULT = 48 * 1024 };
+
+/* The opt-in limit of the current device (bytes per block). */
+static ob_status smem_optin(int *bytes)
+{
+    int dev = 0;
+    OB_CUDA_CHECK(cudaGetDevice(&dev));
+    OB_CUDA_CHECK(cudaDeviceGetAttribute(bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
+    return OB_OK;
+}
 
 /* Bounding box (bh x bw) of the support: the L reaches the template's far
  * corner only along the strips present. */
@@ -101,9 +111,11 @@ extern "C" ob_status OB_GPU_FN(ob_masked_ssd)(float *cost, const float *sample, 
     OB_REQUIRE_BLOCK(bx % 32 == 0 && bx * by <= 1024, "masked_ssd needs block_x a multiple of 32 and at most 1024 threads");
     const bool weighted = weights != NULL;
     const size_t smem = smem_floats(bx, by, th, tw, ov_top, ov_left, weighted) * sizeof(float);
-    OB_REQUIRE(smem <= SMEM_MAX,
-               "masked_ssd: template %dx%d (strips %d, %d) with block %dx%d needs %zu bytes of shared memory (max %d); "
-               "use a smaller block", th, tw, ov_top, ov_left, bx, by, smem, SMEM_MAX);
+    int limit = SMEM_DEFAULT;
+    if (smem > SMEM_DEFAULT) OB_TRY(smem_optin(&limit));
+    OB_REQUIRE(smem <= (size_t)limit,
+               "masked_ssd: template %dx%d (strips %d, %d) with block %dx%d needs %zu bytes of shared memory (this GPU "
+               "allows %d); use a smaller block", th, tw, ov_top, ov_left, bx, by, smem, limit);
     const int nx = w - tw + 1, ny = h - th + 1;
     const unsigned gx = ob_ceil_div(nx, bx), gy = ob_ceil_div(ny, (long long)R * by);
     OB_REQUIRE(gy <= 65535u, "masked_ssd: %d candidate rows too many for one launch", ny);

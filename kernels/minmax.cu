@@ -69,14 +69,12 @@ extern "C" ob_status OB_GPU_FN(ob_minmax)(float *mins, float *maxs, const float 
     const long long want = ((long long)n + block - 1) / block;
     const int gx = want < MAX_BLOCKS_PER_PLANE ? (int)want : MAX_BLOCKS_PER_PLANE;
     const size_t nparts = (size_t)gx * planes * 2;
-    double *host = (double *)malloc(nparts * sizeof(double)), *dev;
-    if (!host) return OB_FAIL(OB_ERR_NOMEM, "minmax: no memory for %zu partials", nparts);
-    ob_status st = ob_alloc_partials(&dev, nparts);
-    if (st == OB_OK) {
-        OB_LAUNCH(minmax_partial_kernel, dim3(gx, planes), dim3(block), 0, ob_cfg_stream(cfg), dev, x,
-                  (long long)n);
-        st = ob_fetch_partials(host, dev, nparts, ob_cfg_stream(cfg), "minmax_partial_kernel");
-    }
+    ob_partials parts;
+    OB_TRY(ob_partials_get(&parts, nparts, cfg, "minmax"));
+    OB_LAUNCH(minmax_partial_kernel, dim3(gx, planes), dim3(block), 0, ob_cfg_stream(cfg), parts.dev, x,
+              (long long)n);
+    ob_status st = ob_partials_fetch(&parts, cfg, "minmax_partial_kernel");
+    const double *host = parts.host;
     for (int p = 0; st == OB_OK && p < planes; p++) {
         float lo = INFINITY, hi = -INFINITY;
         for (int b = 0; b < gx; b++) {
@@ -87,6 +85,6 @@ extern "C" ob_status OB_GPU_FN(ob_minmax)(float *mins, float *maxs, const float 
         ob_minmax_finish(&lo, &hi);
         mins[p] = lo, maxs[p] = hi;
     }
-    free(host);
+    ob_partials_put(&parts);
     return st;
 }

@@ -32,12 +32,15 @@ extern "C" ob_status OB_GPU_FN(ob_mse)(double *mse, const float *a, const float 
     OB_REQUIRE_BLOCK(block % 32 == 0 && block <= 1024, "mse needs a block of 32..1024 threads in warps");
     const long long want = ((long long)n + block - 1) / block;
     const int grid = want < MAX_BLOCKS ? (int)want : MAX_BLOCKS;
-    double *dev, host[MAX_BLOCKS];
-    OB_TRY(ob_alloc_partials(&dev, (size_t)grid));
-    OB_LAUNCH(mse_partial_kernel, grid, block, 0, ob_cfg_stream(cfg), dev, a, b, (long long)n);
-    OB_TRY(ob_fetch_partials(host, dev, (size_t)grid, ob_cfg_stream(cfg), "mse_partial_kernel"));
-    double sum = 0;
-    for (int i = 0; i < grid; i++) sum += host[i];
-    *mse = sum / (double)n;
-    return OB_OK;
+    ob_partials p;
+    OB_TRY(ob_partials_get(&p, (size_t)grid, cfg, "mse"));
+    OB_LAUNCH(mse_partial_kernel, grid, block, 0, ob_cfg_stream(cfg), p.dev, a, b, (long long)n);
+    ob_status st = ob_partials_fetch(&p, cfg, "mse_partial_kernel");
+    if (st == OB_OK) {
+        double sum = 0;
+        for (int i = 0; i < grid; i++) sum += p.host[i];
+        *mse = sum / (double)n;
+    }
+    ob_partials_put(&p);
+    return st;
 }

@@ -10,7 +10,7 @@
  *   pass 2  one block runs the same rounds over the blocks' lists; its last
  *           round's key is the r-th smallest overall, and its index the pick.
  * A cost surface that fits one segment needs pass 1 only. */
-#include "ob_cuda_kernel.h"
+#include "launch_scratch.cuh"
 #include "quilt_choose.h"
 
 typedef unsigned long long u64; /* the type warp shuffles take */
@@ -71,8 +71,9 @@ extern "C" ob_status OB_GPU_FN(ob_quilt_choose)(int *chosen, const float *cost, 
     const int k = r + 1, seg = bx * OB_QUILT_ITEMS;
     const unsigned nb = ob_ceil_div(n, seg);
     /* scratch: the device pick, then the blocks' lists (8-byte aligned after 2 ints) */
-    char *buf;
-    OB_CUDA_CHECK(cudaMalloc((void **)&buf, 8 + (size_t)nb * k * sizeof(u64)));
+    ob_launch_scratch sc;
+    OB_TRY(ob_scratch_get(&sc, cfg, 8 + (size_t)nb * k * sizeof(u64), sizeof(int), "quilt_choose"));
+    char *buf = (char *)sc.dev;
     int *dev_chosen = (int *)buf;
     u64 *lists = (u64 *)(buf + 8);
     const ob_stream stream = ob_cfg_stream(cfg);
@@ -86,12 +87,8 @@ extern "C" ob_status OB_GPU_FN(ob_quilt_choose)(int *chosen, const float *cost, 
         OB_LAUNCH(choose_rounds_kernel<false>, dim3(1), dim3(bx), 0, stream, (u64 *)nullptr, dev_chosen,
                   (const float *)nullptr, (const u64 *)lists, m, m, k);
     }
-    cudaError_t e = cudaGetLastError();
-    if (e == cudaSuccess) e = cudaStreamSynchronize((cudaStream_t)stream);
-    if (e == cudaSuccess) e = cudaMemcpy(chosen, dev_chosen, sizeof(int), cudaMemcpyDeviceToHost);
-    (void)cudaFree(buf);
-    if (e != cudaSuccess)
-        return OB_FAIL(OB_ERR_CUDA, "quilt_choose over %d costs failed: %s: %s", n, cudaGetErrorName(e),
-                       cudaGetErrorString(e));
-    return OB_OK;
+    ob_status st = ob_scratch_read(sc.host, dev_chosen, sizeof(int), stream, "choose_rounds_kernel");
+    if (st == OB_OK) *chosen = *(const int *)sc.host;
+    ob_scratch_put(&sc);
+    return st;
 }

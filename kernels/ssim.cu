@@ -97,14 +97,12 @@ extern "C" ob_status OB_GPU_FN(ob_ssim)(double *ssim_per_plane, const float *a, 
     const unsigned gx = ob_ceil_div(wo, tw), gy = ob_ceil_div(ho, th);
     OB_REQUIRE(gy <= 65535 && planes <= 65535, "ssim: %d planes of %d x %d need too large a grid", planes, h, w);
     const size_t nparts = (size_t)gx * gy * planes;
-    double *host = (double *)malloc(nparts * sizeof(double)), *dev;
-    if (!host) return OB_FAIL(OB_ERR_NOMEM, "ssim: no memory for %zu partial sums", nparts);
-    ob_status st = ob_alloc_partials(&dev, nparts);
-    if (st == OB_OK) {
-        OB_LAUNCH(ssim_tile_kernel, dim3(gx, gy, (unsigned)planes), dim3(tw, th), smem, ob_cfg_stream(cfg), dev, a,
-                  b, h, w, p);
-        st = ob_fetch_partials(host, dev, nparts, ob_cfg_stream(cfg), "ssim_tile_kernel");
-    }
+    ob_partials parts;
+    OB_TRY(ob_partials_get(&parts, nparts, cfg, "ssim"));
+    OB_LAUNCH(ssim_tile_kernel, dim3(gx, gy, (unsigned)planes), dim3(tw, th), smem, ob_cfg_stream(cfg), parts.dev, a,
+              b, h, w, p);
+    ob_status st = ob_partials_fetch(&parts, cfg, "ssim_tile_kernel");
+    const double *host = parts.host;
     if (st == OB_OK) {
         const size_t per_plane = (size_t)gx * gy;
         for (int pl = 0; pl < planes; pl++) {
@@ -113,6 +111,6 @@ extern "C" ob_status OB_GPU_FN(ob_ssim)(double *ssim_per_plane, const float *a, 
             ssim_per_plane[pl] = sum / ((double)ho * wo);
         }
     }
-    free(host);
+    ob_partials_put(&parts);
     return st;
 }

@@ -224,13 +224,18 @@ extern "C" ob_status OB_GPU_FN(ob_tonemap_stats)(ob_tonemap_stats *s, const floa
     unsigned grid = 0;
     int block = 0;
     OB_TRY(dims_1d(&grid, &block, n, cfg, STATS_MAX_BLOCKS));
-    double *dev, host[2 * STATS_MAX_BLOCKS];
-    OB_TRY(ob_alloc_partials(&dev, 2 * (size_t)grid));
-    OB_LAUNCH(tm_stats_kernel, grid, block, 0, ob_cfg_stream(cfg), dev, x, (long long)n);
-    OB_TRY(ob_fetch_partials(host, dev, 2 * (size_t)grid, ob_cfg_stream(cfg), "tm_stats_kernel"));
-    ob_tonemap_stats t = {host[0], host[1]};
-    for (unsigned b = 1; b < grid; b++) t.min_positive = fmin(t.min_positive, host[2 * b]), t.sum += host[2 * b + 1];
-    if (isinf(t.min_positive)) t.min_positive = 0;
-    *s = t;
-    return OB_OK;
+    ob_partials parts;
+    OB_TRY(ob_partials_get(&parts, 2 * (size_t)grid, cfg, "tonemap stats"));
+    OB_LAUNCH(tm_stats_kernel, grid, block, 0, ob_cfg_stream(cfg), parts.dev, x, (long long)n);
+    ob_status st = ob_partials_fetch(&parts, cfg, "tm_stats_kernel");
+    if (st == OB_OK) {
+        const double *host = parts.host;
+        ob_tonemap_stats t = {host[0], host[1]};
+        for (unsigned b = 1; b < grid; b++)
+            t.min_positive = fmin(t.min_positive, host[2 * b]), t.sum += host[2 * b + 1];
+        if (isinf(t.min_positive)) t.min_positive = 0;
+        *s = t;
+    }
+    ob_partials_put(&parts);
+    return st;
 }

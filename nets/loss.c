@@ -93,17 +93,10 @@ ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, cons
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
         OB_TRY(ob_loss_cross_entropy_cpu(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale));
     } else {
-        /* labels travel as n * 4 bytes (ob_tensor has no int32 dtype) */
-        ob_tensor host_lab, dev_lab;
-        const int64_t bytes[1] = {n * (int64_t)sizeof(int32_t)};
-        OB_TRY(ob_tensor_wrap(&host_lab, (void *)labels, OB_U8, OB_HOST, 1, bytes));
-        OB_TRY(ob_tensor_clone_to(&dev_lab, &host_lab, OB_DEVICE));
+        /* host labels: the launcher stages them in the context's workspace */
         ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
-        ob_status st = OB_CUDA_PATH(ob_loss_cross_entropy_cuda(&sum, gp, ob_tensor_f32(logits),
-                                                               (const int32_t *)dev_lab.data, n, (int)k,
-                                                               (float)scale, &cfg));
-        ob_tensor_free(&dev_lab);
-        OB_TRY(st);
+        OB_TRY(OB_CUDA_PATH(
+            ob_loss_cross_entropy_cuda(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale, &cfg)));
     }
     *loss = sum * scale;
     return OB_OK;

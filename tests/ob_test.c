@@ -2,7 +2,9 @@
  * host or device memory from the backend the linking test names at run time:
  * OB_TEST_CUDA binaries call ob_gpu_use_device() first (see ob_gpu_init). */
 #include "ob_test.h"
+#include "ob_alloc_stats.h"
 #include "ob_cuda_host.h"
+#include "ob_workspace.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -227,4 +229,25 @@ int ob_test_each_cpu_impl(void (*body)(ob_ctx *ctx))
         ob_ctx_destroy(ctx);
     }
     return 0;
+}
+
+void ob_gpu_check_no_alloc(const char *label, ob_gpu_launch_fn call, void *user)
+{
+    ob_workspace ws;
+    if (on_device()) ob_workspace_init_device(&ws, NULL);
+    else ob_workspace_init_host(&ws);
+    const ob_launch_cfg plain = {0, 0, 0, NULL}, lent = {0, 0, 0, &ws};
+    if (!on_device()) {
+        const uint64_t c = ob_alloc_count();
+        OB_CHECK_OK(call(user, &plain));
+        OB_CHECK(ob_alloc_count() > c, "%s: without a workspace the launcher allocates (the count sees it)", label);
+    }
+    OB_CHECK_OK(call(user, &lent));
+    OB_CHECK_OK(call(user, &lent));
+    const uint64_t c0 = ob_alloc_count();
+    for (int i = 0; i < 3; i++) OB_CHECK_OK(call(user, &lent));
+    const uint64_t c1 = ob_alloc_count();
+    OB_CHECK(c1 == c0, "%s: %llu allocations in 3 warmed-up calls with a workspace (want 0)", label,
+             (unsigned long long)(c1 - c0));
+    ob_workspace_release(&ws);
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "ob_ctx.h"
+#include "ob_launch.h"
 #include "ob_status.h"
 
 #ifdef __cplusplus
@@ -85,6 +86,15 @@ void ob_gpu_download(float *host, const float *gpu, size_t n);
 void ob_gpu_free(void *p);
 const char *ob_gpu_backend_name(void);
 void ob_gpu_test_init(int device);
+
+/* Hot-path allocations (ob_alloc_stats.h): `call` launches with a
+ * configuration lending a workspace (device memory on cuda, the C heap under
+ * emu) — twice to warm up, then three times, and the allocation count must
+ * not move. Under emu it also checks that a configuration without a
+ * workspace does allocate (the emulated cudaMalloc is counted), so the count
+ * can see what it is asked about. `call` leaves its result in `user`. */
+typedef ob_status (*ob_gpu_launch_fn)(void *user, const ob_launch_cfg *cfg);
+void ob_gpu_check_no_alloc(const char *label, ob_gpu_launch_fn call, void *user);
 
 #if defined(OB_TEST_CUDA)
 #define OB_GPU(name) name##_cuda

@@ -63,11 +63,11 @@ static void check_ce(int n, int k, int block, uint64_t order)
     for (int i = 0; i < n; i++) lab[i] = ob_test_rand_int(&s, 0, k - 1);
     double ref = NAN, got = NAN;
     OB_CHECK_OK(ob_loss_cross_entropy_cpu(&ref, r, x, lab, n, k, 1.0f / n));
-    /* labels as raw bytes: ob_gpu_upload moves floats, 4 bytes each like int32 */
-    float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk), *dl = ob_gpu_upload((const float *)lab, (size_t)n);
+    /* labels stay in host memory: the launcher stages them (loss.h) */
+    float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk);
     ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
-    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, dg, dx, (const int32_t *)dl, n, k, 1.0f / n, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, dg, dx, lab, n, k, 1.0f / n, &cfg));
     ob_gpu_set_random_block_order(0);
     ob_gpu_download(g, dg, nk);
     char label[128];
@@ -76,7 +76,7 @@ static void check_ce(int n, int k, int block, uint64_t order)
     check_sum(label, got, ref);
     printf("%s: sum %.15g vs cpu %.15g\n", label, got, ref);
     ob_test_allclose(label, g, r, nk, 1e-6, 1e-6);
-    ob_gpu_free(dx), ob_gpu_free(dg), ob_gpu_free(dl);
+    ob_gpu_free(dx), ob_gpu_free(dg);
     free(x), free(g), free(r), free(lab);
 }
 
@@ -112,9 +112,55 @@ static void check_reparam(size_t n, int block, uint64_t seed, uint64_t offset)
     free(mu), free(lv), free(dz), free(z), free(rz), free(dm), free(dl), free(rm), free(rl);
 }
 
+typedef struct {
+    double sum;
+    float *grad;
+    const float *a, *b;
+    const int32_t *labels;
+    int n, k;
+} loss_call;
+
+static ob_status mse_launch(void *user, const ob_launch_cfg *cfg)
+{
+    loss_call *c = user;
+    return OB_GPU(ob_loss_pointwise)(&c->sum, c->grad, NULL, c->a, c->b, c->n, OB_LOSS_MSE, 1.0f / c->n, cfg);
+}
+
+static ob_status ce_launch(void *user, const ob_launch_cfg *cfg)
+{
+    loss_call *c = user;
+    return OB_GPU(ob_loss_cross_entropy)(&c->sum, c->grad, c->a, c->labels, c->n, c->k, 1.0f / c->n, cfg);
+}
+
+/* A training step's losses with a context's workspace allocate nothing once
+ * warm (cross-entropy's labels included), and sum as the allocating call. */
+static void check_no_alloc(void)
+{
+    enum { N = 300, K = 10 };
+    float *x = malloc(sizeof(float) * N * K), *t = malloc(sizeof(float) * N * K);
+    int32_t lab[N];
+    ob_test_fill_uniform(x, (size_t)N * K, 3, -4, 4), ob_test_fill_uniform(t, (size_t)N * K, 4, -4, 4);
+    uint64_t s = 9;
+    for (int i = 0; i < N; i++) lab[i] = ob_test_rand_int(&s, 0, K - 1);
+    loss_call c = {NAN, ob_gpu_alloc((size_t)N * K), ob_gpu_upload(x, (size_t)N * K),
+                   ob_gpu_upload(t, (size_t)N * K), lab, N * K, K};
+    OB_CHECK_OK(mse_launch(&c, NULL));
+    double ref = c.sum;
+    ob_gpu_check_no_alloc("mse loss", mse_launch, &c);
+    OB_CHECK(c.sum == ref, "mse loss with a workspace: %.17g vs %.17g", c.sum, ref);
+    c.n = N;
+    OB_CHECK_OK(ce_launch(&c, NULL));
+    ref = c.sum;
+    ob_gpu_check_no_alloc("cross_entropy", ce_launch, &c);
+    OB_CHECK(c.sum == ref, "cross_entropy with a workspace: %.17g vs %.17g", c.sum, ref);
+    ob_gpu_free(c.grad), ob_gpu_free((void *)c.a), ob_gpu_free((void *)c.b);
+    free(x), free(t);
+}
+
 int main(void)
 {
     OB_GPU_TEST_INIT();
+    check_no_alloc();
     const int blocks[2] = {256, 96};
     for (int bi = 0; bi < 2; bi++) {
         const int block = blocks[bi];

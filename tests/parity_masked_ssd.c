@@ -67,6 +67,19 @@ int main(void)
     }
     /* the quilting shape of the benchmark: 3 x 97 x 101 sample, patch 31, overlap 6 */
     check(3, 97, 101, 31, 31, 6, 6, 0, 32, 8, 3);
+    /* a whole 121 x 121 weighted template needs ~195 KiB of shared memory:
+     * within an H100's opt-in (227 KiB), beyond an A100's (163 KiB), where
+     * it must be refused with OB_ERR_ARG, not fail in cudaFuncSetAttribute */
+#ifdef OB_TEST_EMU
+    check(1, 141, 149, 121, 121, 121, 0, 1, 32, 8, 0);
+    {
+        float *s = ob_gpu_alloc((size_t)141 * 149), *c = ob_gpu_alloc((size_t)21 * 29);
+        ob_emu_set_smem_optin(163 * 1024);
+        OB_CHECK_FAILS(OB_GPU(ob_masked_ssd)(c, s, s, s, 1, 141, 149, 121, 121, 121, 0, NULL), OB_ERR_ARG);
+        ob_emu_set_smem_optin(227 * 1024);
+        ob_gpu_free(s), ob_gpu_free(c);
+    }
+#endif
     /* block shapes the kernel cannot use are refused, not launched */
     float *d = ob_gpu_alloc(64);
     const ob_launch_cfg odd = {48, 4, 0, NULL}, huge = {64, 32, 0, NULL};

@@ -38,9 +38,36 @@ static void check(size_t n, int block, uint64_t order_seed)
     free(a), free(b);
 }
 
+typedef struct {
+    double mse;
+    const float *a, *b;
+    size_t n;
+} mse_call;
+
+static ob_status mse_launch(void *user, const ob_launch_cfg *cfg)
+{
+    mse_call *c = user;
+    return OB_GPU(ob_mse)(&c->mse, c->a, c->b, c->n, cfg);
+}
+
+static void check_no_alloc(void)
+{
+    const size_t n = 100003;
+    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    ob_test_fill_uniform(a, n, 1, 0, 1), ob_test_fill_uniform(b, n, 2, 0, 1);
+    mse_call c = {NAN, ob_gpu_upload(a, n), ob_gpu_upload(b, n), n};
+    OB_CHECK_OK(mse_launch(&c, NULL));
+    const double ref = c.mse;
+    ob_gpu_check_no_alloc("mse", mse_launch, &c);
+    OB_CHECK(c.mse == ref, "mse with a workspace: %.17g vs %.17g", c.mse, ref);
+    ob_gpu_free((void *)c.a), ob_gpu_free((void *)c.b);
+    free(a), free(b);
+}
+
 int main(void)
 {
     OB_GPU_TEST_INIT();
+    check_no_alloc();
     const int blocks[2] = {256, 96};
     for (int i = 0; i < 2; i++) {
         check(1, blocks[i], 0);

@@ -39,9 +39,36 @@ static void check(int n, int tol, int grid, int bx, uint64_t order_seed)
     free(cost);
 }
 
+typedef struct {
+    int chosen, n;
+    const float *cost;
+} choose_call;
+
+static ob_status choose_launch(void *user, const ob_launch_cfg *cfg)
+{
+    choose_call *c = user;
+    return OB_GPU(ob_quilt_choose)(&c->chosen, c->cost, c->n, 5, 3, 1, cfg);
+}
+
+/* quilting picks once per patch: with a workspace, no allocation per pick */
+static void check_no_alloc(void)
+{
+    enum { N = 20000 };
+    float *cost = malloc(sizeof(float) * N);
+    ob_test_fill_uniform(cost, N, 17, 0, 1);
+    choose_call c = {-1, N, ob_gpu_upload(cost, N)};
+    OB_CHECK_OK(choose_launch(&c, NULL));
+    const int ref = c.chosen;
+    ob_gpu_check_no_alloc("quilt_choose", choose_launch, &c);
+    OB_CHECK(c.chosen == ref, "quilt_choose with a workspace picks %d, without %d", c.chosen, ref);
+    ob_gpu_free((void *)c.cost);
+    free(cost);
+}
+
 int main(void)
 {
     OB_GPU_TEST_INIT();
+    check_no_alloc();
     static const int blocks[2] = {256, 64};
     static const int tols[] = {1, 3, 5, 64};
     uint64_t rng = 99;

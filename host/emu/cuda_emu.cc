@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdarg>
 #include <mutex>
@@ -186,7 +187,8 @@ struct Fiber {
 constexpr size_t kCanary = 64;          /* bytes past the dynamic shared memory that must stay intact */
 constexpr unsigned char kCanaryByte = 0xa5;
 constexpr uint32_t kSmemPoison = 0x7fc0deadu; /* a quiet NaN with a recognisable payload */
-constexpr size_t kSmemDefault = 48 * 1024, kSmemOptinMax = 227 * 1024;
+constexpr size_t kSmemDefault = 48 * 1024, kSmemOptinH100 = 227 * 1024;
+std::atomic<size_t> g_smem_optin{kSmemOptinH100}; /* ob_emu_set_smem_optin */
 
 struct Launch {
     bool active = false;
@@ -611,7 +613,8 @@ bool check_config(const char *name, const void *fn, dim3 grid, dim3 block, size_
                     strf("cuda-emu: launch of %s refused: %zu bytes of dynamic shared memory exceed the limit of %zu%s",
                          name, smem, limit,
                          limit == kSmemDefault ? " (opt in to more with cudaFuncSetAttribute("
-                                                 "cudaFuncAttributeMaxDynamicSharedMemorySize), at most 227 KiB)"
+                                                 "cudaFuncAttributeMaxDynamicSharedMemorySize), up to "
+                                                 "cudaDevAttrMaxSharedMemoryPerBlockOptin)"
                                                : ""));
         return false;
     }
@@ -895,6 +898,8 @@ unsigned ob_emu_activemask(void)
 }
 
 /* ---- control --------------------------------------------------------------------------------------------- */
+extern "C" void ob_emu_set_smem_optin(size_t bytes) { g_smem_optin.store(bytes); }
+
 extern "C" void ob_emu_set_block_order(uint64_t seed)
 {
     g_seed_set.store(true);
@@ -1101,7 +1106,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp *p, int device)
     cudaMemGetInfo(&free_b, &total_b);
     p->totalGlobalMem = total_b;
     p->sharedMemPerBlock = kSmemDefault;
-    p->sharedMemPerBlockOptin = kSmemOptinMax;
+    p->sharedMemPerBlockOptin = g_smem_optin.load();
     p->sharedMemPerMultiprocessor = 228 * 1024;
     p->totalConstMem = 64 * 1024;
     p->regsPerBlock = 65536;
@@ -1198,7 +1203,7 @@ cudaError_t cudaFuncSetAttribute(const void *fn, cudaFuncAttribute attr, int val
 {
     if (!fn) return api_result(cudaErrorInvalidDeviceFunction);
     if (attr == cudaFuncAttributeMaxDynamicSharedMemorySize) {
-        if (value < 0 || (size_t)value > kSmemOptinMax) return api_result(cudaErrorInvalidValue);
+        if (value < 0 || (size_t)value > g_smem_optin.load()) return api_result(cudaErrorInvalidValue);
         std::lock_guard<std::mutex> lock(g_attr_mu);
         g_max_dyn_smem[fn] = value;
     }

@@ -6,6 +6,11 @@
  *                                  The environment variable OB_EMU_BLOCK_SEED sets
  *                                  the initial value.
  *   ob_emu_block_order()           the seed in effect.
+ *   ob_emu_set_smem_optin(bytes)   the device's opt-in shared memory per block
+ *                                  (cudaDevAttrMaxSharedMemoryPerBlockOptin and
+ *                                  cudaFuncSetAttribute's limit): 227 KiB (H100)
+ *                                  by default; 163 KiB emulates an A100, so a
+ *                                  kernel that assumes the H100's limit shows.
  *   ob_emu_last_diagnostic()       why the last failed launch on this thread
  *                                  failed (kernel, block, which threads waited
  *                                  where, which exited; or the refused launch
@@ -15,6 +20,7 @@
 #ifndef OB_CUDA_EMU_CONTROL_H
 #define OB_CUDA_EMU_CONTROL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -23,6 +29,7 @@ extern "C" {
 
 void ob_emu_set_block_order(uint64_t seed);
 uint64_t ob_emu_block_order(void);
+void ob_emu_set_smem_optin(size_t bytes);
 const char *ob_emu_last_diagnostic(void);
 
 #ifdef __cplusplus
