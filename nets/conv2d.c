@@ -195,3 +195,13 @@ ob_status ob_conv2d_create(ob_layer **l, const ob_conv2d_cfg *cfg)
     const int64_t w[4] = {s.c_out, s.groups ? s.c_in / s.groups : 0, s.k, s.k};
     return ob_conv_make(l, &conv2d_ops, &s, w);
 }
+
+ob_status ob_conv_cudnn_check(const ob_conv_state *s)
+{
+    if (s->transposed && s->output_padding >= s->stride)
+        return OB_FAIL(OB_ERR_UNSUPPORTED,
+                       "conv_transpose2d: output_padding %d >= stride %d (allowed as dilation %d > stride) has no cuDNN "
+                       "form; run this layer with --device cpu",
+                       s->output_padding, s->stride, s->dilation);
+    return OB_OK;
+}

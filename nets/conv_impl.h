@@ -66,6 +66,12 @@ ob_status ob_conv_forward_cudnn(ob_ctx *ctx, ob_conv_state *s, float *y, const f
 ob_status ob_conv_backward_cudnn(ob_ctx *ctx, ob_conv_state *s, float *dx, float *dw, float *db, const float *dy,
                                  const float *x, const float *w, int n, int h, int wd);
 void ob_conv_cudnn_free(void *gpu);
+/* What cuDNN cannot express, refused before any descriptor is made:
+ * conv_transpose2d with output_padding >= stride (PyTorch allows it when
+ * dilation > stride, and keeps that case off cuDNN too: the forward
+ * convolution of the padded output would give a larger input grid, which
+ * cuDNN's backward-data rejects). OB_ERR_UNSUPPORTED naming the way out. */
+ob_status ob_conv_cudnn_check(const ob_conv_state *s);
 
 /* Shared by both layers (conv2d.c): the ops bodies, dispatching on s->transposed. */
 ob_status ob_conv_shape(const ob_layer *l, int64_t out[4], int *out_ndim, const ob_tensor *const *in, int n_in);

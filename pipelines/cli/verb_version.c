@@ -36,10 +36,17 @@ static int run(ob_cli *cli)
 {
     if (cli->n_positional) return ob_cli_error("version takes no arguments");
     char why[200] = "";
+    /* usable, not only counted: what --device auto decides on (ob_ctx.h) */
     int gpus = ob_cuda_device_count(why, sizeof why);
+    if (gpus > 0 && !ob_cuda_usable(why, sizeof why)) gpus = -gpus;
+    int driver = 0, runtime = 0;
+    ob_cuda_versions(&driver, &runtime);
+    char driver_str[32], runtime_str[32];
+    ob_cuda_version_str(driver_str, sizeof driver_str, driver);
+    ob_cuda_version_str(runtime_str, sizeof runtime_str, runtime);
     char gpu_name[256] = "";
     size_t gpu_mem = 0;
-    if (gpus > 0 && ob_cuda_device_info(gpu_name, sizeof gpu_name, &gpu_mem) != OB_OK)
+    if (gpus != 0 && ob_cuda_device_info(gpu_name, sizeof gpu_name, &gpu_mem) != OB_OK)
         snprintf(gpu_name, sizeof gpu_name, "?");
     ob_ctx *ctx = NULL;
     if (ob_cli_make_ctx(cli, &ctx)) return OB_CLI_EXIT_ERROR;
@@ -56,8 +63,12 @@ static int run(ob_cli *cli)
         printf("{\"version\": \"%s\", \"build_type\": \"%s\", \"cuda_compiled\": %s, \"cuda_runtime\": ", OB_VERSION,
                OB_BUILD_TYPE, ob_cuda_compiled() ? "true" : "false");
         ob_json_string(stdout, cuda_version);
-        printf(", \"gpu_count\": %d, \"gpu\": ", gpus);
-        if (gpus > 0) ob_json_string(stdout, gpu_name);
+        printf(", \"cuda_driver\": ");
+        if (driver > 0) ob_json_string(stdout, driver_str);
+        else fputs("null", stdout);
+        printf(", \"gpu_count\": %d, \"gpu_usable\": %s, \"gpu\": ", gpus < 0 ? -gpus : gpus,
+               gpus > 0 ? "true" : "false");
+        if (gpus != 0) ob_json_string(stdout, gpu_name);
         else fputs("null", stdout);
         printf(", \"no_gpu_reason\": ");
         if (gpus > 0) fputs("null", stdout);
@@ -73,8 +84,12 @@ static int run(ob_cli *cli)
         printf("}\n");
     } else {
         printf("obscura %s (%s build)\n", OB_VERSION, OB_BUILD_TYPE);
-        printf("CUDA:    %s\n", ob_cuda_compiled() ? cuda_version : "not compiled");
+        if (ob_cuda_compiled())
+            printf("CUDA:    runtime %s (needs a driver for CUDA %s or newer), driver %s\n", cuda_version, runtime_str,
+                   driver > 0 ? driver_str : "none answering");
+        else printf("CUDA:    not compiled\n");
         if (gpus > 0) printf("GPU:     %s (%.1f GiB)\n", gpu_name, (double)gpu_mem / (1 << 30));
+        else if (gpus < 0) printf("GPU:     %s, not usable (%s)\n", gpu_name, why);
         else printf("GPU:     none (%s)\n", why);
         printf("backend: %s\n", backend);
         printf("CPU:     %s, %d threads\n", cpu, threads);
