@@ -46,7 +46,7 @@ struct ob_cli {
     /* common flags */
     ob_backend device;
     ob_cpu_impl cpu_impl; /* --cpu-impl */
-    int json, quiet, verbose, threads;
+    int json, quiet, verbose, threads, tf32;
 };
 
 /* Parses argv (after the verb name). Returns 0, or OB_CLI_EXIT_ERROR after

@@ -17,6 +17,9 @@ static const ob_cli_opt common_opts[] = {
     {"--verbose", "-v", NULL, "say more (backend choice, timings)"},
     {"--threads", NULL, "N", "CPU threads (default: all cores)"},
     {"--cpu-impl", NULL, "auto|ref|dnnl", "CPU code for the nets (default auto: oneDNN when built in; ref: the reference)"},
+    {"--tf32", NULL, NULL,
+     "cuda: let cuDNN and cuBLAS use TF32 tensor cores (faster; breaks exact FP32 parity with the CPU: about 1e-3 "
+     "relative error per product)"},
     {"--help", "-h", NULL, "show this help"},
     {0},
 };
@@ -69,6 +72,7 @@ static int apply_common(ob_cli *cli)
     cli->cpu_impl = OB_CPU_IMPL_AUTO;
     if (impl && ob_cpu_impl_parse(&cli->cpu_impl, impl) != OB_OK) return ob_cli_error("%s", ob_last_error());
     cli->json = ob_cli_has(cli, "--json");
+    cli->tf32 = ob_cli_has(cli, "--tf32");
     cli->quiet = ob_cli_has(cli, "--quiet");
     cli->verbose = ob_cli_has(cli, "--verbose");
     if (cli->quiet && cli->verbose) return ob_cli_error("--quiet and --verbose contradict each other");
@@ -164,7 +168,9 @@ int ob_cli_make_ctx(ob_cli *cli, ob_ctx **ctx)
         *ctx = NULL;
         return ob_cli_error("%s", ob_last_error());
     }
-    ob_log_verbose("backend: %s", ob_backend_name(ob_ctx_backend(*ctx)));
+    ob_ctx_set_tf32(*ctx, cli->tf32);
+    ob_log_verbose("backend: %s%s", ob_backend_name(ob_ctx_backend(*ctx)),
+                   cli->tf32 && ob_ctx_backend(*ctx) == OB_BACKEND_CUDA ? " (TF32 math)" : "");
     return 0;
 }
 
