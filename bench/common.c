@@ -65,7 +65,7 @@ void ob_bench_train_step(ob_model *m, ob_optim *opt, ob_ctx *ctx, const ob_tenso
     const ob_tensor *y;
     ob_bench_ok(ob_optim_zero_grad(opt, ctx), "zero_grad");
     ob_bench_ok(ob_model_forward(m, ctx, &y, x, 1), "forward");
-    if (grad->data == NULL) ob_bench_ok(ob_tensor_alloc(grad, OB_F32, OB_HOST, y->ndim, y->shape), "grad");
+    if (grad->data == NULL) ob_bench_ok(ob_tensor_alloc(grad, OB_F32, ob_ctx_location(ctx), y->ndim, y->shape), "grad");
     ob_bench_ok(loss_fn(arg, ctx, loss, grad, y), "loss");
     ob_bench_ok(ob_model_backward(m, ctx, grad, NULL), "backward");
     ob_bench_ok(ob_optim_step(opt, ctx), "optimiser step");

@@ -25,7 +25,8 @@ void ob_bench_fill_uniform(float *p, int64_t n, uint64_t *state);
 /* The process's peak resident memory so far, in MiB (getrusage). */
 double ob_bench_peak_mib(void);
 /* One training step: zero_grad, forward (training mode), the loss of y (which
- * writes d loss / d y into grad: y's shape, allocated here on first use),
+ * writes d loss / d y into grad: y's shape, allocated where ctx computes on
+ * first use),
  * backward, the optimiser's step. Exits on any failure. */
 typedef ob_status (*ob_bench_loss_fn)(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y);
 void ob_bench_train_step(ob_model *m, ob_optim *opt, ob_ctx *ctx, const ob_tensor *x, ob_tensor *grad,
