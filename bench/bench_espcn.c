@@ -42,11 +42,8 @@ int main(void)
     const int n = 64, h = 17, w = 17, repeats = 31;
     ob_bench_ok(ob_ctx_create(&s.ctx, OB_BACKEND_CPU, 0), "context");
     ob_zoo_opts zo = {.in_channels = 1, .height = h, .width = w};
-    ob_bench_ok(ob_zoo_build(&s.m, "espcn3", &zo), "espcn3 build");
-    ob_bench_ok(ob_model_alloc_params(s.m, OB_HOST), "params");
-    ob_bench_ok(ob_zoo_init(s.m, 0), "init");
-    ob_optim_cfg oc = ob_optim_defaults(OB_OPTIM_ADAM);
-    ob_bench_ok(ob_optim_create(&s.opt, &oc, &s.m->arena, s.m->layers, s.m->n_nodes), "adam");
+    s.m = ob_bench_zoo_model("espcn3", &zo, OB_HOST);
+    s.opt = ob_bench_adam(s.m);
     const int64_t xs[4] = {n, 1, h, w}, ts[4] = {n, 1, 3 * h, 3 * w};
     ob_bench_ok(ob_tensor_alloc(&s.x, OB_F32, OB_HOST, 4, xs), "x");
     ob_bench_ok(ob_tensor_alloc(&s.t, OB_F32, OB_HOST, 4, ts), "target");

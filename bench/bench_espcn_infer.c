@@ -38,9 +38,7 @@ int main(int argc, char **argv)
     const int h = 360, w = 640, repeats = 11;
     ob_bench_ok(ob_ctx_create(&c.ctx, OB_BACKEND_CPU, 0), "context");
     ob_zoo_opts zo = {.in_channels = 1, .height = h, .width = w};
-    ob_bench_ok(ob_zoo_build(&c.m, "espcn3", &zo), "espcn3 build");
-    ob_bench_ok(ob_model_alloc_params(c.m, OB_HOST), "params");
-    ob_bench_ok(ob_zoo_init(c.m, 0), "init");
+    c.m = ob_bench_zoo_model("espcn3", &zo, OB_HOST);
     ob_named_tensor named[16];
     int n_named = 0;
     ob_bench_ok(ob_checkpoint_collect(named, 16, &n_named, c.m->layers, c.m->prefixes, c.m->n_nodes), "collect");

@@ -52,6 +52,25 @@ void ob_bench_report(const char *name, double median_ms, int repeats, const char
     fflush(stdout);
 }
 
+ob_model *ob_bench_zoo_model(const char *name, const ob_zoo_opts *opts, ob_location loc)
+{
+    ob_model *m = NULL;
+    char what[96];
+    snprintf(what, sizeof what, "%s build", name);
+    ob_bench_ok(ob_zoo_build(&m, name, opts), what);
+    ob_bench_ok(ob_model_alloc_params(m, loc), "params");
+    ob_bench_ok(ob_zoo_init(m, 0), "init");
+    return m;
+}
+
+ob_optim *ob_bench_adam(ob_model *m)
+{
+    ob_optim *o = NULL;
+    ob_optim_cfg oc = ob_optim_defaults(OB_OPTIM_ADAM);
+    ob_bench_ok(ob_optim_create(&o, &oc, &m->arena, m->layers, m->n_nodes), "adam");
+    return o;
+}
+
 void ob_bench_ok(int status, const char *what)
 {
     if (status == OB_OK) return;

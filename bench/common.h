@@ -12,6 +12,7 @@
 
 #include "ob_model.h"
 #include "ob_optim.h"
+#include "ob_zoo.h"
 
 /* Runs fn(arg) `warmup` times, then `repeats` times; returns the median in ms. */
 double ob_bench_median_ms(void (*fn)(void *), void *arg, int warmup, int repeats);
@@ -31,6 +32,11 @@ double ob_bench_peak_mib(void);
 typedef ob_status (*ob_bench_loss_fn)(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y);
 void ob_bench_train_step(ob_model *m, ob_optim *opt, ob_ctx *ctx, const ob_tensor *x, ob_tensor *grad,
                          ob_bench_loss_fn loss_fn, void *arg, double *loss);
+/* A zoo model (ob_zoo.h) built, its parameters allocated at loc and
+ * initialised with seed 0 (PyTorch-default init); exits on any failure. */
+ob_model *ob_bench_zoo_model(const char *name, const ob_zoo_opts *opts, ob_location loc);
+/* Adam with torch's defaults over m's parameters; exits on failure. */
+ob_optim *ob_bench_adam(ob_model *m);
 /* Exits with "obscura bench: error: ..." when s is not OB_OK. */
 void ob_bench_ok(int status, const char *what);
 

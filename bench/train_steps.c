@@ -143,11 +143,8 @@ int main(int argc, char **argv)
     ob_bench_ok(ob_ctx_create(&r.ctx, backend, 0), "context");
     const ob_location loc = ob_ctx_location(r.ctx);
     ob_zoo_opts zo = {.in_channels = 1, .height = LR_SIZE, .width = LR_SIZE};
-    ob_bench_ok(ob_zoo_build(&r.m, "espcn3", &zo), "espcn3 build");
-    ob_bench_ok(ob_model_alloc_params(r.m, loc), "params");
-    ob_bench_ok(ob_zoo_init(r.m, 0), "init");
-    ob_optim_cfg oc = ob_optim_defaults(OB_OPTIM_ADAM);
-    ob_bench_ok(ob_optim_create(&r.opt, &oc, &r.m->arena, r.m->layers, r.m->n_nodes), "adam");
+    r.m = ob_bench_zoo_model("espcn3", &zo, loc);
+    r.opt = ob_bench_adam(r.m);
     const int cap = r.m->n_nodes * OB_LAYER_MAX_PARAMS;
     r.named = calloc((size_t)cap, sizeof *r.named);
     if (!r.named) ob_bench_ok(OB_ERR_NOMEM, "names");
@@ -164,13 +161,8 @@ int main(int argc, char **argv)
     int64_t window_start = start;
     for (int64_t k = start; k < steps; k++) {
         make_batch(ob_tensor_f32(&r.t_host), ob_tensor_f32(&r.x_host), k);
-        if (loc == OB_HOST) {
-            memcpy(r.x.data, r.x_host.data, sizeof(float) * (size_t)ob_tensor_numel(&r.x));
-            memcpy(r.t.data, r.t_host.data, sizeof(float) * (size_t)ob_tensor_numel(&r.t));
-        } else {
-            ob_bench_ok(ob_tensor_copy_on(ob_ctx_stream(r.ctx), &r.x, &r.x_host), "upload");
-            ob_bench_ok(ob_tensor_copy_on(ob_ctx_stream(r.ctx), &r.t, &r.t_host), "upload");
-        }
+        ob_bench_ok(ob_tensor_copy_on(ob_ctx_stream(r.ctx), &r.x, &r.x_host), "upload");
+        ob_bench_ok(ob_tensor_copy_on(ob_ctx_stream(r.ctx), &r.t, &r.t_host), "upload");
         double loss = 0;
         ob_bench_train_step(r.m, r.opt, r.ctx, &r.x, &r.g, mse, &r, &loss);
         if (!isfinite(loss)) {
