@@ -221,7 +221,7 @@ int main()
         CK(cudaMalloc(&grad, out * sizeof(float)));
         double sum;
         ms = median_ms([&] {
-            OK(ob_loss_pointwise_cuda(&sum, grad, NULL, pred, target, (int64_t)out, OB_LOSS_MSE, 1.0f / out, cfg));
+            OK(ob_loss_pointwise_cuda(&sum, NULL, grad, NULL, pred, target, (int64_t)out, OB_LOSS_MSE, 1.0f / out, cfg));
         });
         report("mse loss + grad (64,1,51,51)", ms, 3.0 * out * 4, copy_gbs);
         const int64_t k = 10, rows_ce = 4096;
@@ -230,7 +230,7 @@ int main()
         std::vector<int32_t> labels(rows_ce);
         for (int64_t i = 0; i < rows_ce; i++) labels[i] = (int32_t)(i % k);
         ms = median_ms([&] {
-            OK(ob_loss_cross_entropy_cuda(&sum, gl, logits, labels.data(), rows_ce, (int)k, 1.0f / rows_ce, cfg));
+            OK(ob_loss_cross_entropy_cuda(&sum, NULL, gl, logits, labels.data(), OB_HOST, rows_ce, (int)k, 1.0f / rows_ce, cfg));
         });
         report("cross-entropy (4096,10), labels staged", ms, 2.0 * rows_ce * k * 4, copy_gbs);
         const int64_t np = 1 << 20; /* a million parameters */

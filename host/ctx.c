@@ -17,7 +17,16 @@ struct ob_ctx {
     ob_cuda_libs libs; /* lazily created handles, cuda backend only */
     ob_workspace ws;   /* launchers' scratch, cuda backend only */
     int tf32;          /* cuDNN / cuBLAS may use TF32 tensor-core math */
+    /* the running loss (ob_ctx.h): on the host for cpu, in the workspace's
+     * kept slots for cuda (then host_total holds ob_ctx_loss_add's values,
+     * merged at each read) */
+    double host_total[OB_LOSS_TOTAL_SLOTS];
+    double loss_weight;
+    long long loss_tag;
+    int total_ready; /* cuda: the slots exist and were zeroed */
 };
+
+_Static_assert(OB_WS_SLOTS >= OB_LOSS_TOTAL_SLOTS, "the workspace keeps the running loss");
 
 const char *ob_backend_name(ob_backend b)
 {
@@ -79,6 +88,7 @@ ob_status ob_ctx_create(ob_ctx **out, ob_backend want, int verbose)
     ob_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return OB_FAIL(OB_ERR_NOMEM, "cannot allocate a context");
     ctx->backend = OB_BACKEND_CPU;
+    ctx->loss_weight = 1.0;
     ob_ctx_set_cpu_impl(ctx, OB_CPU_IMPL_AUTO); /* cannot fail: auto resolves to what the build has */
     if (want != OB_BACKEND_CPU) {
         /* auto asks for more than a device count: the GPU must run code this
@@ -136,3 +146,67 @@ struct ob_workspace *ob_ctx_workspace(const ob_ctx *ctx)
 
 void ob_ctx_set_tf32(ob_ctx *ctx, int on) { ctx->tf32 = on != 0; }
 int ob_ctx_tf32(const ob_ctx *ctx) { return ctx->tf32; }
+
+/* ---- the running loss ------------------------------------------------------ */
+
+void ob_ctx_loss_set(ob_ctx *ctx, double weight, long long tag) { ctx->loss_weight = weight, ctx->loss_tag = tag; }
+
+void ob_ctx_loss_add(ob_ctx *ctx, double value)
+{
+    ob_loss_total_add(ctx->host_total, value, 1.0, ctx->loss_weight, (double)ctx->loss_tag);
+}
+
+ob_status ob_ctx_loss_total(ob_ctx *ctx, double **total, double *weight, double *tag)
+{
+    if (weight) *weight = ctx->loss_weight;
+    if (tag) *tag = (double)ctx->loss_tag;
+    if (ctx->backend != OB_BACKEND_CUDA) {
+        *total = ctx->host_total;
+        return OB_OK;
+    }
+    double *dev;
+    OB_TRY(ob_workspace_slots(&ctx->ws, &dev, NULL));
+    if (!ctx->total_ready) {
+        OB_TRY(ob_device_memset_on(ctx->stream, dev, 0, OB_LOSS_TOTAL_SLOTS * sizeof(double)));
+        ctx->total_ready = 1;
+    }
+    *total = dev;
+    return OB_OK;
+}
+
+ob_status ob_ctx_loss_reset(ob_ctx *ctx)
+{
+    memset(ctx->host_total, 0, sizeof ctx->host_total);
+    if (ctx->backend != OB_BACKEND_CUDA) return OB_OK;
+    double *dev;
+    OB_TRY(ob_workspace_slots(&ctx->ws, &dev, NULL));
+    OB_TRY(ob_device_memset_on(ctx->stream, dev, 0, OB_LOSS_TOTAL_SLOTS * sizeof(double)));
+    ctx->total_ready = 1;
+    return OB_OK;
+}
+
+ob_status ob_ctx_loss_read(ob_ctx *ctx, ob_running_loss *out)
+{
+    double t[OB_LOSS_TOTAL_SLOTS];
+    memcpy(t, ctx->host_total, sizeof t);
+    if (ctx->backend == OB_BACKEND_CUDA && ctx->total_ready) {
+        double *dev, *pinned;
+        OB_TRY(ob_workspace_slots(&ctx->ws, &dev, &pinned));
+        /* a device-to-host copy on the stream: complete on return */
+        OB_TRY(ob_device_memcpy_on(ctx->stream, pinned, OB_HOST, dev, OB_DEVICE,
+                                   OB_LOSS_TOTAL_SLOTS * sizeof(double)));
+        /* merge the host adds: the earliest tag is the first bad value */
+        const double *d = pinned;
+        t[OB_LOSS_TOTAL_SUM] += d[OB_LOSS_TOTAL_SUM];
+        if (d[OB_LOSS_TOTAL_BAD] > 0 &&
+            (t[OB_LOSS_TOTAL_BAD] == 0 || d[OB_LOSS_TOTAL_FIRST_TAG] < t[OB_LOSS_TOTAL_FIRST_TAG]))
+            t[OB_LOSS_TOTAL_FIRST_TAG] = d[OB_LOSS_TOTAL_FIRST_TAG],
+            t[OB_LOSS_TOTAL_FIRST_VALUE] = d[OB_LOSS_TOTAL_FIRST_VALUE];
+        t[OB_LOSS_TOTAL_BAD] += d[OB_LOSS_TOTAL_BAD];
+    }
+    out->sum = t[OB_LOSS_TOTAL_SUM];
+    out->bad = (long long)t[OB_LOSS_TOTAL_BAD];
+    out->first_bad_tag = (long long)t[OB_LOSS_TOTAL_FIRST_TAG];
+    out->first_bad = t[OB_LOSS_TOTAL_FIRST_VALUE];
+    return OB_OK;
+}

@@ -252,6 +252,12 @@ ob_status ob_event_sync(ob_event e)
     return OB_OK;
 }
 
+ob_status ob_stream_wait_event(ob_stream s, ob_event e)
+{
+    OB_CUDA_CHECK(cudaStreamWaitEvent((cudaStream_t)s, (cudaEvent_t)e, 0));
+    return OB_OK;
+}
+
 ob_status ob_graph_begin(ob_stream s)
 {
     OB_CUDA_CHECK(cudaStreamBeginCapture((cudaStream_t)s, cudaStreamCaptureModeThreadLocal));
@@ -346,6 +352,7 @@ ob_status ob_event_create(ob_event *e)
 void ob_event_destroy(ob_event e) { (void)e; }
 ob_status ob_event_record(ob_event e, ob_stream s) { return NO_CUDA(); }
 ob_status ob_event_sync(ob_event e) { return NO_CUDA(); }
+ob_status ob_stream_wait_event(ob_stream s, ob_event e) { return NO_CUDA(); }
 ob_status ob_graph_begin(ob_stream s) { return NO_CUDA(); }
 ob_status ob_graph_end(ob_graph *g, ob_stream s)
 {

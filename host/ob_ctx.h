@@ -18,6 +18,17 @@
  *   created cuBLAS / cuDNN / cuSOLVER handles (ob_cuda_libs.h). One context
  *   per thread.
  *
+ *   The running loss: the loss entry points (nets/ob_loss.h) called with
+ *   loss == NULL add weight * value to a total the context keeps where it
+ *   computes — device memory on cuda, so that a training step never waits
+ *   for a transfer — and count non-finite values, keeping the first one's
+ *   tag and value. ob_ctx_loss_set sets the weight and tag of the adds that
+ *   follow (ob_train: the batch's rows and index), ob_ctx_loss_read waits for
+ *   the stream and reads the total (one 32-byte transfer, merged with what
+ *   ob_ctx_loss_add added on the host), ob_ctx_loss_reset
+ *   zeroes it (queued on the stream). ob_ctx_loss_total hands the loss entry
+ *   points the total's address. A new context starts at zero, weight 1, tag 0.
+ *
  * Example
  *   ob_ctx *ctx;
  *   OB_TRY(ob_ctx_create(&ctx, OB_BACKEND_AUTO, 0));
@@ -28,6 +39,7 @@
 #define OB_CTX_H
 
 #include "ob_cuda_host.h"
+#include "ob_loss_total.h"
 #include "ob_status.h"
 
 #ifdef __cplusplus
@@ -58,6 +70,23 @@ struct ob_workspace *ob_ctx_workspace(const ob_ctx *ctx);
  * off: full FP32, what the CPU reference is compared with). */
 void ob_ctx_set_tf32(ob_ctx *ctx, int on);
 int ob_ctx_tf32(const ob_ctx *ctx);
+typedef struct {
+    double sum;            /* finite values only */
+    long long bad;         /* non-finite values added */
+    long long first_bad_tag;
+    double first_bad;      /* NaN, +inf or -inf */
+} ob_running_loss;
+
+void ob_ctx_loss_set(ob_ctx *ctx, double weight, long long tag);
+/* Adds weight * value of a value computed on the host (kept on the host and
+ * merged at the next read: no transfer either). */
+void ob_ctx_loss_add(ob_ctx *ctx, double value);
+ob_status ob_ctx_loss_read(ob_ctx *ctx, ob_running_loss *out);
+ob_status ob_ctx_loss_reset(ob_ctx *ctx);
+/* *total <- the OB_LOSS_TOTAL_SLOTS doubles where ctx computes; *weight,
+ * *tag <- what ob_ctx_loss_set set. */
+ob_status ob_ctx_loss_total(ob_ctx *ctx, double **total, double *weight, double *tag);
+
 /* Why AUTO fell back to the CPU ("" when it did not). */
 const char *ob_ctx_fallback_reason(const ob_ctx *ctx);
 

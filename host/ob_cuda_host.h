@@ -98,6 +98,8 @@ ob_status ob_event_create(ob_event *e);
 void ob_event_destroy(ob_event e);
 ob_status ob_event_record(ob_event e, ob_stream s);
 ob_status ob_event_sync(ob_event e);
+/* Work queued on s after this waits for e's recorded point (no host wait). */
+ob_status ob_stream_wait_event(ob_stream s, ob_event e);
 
 ob_status ob_graph_begin(ob_stream s);
 ob_status ob_graph_end(ob_graph *g, ob_stream s);

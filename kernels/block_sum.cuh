@@ -1,5 +1,5 @@
-/* block_sum.cuh — the deterministic two-pass reduction that psnr.cu and ssim.cu
- * share (included from .cu files only; builds under nvcc and cuda-emu).
+/* block_sum.cuh — the deterministic two-pass reduction of psnr.cu, ssim.cu,
+ * minmax.cu, bilateral_grid.cu and the first pass of loss.cu (included from .cu files only; builds under nvcc and cuda-emu).
  *
  *   ob_block_sum(v, scratch)   sum of v over the block in double, valid in
  *                              thread 0: shuffles within each warp, then warp 0
@@ -44,19 +44,12 @@ typedef struct {
     size_t n;
 } ob_partials;
 
-/* n partials and `extra` more device bytes after them (p->dev + n). */
-static inline ob_status ob_partials_get_extra(ob_partials *p, size_t n, size_t extra, const ob_launch_cfg *cfg,
-                                              const char *what)
-{
-    p->n = n;
-    ob_status st = ob_scratch_get(&p->s, cfg, n * sizeof(double) + extra, n * sizeof(double), what);
-    p->dev = (double *)p->s.dev, p->host = (double *)p->s.host;
-    return st;
-}
-
 static inline ob_status ob_partials_get(ob_partials *p, size_t n, const ob_launch_cfg *cfg, const char *what)
 {
-    return ob_partials_get_extra(p, n, 0, cfg, what);
+    p->n = n;
+    ob_status st = ob_scratch_get(&p->s, cfg, n * sizeof(double), n * sizeof(double), what);
+    p->dev = (double *)p->s.dev, p->host = (double *)p->s.host;
+    return st;
 }
 
 /* After the launch of `kernel`: its status, then the partials to p->host. */

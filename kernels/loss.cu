@@ -3,8 +3,10 @@
  * Losses: a grid of at most MAX_BLOCKS blocks walks the elements (rows for
  * cross-entropy, one thread per row) with a grid-stride loop; each thread
  * writes its gradients and sums its terms in double; block_sum.cuh reduces
- * each block to partial[blockIdx.x]; the host adds the partials in block order.
- * The grid depends only on n and the block size, so sums are reproducible.
+ * each block to partial[blockIdx.x]; loss_finish_kernel, one warp, adds the
+ * partials in a fixed order and stores the sum (read back: 8 bytes) or adds
+ * it to the running total (nothing read back). The grid depends only on n and
+ * the block size, so sums are reproducible.
  * Reparameterisation: one thread per element, no reduction. The per-element
  * formulas are loss.h's, shared with the CPU path. */
 #include "block_sum.cuh"
@@ -41,6 +43,20 @@ __global__ void loss_ce_kernel(double *__restrict__ partial, float *__restrict__
     if (threadIdx.x == 0) partial[blockIdx.x] = s;
 }
 
+/* The second pass, one warp: lane l adds partials l, l + 32, ... in order,
+ * a fixed shuffle tree adds the lanes; lane 0 stores the sum in *out or, with
+ * a total, applies ob_loss_total_add. */
+__global__ void loss_finish_kernel(double *__restrict__ out, double *__restrict__ total,
+                                   const double *__restrict__ partial, int n, double scale, double weight, double tag)
+{
+    double s = 0;
+    for (int i = threadIdx.x; i < n; i += 32) s += partial[i];
+    for (int off = 16; off > 0; off >>= 1) s += __shfl_down_sync(0xffffffffu, s, off);
+    if (threadIdx.x != 0) return;
+    if (total) ob_loss_total_add(total, s, scale, weight, tag);
+    else *out = s;
+}
+
 __global__ void reparam_forward_kernel(float *__restrict__ z, const float *__restrict__ mu,
                                        const float *__restrict__ logvar, long long n, uint64_t seed, uint64_t offset)
 {
@@ -74,58 +90,92 @@ static int reduce_grid(long long items, int block)
     return want < MAX_BLOCKS ? (int)want : MAX_BLOCKS;
 }
 
-/* After the launch: the partials back and added in block order; p is put back. */
-static ob_status sum_partials(double *sum, ob_partials *p, const ob_launch_cfg *cfg, const char *kernel)
+static ob_status check_sink(const double *sum, const ob_loss_acc *acc, const char *what)
 {
-    ob_status st = ob_partials_fetch(p, cfg, kernel);
-    if (st == OB_OK) {
-        double s = 0;
-        for (size_t i = 0; i < p->n; i++) s += p->host[i];
-        *sum = s;
+    OB_REQUIRE((sum != NULL) != (acc != NULL), "%s: pass either a sum to fill or a running total, not %s", what,
+               sum ? "both" : "neither");
+    OB_REQUIRE(!acc || acc->total, "%s: the running total has no memory", what);
+    return OB_OK;
+}
+
+/* Scratch: `grid` partials, the finished sum, then `extra` bytes (doubles
+ * first keeps everything aligned); one pinned double to read the sum into. */
+static ob_status get_scratch(ob_launch_scratch *s, int grid, size_t extra, const ob_launch_cfg *cfg, const char *what)
+{
+    return ob_scratch_get(s, cfg, ((size_t)grid + 1) * sizeof(double) + extra, sizeof(double), what);
+}
+
+/* After the first pass: the second, then the sum read back or left in the
+ * total; the scratch is put back. */
+static ob_status finish(double *sum, const ob_loss_acc *acc, ob_launch_scratch *s, int grid,
+                        const ob_launch_cfg *cfg, const char *kernel)
+{
+    double *partial = (double *)s->dev, *out = partial + grid;
+    cudaError_t e = cudaGetLastError();
+    ob_status st = OB_OK;
+    if (e != cudaSuccess) {
+        st = OB_FAIL(OB_ERR_CUDA, "launch of %s failed: %s: %s", kernel, cudaGetErrorName(e), cudaGetErrorString(e));
+    } else {
+        double *total = acc ? acc->total : NULL;
+        const double scale = acc ? acc->scale : 1.0, weight = acc ? acc->weight : 0.0, tag = acc ? acc->tag : 0.0;
+        OB_LAUNCH(loss_finish_kernel, 1, 32, 0, ob_cfg_stream(cfg), out, total, partial, grid, scale, weight, tag);
+        if (sum) {
+            st = ob_scratch_read(s->host, out, sizeof(double), ob_cfg_stream(cfg), "loss_finish_kernel");
+            if (st == OB_OK) *sum = *(const double *)s->host;
+        } else if ((e = cudaGetLastError()) != cudaSuccess) {
+            st = OB_FAIL(OB_ERR_CUDA, "launch of loss_finish_kernel failed: %s: %s", cudaGetErrorName(e),
+                         cudaGetErrorString(e));
+        }
     }
-    ob_partials_put(p);
+    ob_scratch_put(s);
     return st;
 }
 
-extern "C" ob_status OB_GPU_FN(ob_loss_pointwise)(double *sum, float *ga, float *gb, const float *a, const float *b,
-                                                 int64_t n, ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg)
+extern "C" ob_status OB_GPU_FN(ob_loss_pointwise)(double *sum, const ob_loss_acc *acc, float *ga, float *gb,
+                                                 const float *a, const float *b, int64_t n, ob_loss_kind kind,
+                                                 float gscale, const ob_launch_cfg *cfg)
 {
     OB_TRY(ob_loss_check_pointwise(n, kind, a, b));
-    OB_REQUIRE(sum, "loss: no output pointer");
+    OB_TRY(check_sink(sum, acc, "loss"));
     int block;
     OB_TRY(block_size(&block, cfg));
     const int grid = reduce_grid(n, block);
-    ob_partials p;
-    OB_TRY(ob_partials_get(&p, (size_t)grid, cfg, "loss"));
-    OB_LAUNCH(loss_pointwise_kernel, grid, block, 0, ob_cfg_stream(cfg), p.dev, ga, gb, a, b, (long long)n,
-              (int)kind, gscale);
-    return sum_partials(sum, &p, cfg, "loss_pointwise_kernel");
+    ob_launch_scratch s;
+    OB_TRY(get_scratch(&s, grid, 0, cfg, "loss"));
+    OB_LAUNCH(loss_pointwise_kernel, grid, block, 0, ob_cfg_stream(cfg), (double *)s.dev, ga, gb, a, b,
+              (long long)n, (int)kind, gscale);
+    return finish(sum, acc, &s, grid, cfg, "loss_pointwise_kernel");
 }
 
-extern "C" ob_status OB_GPU_FN(ob_loss_cross_entropy)(double *sum, float *grad, const float *logits,
-                                                     const int32_t *labels, int64_t n, int k, float gscale,
+extern "C" ob_status OB_GPU_FN(ob_loss_cross_entropy)(double *sum, const ob_loss_acc *acc, float *grad,
+                                                     const float *logits, const int32_t *labels,
+                                                     ob_location labels_loc, int64_t n, int k, float gscale,
                                                      const ob_launch_cfg *cfg)
 {
-    OB_REQUIRE(sum && logits && labels, "cross_entropy: null pointer");
+    OB_REQUIRE(logits && labels, "cross_entropy: null pointer");
+    OB_TRY(check_sink(sum, acc, "cross_entropy"));
     OB_REQUIRE(n >= 1 && k >= 1, "cross_entropy: empty input (%lld rows of %d classes)", (long long)n, k);
     int block;
     OB_TRY(block_size(&block, cfg));
     const int grid = reduce_grid(n, block);
-    /* one scratch block: the partials, then the labels (doubles first keeps
-     * both aligned) */
-    ob_partials p;
-    OB_TRY(ob_partials_get_extra(&p, (size_t)grid, (size_t)n * sizeof(int32_t), cfg, "cross_entropy"));
-    int32_t *dev_labels = (int32_t *)(p.dev + grid);
-    const cudaError_t e = cudaMemcpyAsync(dev_labels, labels, (size_t)n * sizeof(int32_t), cudaMemcpyHostToDevice,
-                                          (cudaStream_t)ob_cfg_stream(cfg));
-    if (e != cudaSuccess) {
-        ob_partials_put(&p);
-        return OB_FAIL(OB_ERR_CUDA, "cross_entropy: uploading %lld labels failed: %s", (long long)n,
-                       cudaGetErrorString(e));
+    const int staged = labels_loc == OB_HOST;
+    ob_launch_scratch s;
+    OB_TRY(get_scratch(&s, grid, staged ? (size_t)n * sizeof(int32_t) : 0, cfg, "cross_entropy"));
+    const int32_t *dev_labels = labels;
+    if (staged) {
+        int32_t *dst = (int32_t *)((double *)s.dev + grid + 1);
+        const cudaError_t e = cudaMemcpyAsync(dst, labels, (size_t)n * sizeof(int32_t), cudaMemcpyHostToDevice,
+                                              (cudaStream_t)ob_cfg_stream(cfg));
+        if (e != cudaSuccess) {
+            ob_scratch_put(&s);
+            return OB_FAIL(OB_ERR_CUDA, "cross_entropy: uploading %lld labels failed: %s", (long long)n,
+                           cudaGetErrorString(e));
+        }
+        dev_labels = dst;
     }
-    OB_LAUNCH(loss_ce_kernel, grid, block, 0, ob_cfg_stream(cfg), p.dev, grad, logits, dev_labels, (long long)n, k,
-              gscale);
-    return sum_partials(sum, &p, cfg, "loss_ce_kernel");
+    OB_LAUNCH(loss_ce_kernel, grid, block, 0, ob_cfg_stream(cfg), (double *)s.dev, grad, logits, dev_labels,
+              (long long)n, k, gscale);
+    return finish(sum, acc, &s, grid, cfg, "loss_ce_kernel");
 }
 
 /* One thread per element; the grid covers n. */

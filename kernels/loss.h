@@ -1,5 +1,6 @@
 /* loss.h — loss kernels: each computes the loss sum and its gradient with
- * respect to the prediction in one pass; plus the VAE's reparameterisation.
+ * respect to the prediction in one pass, and either returns the sum or adds it
+ * to a running total where the launch runs; plus the VAE's reparameterisation.
  *
  * Contract
  *   Elementwise losses (ob_loss_pointwise_*), n elements of a and b, term t_i
@@ -16,6 +17,17 @@
  *   *sum <- sum_i t_i in double. ga and/or gb may be NULL (no gradient);
  *   gb is only written by OB_LOSS_KL. The caller scales: mean reduction passes
  *   gscale = 1/n and divides the sum by n (nets/loss.c).
+ *
+ *   Where the sum goes: exactly one of `sum` and `acc` is given.
+ *     sum   host memory: the call waits for the value (one 8-byte read back).
+ *     acc   a running total of OB_LOSS_TOTAL_SLOTS doubles (layout OB_LOSS_TOTAL_*,
+ *           ob_ctx.h) where the launch runs — device memory for _cuda: the
+ *           call queues the update and returns without waiting, so a
+ *           training step needs no transfer. ob_loss_total_add (ob_loss_total.h) is the update
+ *           (value = scale * sum; a finite value adds weight * value; a
+ *           non-finite one is counted, and the first keeps its tag and value:
+ *           the NaN guard reads them later). The CPU paths return the sum and
+ *           the caller applies the same function on the host.
  *
  *   Cross-entropy with logits (ob_loss_cross_entropy_*), logits (n, k) rows,
  *   labels[i] in [0, k): per row a numerically stable log-softmax,
@@ -35,8 +47,10 @@
  *
  * Determinism: sums are in double over a fixed split (CPU: chunks of
  * OB_LOSS_CHUNK elements/rows added in chunk order, whatever the thread count;
- * GPU: a grid fixed by n and the block size, block_sum.cuh per block, partials
- * added on the host in block order). Same inputs, same bits, run to run.
+ * GPU: a grid fixed by n and the block size, block_sum.cuh per block, then
+ * one warp on the device adds the partials in a fixed order: lane l takes
+ * partials l, l + 32, ... in turn, then a fixed shuffle tree). Same inputs,
+ * same bits, run to run, whether the sum is read or accumulated.
  *
  * Paths
  *   _cpu   the formulas below (ob_loss_term, ob_ce_row), OpenMP over chunks
@@ -45,7 +59,8 @@
  *          cfg NULL = 256 threads, block_x a multiple of 32 up to 1024.
  *   The tensor entry points are nets/ob_loss.h.
  *
- * Errors: OB_ERR_ARG for n < 1, k < 1, a NULL required pointer, an unknown kind.
+ * Errors: OB_ERR_ARG for n < 1, k < 1, a NULL required pointer, an unknown
+ * kind, both or neither of sum and acc.
  */
 #ifndef OB_KERNEL_LOSS_H
 #define OB_KERNEL_LOSS_H
@@ -53,6 +68,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "ob_ctx.h"
 #include "ob_launch.h"
 #include "ob_philox.h"
 #include "ob_status.h"
@@ -141,26 +157,36 @@ OB_LOSS_HD float ob_reparam_dlogvar(float dz, float logvar, float eps)
     return 0.5f * dz * eps * (float)exp(0.5 * (double)logvar);
 }
 
+/* A running total to add a loss sum to (see "Where the sum goes"). */
+typedef struct {
+    double *total;        /* OB_LOSS_TOTAL_SLOTS doubles where the launch runs */
+    double scale, weight; /* value = scale * sum; total += weight * value */
+    double tag;           /* kept with the first non-finite value (a batch index) */
+} ob_loss_acc;
+
 /* What every path checks first (kernels/loss.c). */
 ob_status ob_loss_check_pointwise(int64_t n, int kind, const float *a, const float *b);
 
 ob_status ob_loss_pointwise_cpu(double *sum, float *ga, float *gb, const float *a, const float *b, int64_t n,
                                 ob_loss_kind kind, float gscale);
-ob_status ob_loss_pointwise_cuda(double *sum, float *ga, float *gb, const float *a, const float *b, int64_t n,
-                                 ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg);
-ob_status ob_loss_pointwise_emu(double *sum, float *ga, float *gb, const float *a, const float *b, int64_t n,
-                                ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg);
+ob_status ob_loss_pointwise_cuda(double *sum, const ob_loss_acc *acc, float *ga, float *gb, const float *a,
+                                 const float *b, int64_t n, ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg);
+ob_status ob_loss_pointwise_emu(double *sum, const ob_loss_acc *acc, float *ga, float *gb, const float *a,
+                                const float *b, int64_t n, ob_loss_kind kind, float gscale, const ob_launch_cfg *cfg);
 
-/* logits, grad: (n, k); labels: n ints in host memory on every path (the GPU
- * launchers stage them on the stream into their scratch, beside the partials:
- * no allocation per call with a workspace, and the caller may reuse them on
- * return). */
+/* logits, grad: (n, k); labels: n ints, in host memory on the CPU path. The
+ * GPU launchers take them where labels_loc says: OB_DEVICE (uploaded with the
+ * batch: nothing more to copy) or OB_HOST (staged on the stream into the
+ * scratch beside the partials: no allocation per call with a workspace, and
+ * the caller may reuse them on return). */
 ob_status ob_loss_cross_entropy_cpu(double *sum, float *grad, const float *logits, const int32_t *labels, int64_t n,
                                     int k, float gscale);
-ob_status ob_loss_cross_entropy_cuda(double *sum, float *grad, const float *logits, const int32_t *labels,
-                                     int64_t n, int k, float gscale, const ob_launch_cfg *cfg);
-ob_status ob_loss_cross_entropy_emu(double *sum, float *grad, const float *logits, const int32_t *labels,
-                                    int64_t n, int k, float gscale, const ob_launch_cfg *cfg);
+ob_status ob_loss_cross_entropy_cuda(double *sum, const ob_loss_acc *acc, float *grad, const float *logits,
+                                     const int32_t *labels, ob_location labels_loc, int64_t n, int k, float gscale,
+                                     const ob_launch_cfg *cfg);
+ob_status ob_loss_cross_entropy_emu(double *sum, const ob_loss_acc *acc, float *grad, const float *logits,
+                                    const int32_t *labels, ob_location labels_loc, int64_t n, int k, float gscale,
+                                    const ob_launch_cfg *cfg);
 
 ob_status ob_reparam_forward_cpu(float *z, const float *mu, const float *logvar, int64_t n, uint64_t seed,
                                  uint64_t offset);

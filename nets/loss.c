@@ -1,8 +1,10 @@
 /* loss.c — the tensor entry points of ob_loss.h: shape, dtype and location
- * checks, the reduction's scale, then the CPU or CUDA path of kernels/loss.h. */
+ * checks, the reduction's scale, then the CPU or CUDA path of kernels/loss.h,
+ * with the value returned or added to the context's running loss. */
 #include "ob_loss.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "loss.h"
 #include "ob_dispatch.h"
@@ -27,29 +29,59 @@ static ob_status check_same(const char *loss, ob_ctx *ctx, const ob_tensor *grad
     return OB_OK;
 }
 
-static ob_status pointwise(ob_ctx *ctx, double *sum, float *ga, float *gb, const ob_tensor *a, const ob_tensor *b,
+/* Where a loss value goes: *loss on the host, or (loss NULL) the context's
+ * running loss. scale turns the kernels' sum into the value. */
+typedef struct {
+    double *loss, scale;
+    ob_loss_acc acc; /* loss NULL: the running total, where ctx computes */
+} sink;
+
+static ob_status sink_make(sink *k, ob_ctx *ctx, double *loss, double scale)
+{
+    k->loss = loss, k->scale = scale;
+    memset(&k->acc, 0, sizeof k->acc);
+    if (loss) return OB_OK;
+    k->acc.scale = scale;
+    return ob_ctx_loss_total(ctx, &k->acc.total, &k->acc.weight, &k->acc.tag);
+}
+
+/* The CPU paths return the sum: the value, or the same update the GPU's
+ * finishing kernel applies. */
+static void sink_host(const sink *k, double sum)
+{
+    if (k->loss) *k->loss = sum * k->scale;
+    else ob_loss_total_add(k->acc.total, sum, k->acc.scale, k->acc.weight, k->acc.tag);
+}
+
+static ob_status pointwise(ob_ctx *ctx, const sink *k, float *ga, float *gb, const ob_tensor *a, const ob_tensor *b,
                            ob_loss_kind kind, float gscale)
 {
     const int64_t n = ob_tensor_numel(a);
-    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
-        return ob_loss_pointwise_cpu(sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale);
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
+        double sum;
+        OB_TRY(ob_loss_pointwise_cpu(&sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale));
+        sink_host(k, sum);
+        return OB_OK;
+    }
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
-    return OB_CUDA_PATH(ob_loss_pointwise_cuda(sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale, &cfg));
+    double sum;
+    OB_TRY(OB_CUDA_PATH(ob_loss_pointwise_cuda(k->loss ? &sum : NULL, k->loss ? NULL : &k->acc, ga, gb,
+                                               ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale, &cfg)));
+    if (k->loss) *k->loss = sum * k->scale;
+    return OB_OK;
 }
 
 /* MSE, L1, BCE: mean over all elements or sum. */
 static ob_status elementwise_loss(const char *name, ob_loss_kind kind, ob_ctx *ctx, double *loss, ob_tensor *grad,
                                   const ob_tensor *pred, const ob_tensor *target, ob_reduction r)
 {
-    OB_REQUIRE(loss, "%s: no output pointer", name);
     OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "%s: unknown reduction %d", name, (int)r);
     OB_TRY(check_same(name, ctx, grad, pred, target, "prediction", "target"));
     const int64_t n = ob_tensor_numel(pred);
     const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)n : 1.0;
-    double sum;
-    OB_TRY(pointwise(ctx, &sum, grad ? ob_tensor_f32(grad) : NULL, NULL, pred, target, kind, (float)scale));
-    *loss = sum * scale;
-    return OB_OK;
+    sink k;
+    OB_TRY(sink_make(&k, ctx, loss, scale));
+    return pointwise(ctx, &k, grad ? ob_tensor_f32(grad) : NULL, NULL, pred, target, kind, (float)scale);
 }
 
 ob_status ob_loss_mse(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred, const ob_tensor *target,
@@ -70,11 +102,11 @@ ob_status ob_loss_bce_logits(ob_ctx *ctx, double *loss, ob_tensor *grad, const o
     return elementwise_loss("bce_with_logits loss", OB_LOSS_BCE_LOGITS, ctx, loss, grad, logits, target, r);
 }
 
-ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
-                                const int32_t *labels, ob_reduction r)
+ob_status ob_loss_cross_entropy_at(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
+                                   const int32_t *labels, const int32_t *labels_at_ctx, ob_reduction r)
 {
     char s[64], g[64];
-    OB_REQUIRE(loss && labels, "cross_entropy: null output or labels");
+    OB_REQUIRE(labels, "cross_entropy: no labels");
     OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "cross_entropy: unknown reduction %d", (int)r);
     OB_TRY(ob_check_f32(logits, "cross_entropy: logits", ctx, 2));
     if (grad) {
@@ -89,32 +121,42 @@ ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, cons
                    (int)labels[i], (long long)i, (long long)k);
     const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)n : 1.0;
     float *gp = grad ? ob_tensor_f32(grad) : NULL;
-    double sum;
+    sink sk;
+    OB_TRY(sink_make(&sk, ctx, loss, scale));
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
+        double sum;
         OB_TRY(ob_loss_cross_entropy_cpu(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale));
-    } else {
-        /* host labels: the launcher stages them in the context's workspace */
-        ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
-        OB_TRY(OB_CUDA_PATH(
-            ob_loss_cross_entropy_cuda(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale, &cfg)));
+        sink_host(&sk, sum);
+        return OB_OK;
     }
-    *loss = sum * scale;
+    /* labels already on the device, or host labels the launcher stages in
+     * the context's workspace */
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    double sum;
+    OB_TRY(OB_CUDA_PATH(ob_loss_cross_entropy_cuda(
+        loss ? &sum : NULL, loss ? NULL : &sk.acc, gp, ob_tensor_f32(logits), labels_at_ctx ? labels_at_ctx : labels,
+        labels_at_ctx ? OB_DEVICE : OB_HOST, n, (int)k, (float)scale, &cfg)));
+    if (loss) *loss = sum * scale;
     return OB_OK;
+}
+
+ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
+                                const int32_t *labels, ob_reduction r)
+{
+    return ob_loss_cross_entropy_at(ctx, loss, grad, logits, labels, NULL, r);
 }
 
 ob_status ob_loss_kl_normal(ob_ctx *ctx, double *loss, ob_tensor *grad_mu, ob_tensor *grad_logvar,
                             const ob_tensor *mu, const ob_tensor *logvar, ob_reduction r)
 {
-    OB_REQUIRE(loss, "kl loss: no output pointer");
     OB_REQUIRE(r == OB_REDUCE_MEAN || r == OB_REDUCE_SUM, "kl loss: unknown reduction %d", (int)r);
     OB_TRY(check_same("kl loss", ctx, grad_mu, mu, logvar, "mu", "logvar"));
     if (grad_logvar) OB_TRY(check_same("kl loss", ctx, grad_logvar, logvar, mu, "logvar", "mu"));
     const double scale = r == OB_REDUCE_MEAN ? 1.0 / (double)mu->shape[0] : 1.0; /* per sample, see header */
-    double sum;
-    OB_TRY(pointwise(ctx, &sum, grad_mu ? ob_tensor_f32(grad_mu) : NULL,
-                     grad_logvar ? ob_tensor_f32(grad_logvar) : NULL, mu, logvar, OB_LOSS_KL, (float)scale));
-    *loss = sum * scale;
-    return OB_OK;
+    sink k;
+    OB_TRY(sink_make(&k, ctx, loss, scale));
+    return pointwise(ctx, &k, grad_mu ? ob_tensor_f32(grad_mu) : NULL, grad_logvar ? ob_tensor_f32(grad_logvar) : NULL,
+                     mu, logvar, OB_LOSS_KL, (float)scale);
 }
 
 ob_status ob_reparam_sample(ob_ctx *ctx, ob_tensor *z, const ob_tensor *mu, const ob_tensor *logvar, uint64_t seed,

@@ -2,10 +2,14 @@
  * the prediction in one call; the VAE's KL term and reparameterisation.
  *
  * Contract
- *   Every loss returns its value in *loss (double) and, when `grad` is not NULL,
- *   writes (overwrites) d loss / d pred into grad (same shape as pred): the
- *   start of a backward pass. Tensors are float32, contiguous, where the
- *   context computes (host for cpu, device for cuda); the loss is on the host.
+ *   Every loss returns its value in *loss (double, on the host: the call
+ *   waits for it) and, when `grad` is not NULL, writes (overwrites)
+ *   d loss / d pred into grad (same shape as pred): the start of a backward
+ *   pass. With loss == NULL the value is instead added to the context's
+ *   running loss (ob_ctx.h: weight * value, non-finite values counted), on
+ *   the device for cuda: the call only queues work, and a training loop
+ *   reads the total every few steps (ob_ctx_loss_read). Tensors are float32,
+ *   contiguous, where the context computes (host for cpu, device for cuda).
  *   Formulas, the stable forms used and the determinism of the sums:
  *   kernels/loss.h. Reductions, as PyTorch's `reduction=`:
  *     OB_REDUCE_MEAN  divide by the number of elements (MSE, L1, BCE) or of
@@ -17,6 +21,10 @@
  *   ob_loss_bce_logits  logits vs targets in [0, 1], stable      nn.BCEWithLogitsLoss
  *   ob_loss_cross_entropy  logits (N, K) vs labels[N] in [0, K) on the host
  *                       (an out-of-range label is OB_ERR_ARG naming it) nn.CrossEntropyLoss
+ *   ob_loss_cross_entropy_at  the same with labels_at_ctx, a copy of the labels
+ *                       where the context computes (uploaded with the batch:
+ *                       no copy in the call; NULL: staged from `labels`); the
+ *                       host labels are still the ones checked
  *   ob_loss_kl_normal   KL(N(mu, e^logvar) || N(0, 1)) = -1/2 sum (1 + logvar - mu^2 - e^logvar)
  *                       over mu, logvar of shape (N, D...):
  *                         OB_REDUCE_SUM   the sum over everything — PyTorch's VAE example
@@ -69,6 +77,8 @@ ob_status ob_loss_bce_logits(ob_ctx *ctx, double *loss, ob_tensor *grad, const o
 /* logits, grad: (N, K); labels: N ints on the host. */
 ob_status ob_loss_cross_entropy(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
                                 const int32_t *labels, ob_reduction r);
+ob_status ob_loss_cross_entropy_at(ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *logits,
+                                   const int32_t *labels, const int32_t *labels_at_ctx, ob_reduction r);
 ob_status ob_loss_kl_normal(ob_ctx *ctx, double *loss, ob_tensor *grad_mu, ob_tensor *grad_logvar,
                             const ob_tensor *mu, const ob_tensor *logvar, ob_reduction r);
 

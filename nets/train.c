@@ -12,6 +12,7 @@
 #include "ob_layers.h"
 #include "ob_log.h"
 #include "ob_loss.h"
+#include "ob_upload_ring.h"
 
 ob_train_cfg ob_train_defaults(void)
 {
@@ -35,26 +36,13 @@ static ob_status ensure(ob_tensor *t, ob_location loc, int ndim, const int64_t *
     return ob_tensor_alloc(t, OB_F32, loc, ndim, shape);
 }
 
-/* The batch's images where ctx computes: the batch itself on the host, else a copy. */
-static ob_status batch_input(const ob_tensor **x, ob_tensor *dev, ob_ctx *ctx, const ob_data_batch *b)
-{
-    if (ob_ctx_location(ctx) == OB_HOST) {
-        *x = &b->images;
-        return OB_OK;
-    }
-    OB_TRY(ensure(dev, OB_DEVICE, b->images.ndim, b->images.shape));
-    OB_TRY(ob_tensor_copy_on(ob_ctx_stream(ctx), dev, &b->images));
-    *x = dev;
-    return OB_OK;
-}
-
 static ob_status default_loss(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
                               const ob_data_batch *b)
 {
     OB_REQUIRE(b->labels != NULL, "training: the data set has no labels (cross-entropy needs them)");
     OB_REQUIRE(pred->ndim == 2, "training: cross-entropy needs (N, K) logits, the model gives %d dimensions",
                pred->ndim);
-    return ob_loss_cross_entropy(ctx, loss, grad, pred, b->labels, OB_REDUCE_MEAN);
+    return ob_loss_cross_entropy_at(ctx, loss, grad, pred, b->labels, b->labels_at_ctx, OB_REDUCE_MEAN);
 }
 
 /* Counts rows whose argmax equals the label; confusion[label * k + argmax]++. */
@@ -101,34 +89,79 @@ static ob_status params_finite(const ob_model *m, int *finite)
 /* ---- evaluation ------------------------------------------------------------ */
 
 typedef struct {
-    ob_tensor dev, grad;
+    ob_tensor dev;        /* cuda: the uploaded images, a view into the ring's slot */
+    ob_tensor grad;
+    ob_upload_ring ring;  /* cuda: pinned, double-buffered batch uploads */
+    int ring_ready;
 } step_buffers;
+
+static void step_buffers_free(step_buffers *buf)
+{
+    if (buf->ring_ready) ob_upload_ring_release(&buf->ring);
+    ob_tensor_free(&buf->grad);
+    memset(buf, 0, sizeof *buf);
+}
+
+/* The batch where ctx computes: the batch itself on the host; on cuda its
+ * images, labels and keypoints in one pinned upload on the ring's copy
+ * stream, which the step waits for on the device (the host goes on to
+ * assemble the next batch while this step computes). */
+static ob_status place_batch(const ob_tensor **x, step_buffers *buf, ob_ctx *ctx, ob_data_batch *b)
+{
+    b->labels_at_ctx = b->labels, b->keypoints_at_ctx = b->keypoints;
+    if (ob_ctx_location(ctx) == OB_HOST) {
+        *x = &b->images;
+        return OB_OK;
+    }
+    if (!buf->ring_ready) ob_upload_ring_init_device(&buf->ring, ob_ctx_stream(ctx)), buf->ring_ready = 1;
+    const size_t rows = (size_t)b->n;
+    const ob_upload_part parts[3] = {
+        {ob_tensor_f32(&b->images), (size_t)ob_tensor_numel(&b->images) * sizeof(float)},
+        {b->labels, b->labels ? rows * sizeof(int32_t) : 0},
+        {b->keypoints, b->keypoints ? rows * (size_t)b->n_kp * 2 * sizeof(float) : 0}};
+    void *dev[3];
+    OB_TRY(ob_upload_ring_push(&buf->ring, parts, 3, dev));
+    OB_TRY(ob_tensor_wrap(&buf->dev, dev[0], OB_F32, OB_DEVICE, b->images.ndim, b->images.shape));
+    b->labels_at_ctx = dev[1], b->keypoints_at_ctx = dev[2];
+    *x = &buf->dev;
+    return OB_OK;
+}
+
+/* How often a loop reads the context's running loss (the progress line and
+ * the NaN guard): every step on the host, where it costs nothing; every
+ * OB_TRAIN_READ_EVERY steps on a GPU, where a read waits for the stream. */
+enum { OB_TRAIN_READ_EVERY = 32 };
+
+static int read_every(const ob_ctx *ctx) { return ob_ctx_location(ctx) == OB_HOST ? 1 : OB_TRAIN_READ_EVERY; }
 
 static ob_status run_eval(ob_ctx *ctx, ob_model *m, ob_loader *ld, ob_train_loss_fn loss_fn, void *loss_user,
                           ob_eval_result *res, int64_t *confusion, step_buffers *buf)
 {
     OB_TRY(ob_loader_start_epoch(ld, 0));
+    OB_TRY(ob_ctx_loss_reset(ctx));
     ob_data_batch b = {0};
-    double sum = 0;
     int64_t n = 0, correct = 0;
     ob_status s = OB_OK;
     for (;;) {
         int done = 0;
         if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
         const ob_tensor *x, *y;
-        double l = 0;
-        if ((s = batch_input(&x, &buf->dev, ctx, &b)) != OB_OK) break;
+        if ((s = place_batch(&x, buf, ctx, &b)) != OB_OK) break;
         if ((s = ob_model_forward(m, ctx, &y, x, 0)) != OB_OK) break;
         if ((s = ensure(&buf->grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
-        if ((s = loss_fn(loss_user, ctx, &l, &buf->grad, y, &b)) != OB_OK) break;
+        ob_ctx_loss_set(ctx, (double)b.n, (long long)b.batch);
+        if ((s = loss_fn(loss_user, ctx, NULL, &buf->grad, y, &b)) != OB_OK) break;
         if ((s = count_correct(&correct, confusion, res->n_classes, y, &b)) != OB_OK) break;
-        sum += l * b.n, n += b.n;
+        n += b.n;
     }
     ob_data_batch_free(&b);
     OB_TRY(s);
+    ob_running_loss total;
+    OB_TRY(ob_ctx_loss_read(ctx, &total));
     res->n = n;
     res->correct = correct;
-    res->loss = n ? sum / (double)n : NAN;
+    /* a non-finite batch makes the mean non-finite (the validation guard) */
+    res->loss = !n ? NAN : total.bad ? total.first_bad : total.sum / (double)n;
     res->accuracy = n ? (double)correct / (double)n : NAN;
     return OB_OK;
 }
@@ -146,7 +179,7 @@ ob_status ob_train_evaluate(ob_ctx *ctx, ob_model *m, const ob_dataset *ds, int 
     if (confusion) memset(confusion, 0, sizeof(int64_t) * (size_t)ds->n_classes * (size_t)ds->n_classes);
     step_buffers buf = {0};
     ob_status s = run_eval(ctx, m, ld, default_loss, NULL, res, confusion, &buf);
-    ob_tensor_free(&buf.dev), ob_tensor_free(&buf.grad);
+    step_buffers_free(&buf);
     ob_loader_destroy(ld);
     return s;
 }
@@ -354,41 +387,59 @@ static ob_status diverged(const trainer *t, const char *what, double v, int epoc
                    batch + 1, t->opt->cfg.lr, t->last_good);
 }
 
+/* The running loss so far: its sum, or the NaN guard's error naming the
+ * first non-finite batch. */
+static ob_status read_loss(trainer *t, double *sum, int epoch)
+{
+    ob_running_loss r;
+    OB_TRY(ob_ctx_loss_read(t->ctx, &r));
+    if (r.bad) return diverged(t, "the training loss", r.first_bad, epoch, r.first_bad_tag);
+    *sum = r.sum;
+    return OB_OK;
+}
+
+/* One epoch. The loss stays on the device: each step's loss call adds
+ * rows * loss to the context's running loss, read every read_every() steps
+ * (progress line, NaN guard) and at the end (the epoch's mean). On a GPU a
+ * non-finite loss is therefore seen up to OB_TRAIN_READ_EVERY - 1 steps
+ * late; the error still names its batch, and nothing of the epoch is saved. */
 static ob_status train_epoch(trainer *t, ob_loader *ld, int epoch, double *mean_loss, int64_t *images)
 {
     OB_TRY(ob_loader_start_epoch(ld, epoch));
+    OB_TRY(ob_ctx_loss_reset(t->ctx));
     ob_progress p;
     snprintf(t->label, sizeof t->label, "epoch %d/%d", epoch + 1, t->cfg->epochs);
     ob_progress_begin(&p, t->label, ob_loader_num_batches(ld));
     ob_data_batch b = {0};
     double sum = 0, t0 = ob_now_seconds();
-    int64_t n = 0;
+    int64_t n = 0, steps = 0;
+    const int every = read_every(t->ctx);
     ob_status s = OB_OK;
     for (;;) {
         int done = 0;
         if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
         const ob_tensor *x, *y;
-        double l = 0;
-        if ((s = batch_input(&x, &t->buf.dev, t->ctx, &b)) != OB_OK) break;
+        if ((s = place_batch(&x, &t->buf, t->ctx, &b)) != OB_OK) break;
         if ((s = ob_model_forward(t->m, t->ctx, &y, x, 1)) != OB_OK) break;
         if ((s = ensure(&t->buf.grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
-        if ((s = t->loss_fn(t->loss_user, t->ctx, &l, &t->buf.grad, y, &b)) != OB_OK) break;
-        if (!isfinite(l)) {
-            s = diverged(t, "the training loss", l, epoch, (long long)b.batch);
-            break;
-        }
+        ob_ctx_loss_set(t->ctx, (double)b.n, (long long)b.batch);
+        if ((s = t->loss_fn(t->loss_user, t->ctx, NULL, &t->buf.grad, y, &b)) != OB_OK) break;
         if ((s = ob_optim_zero_grad(t->opt, t->ctx)) != OB_OK) break;
         if ((s = ob_model_backward(t->m, t->ctx, &t->buf.grad, NULL)) != OB_OK) break;
         if ((s = ob_optim_step(t->opt, t->ctx)) != OB_OK) break;
-        sum += l * b.n, n += b.n;
-        double dt = ob_now_seconds() - t0;
-        snprintf(t->label, sizeof t->label, "epoch %d/%d loss %.4f %.0f img/s", epoch + 1, t->cfg->epochs,
-                 sum / (double)n, dt > 0 ? (double)n / dt : 0.0);
+        n += b.n;
+        if (++steps % every == 0) {
+            if ((s = read_loss(t, &sum, epoch)) != OB_OK) break;
+            double dt = ob_now_seconds() - t0;
+            snprintf(t->label, sizeof t->label, "epoch %d/%d loss %.4f %.0f img/s", epoch + 1, t->cfg->epochs,
+                     sum / (double)n, dt > 0 ? (double)n / dt : 0.0);
+        }
         ob_progress_step(&p, 1);
     }
     ob_progress_end(&p);
     ob_data_batch_free(&b);
     OB_TRY(s);
+    OB_TRY(read_loss(t, &sum, epoch));
     *mean_loss = n ? sum / (double)n : NAN;
     *images = n;
     return OB_OK;
@@ -482,7 +533,7 @@ ob_status ob_train(ob_ctx *ctx, ob_model *m, const ob_dataset *train, const ob_d
     trainer t = {.ctx = ctx, .m = m, .opt = opt, .cfg = cfg, .loss_fn = cfg->loss ? cfg->loss : default_loss,
                  .loss_user = cfg->loss ? cfg->loss_user : NULL};
     if (s == OB_OK) s = train_loop(&t, train, val, res, &nl);
-    ob_tensor_free(&t.buf.dev), ob_tensor_free(&t.buf.grad);
+    step_buffers_free(&t.buf);
     free(nl.t);
     ob_optim_destroy(opt);
     return s;

@@ -5,7 +5,11 @@
  *   gradients  |got - ref| <= 1e-6 + 1e-6 |ref| (FMA contraction on the GPU)
  *   z, dmu, dlogvar of the reparameterisation: the same bound.
  * Odd sizes, two block sizes, blocks in random order, sizes past
- * 1024 * block (every thread loops), gradients NULL, accumulate 0 and 1. */
+ * 1024 * block (every thread loops), gradients NULL, accumulate 0 and 1.
+ * The running-total mode (acc): the sums it adds are bit-equal to the read
+ * ones (the same finishing kernel), weighted and scaled as ob_loss_total_add
+ * says; a NaN term is counted with its tag and the finite sum left alone;
+ * labels already on the device give the staged labels' sum. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +37,7 @@ static void check_pointwise(ob_loss_kind kind, size_t n, int block, uint64_t ord
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n), *dga = ob_gpu_alloc(n), *dgb = ob_gpu_alloc(n);
     ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
-    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&got, with_grad ? dga : NULL, with_grad && kind == OB_LOSS_KL ? dgb : NULL,
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&got, NULL, with_grad ? dga : NULL, with_grad && kind == OB_LOSS_KL ? dgb : NULL,
                                           da, db, (int64_t)n, kind, gscale, &cfg));
     ob_gpu_set_random_block_order(0);
     char label[128];
@@ -67,7 +71,7 @@ static void check_ce(int n, int k, int block, uint64_t order)
     float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk);
     ob_launch_cfg cfg = {block, 0, 0, NULL};
     ob_gpu_set_random_block_order(order);
-    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, dg, dx, lab, n, k, 1.0f / n, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, NULL, dg, dx, lab, OB_HOST, n, k, 1.0f / n, &cfg));
     ob_gpu_set_random_block_order(0);
     ob_gpu_download(g, dg, nk);
     char label[128];
@@ -114,6 +118,7 @@ static void check_reparam(size_t n, int block, uint64_t seed, uint64_t offset)
 
 typedef struct {
     double sum;
+    const ob_loss_acc *acc; /* set: add to it instead of reading the sum */
     float *grad;
     const float *a, *b;
     const int32_t *labels;
@@ -123,13 +128,77 @@ typedef struct {
 static ob_status mse_launch(void *user, const ob_launch_cfg *cfg)
 {
     loss_call *c = user;
-    return OB_GPU(ob_loss_pointwise)(&c->sum, c->grad, NULL, c->a, c->b, c->n, OB_LOSS_MSE, 1.0f / c->n, cfg);
+    return OB_GPU(ob_loss_pointwise)(c->acc ? NULL : &c->sum, c->acc, c->grad, NULL, c->a, c->b, c->n, OB_LOSS_MSE, 1.0f / c->n, cfg);
 }
 
 static ob_status ce_launch(void *user, const ob_launch_cfg *cfg)
 {
     loss_call *c = user;
-    return OB_GPU(ob_loss_cross_entropy)(&c->sum, c->grad, c->a, c->labels, c->n, c->k, 1.0f / c->n, cfg);
+    return OB_GPU(ob_loss_cross_entropy)(c->acc ? NULL : &c->sum, c->acc, c->grad, c->a, c->labels, OB_HOST, c->n, c->k, 1.0f / c->n, cfg);
+}
+
+/* The running total's OB_LOSS_TOTAL_SLOTS doubles back from "device" memory
+ * (counted in floats: the test helpers' unit). */
+static void total_read(double out[OB_LOSS_TOTAL_SLOTS], const double *dev)
+{
+    ob_gpu_download((float *)out, (const float *)dev, 2 * OB_LOSS_TOTAL_SLOTS);
+}
+
+static void check_running_total(int block)
+{
+    enum { N = 3001, R = 97, K = 7 };
+    float *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b), *x = malloc(R * K * sizeof *x);
+    int32_t lab[R];
+    ob_test_fill_uniform(a, N, 21, -3, 3), ob_test_fill_uniform(b, N, 22, -3, 3);
+    ob_test_fill_uniform(x, R * K, 23, -5, 5);
+    uint64_t rs = 24;
+    for (int i = 0; i < R; i++) lab[i] = ob_test_rand_int(&rs, 0, K - 1);
+    float *da = ob_gpu_upload(a, N), *db = ob_gpu_upload(b, N), *dx = ob_gpu_upload(x, R * K);
+    int32_t *dlab = (int32_t *)ob_gpu_upload((const float *)lab, R);
+    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    double mse = NAN, ce = NAN, ce_dev = NAN;
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&mse, NULL, NULL, NULL, da, db, N, OB_LOSS_MSE, 1.0f, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&ce, NULL, NULL, dx, lab, OB_HOST, R, K, 1.0f, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&ce_dev, NULL, NULL, dx, dlab, OB_DEVICE, R, K, 1.0f, &cfg));
+    OB_CHECK(ce_dev == ce, "block %d: cross-entropy with device labels %.17g vs staged %.17g", block, ce_dev, ce);
+    /* three adds, as three training steps: weight = rows, scale = 1/n (mean) */
+    const float zero[2 * OB_LOSS_TOTAL_SLOTS] = {0};
+    double *total = (double *)ob_gpu_upload(zero, 2 * OB_LOSS_TOTAL_SLOTS), t[OB_LOSS_TOTAL_SLOTS];
+    const ob_loss_acc acc_mse = {total, 1.0 / N, 16.0, 0.0}, acc_ce = {total, 1.0 / R, 5.0, 1.0};
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(NULL, &acc_mse, NULL, NULL, da, db, N, OB_LOSS_MSE, 1.0f / N, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(NULL, &acc_ce, NULL, dx, dlab, OB_DEVICE, R, K, 1.0f / R, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(NULL, &acc_ce, NULL, dx, lab, OB_HOST, R, K, 1.0f / R, &cfg));
+    double want[OB_LOSS_TOTAL_SLOTS] = {0, 0, 0, 0};
+    ob_loss_total_add(want, mse, 1.0 / N, 16.0, 0.0);
+    ob_loss_total_add(want, ce, 1.0 / R, 5.0, 1.0);
+    ob_loss_total_add(want, ce, 1.0 / R, 5.0, 1.0);
+    total_read(t, total);
+    OB_CHECK(t[OB_LOSS_TOTAL_SUM] == want[OB_LOSS_TOTAL_SUM] && t[OB_LOSS_TOTAL_BAD] == 0,
+             "block %d: running total %.17g (bad %g) vs %.17g from the read sums", block, t[OB_LOSS_TOTAL_SUM],
+             t[OB_LOSS_TOTAL_BAD], want[OB_LOSS_TOTAL_SUM]);
+    /* a NaN in step 7's prediction and an infinite logit in step 9's: both counted, the first kept,
+     * the finite sum unchanged */
+    a[N / 2] = NAN;
+    x[3] = INFINITY;
+    float *dan = ob_gpu_upload(a, N), *dxn = ob_gpu_upload(x, R * K);
+    const ob_loss_acc bad1 = {total, 1.0 / N, 16.0, 7.0}, bad2 = {total, 1.0 / R, 5.0, 9.0};
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(NULL, &bad1, NULL, NULL, dan, db, N, OB_LOSS_MSE, 1.0f / N, &cfg));
+    OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(NULL, &bad2, NULL, dxn, dlab, OB_DEVICE, R, K, 1.0f / R, &cfg));
+    total_read(t, total);
+    OB_CHECK(t[OB_LOSS_TOTAL_BAD] == 2 && t[OB_LOSS_TOTAL_FIRST_TAG] == 7 && isnan(t[OB_LOSS_TOTAL_FIRST_VALUE]) &&
+                 t[OB_LOSS_TOTAL_SUM] == want[OB_LOSS_TOTAL_SUM],
+             "block %d: after two bad steps: bad %g, first tag %g value %g, sum %.17g", block, t[OB_LOSS_TOTAL_BAD],
+             t[OB_LOSS_TOTAL_FIRST_TAG], t[OB_LOSS_TOTAL_FIRST_VALUE], t[OB_LOSS_TOTAL_SUM]);
+    printf("%s running total block %d: %.15g after 3 steps, 2 bad steps counted (first tag %g)\n",
+           ob_gpu_backend_name(), block, want[OB_LOSS_TOTAL_SUM], t[OB_LOSS_TOTAL_FIRST_TAG]);
+    /* both sinks or neither: refused */
+    double s1;
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s1, &acc_mse, NULL, NULL, da, db, N, OB_LOSS_MSE, 1.0f, &cfg),
+                   OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_cross_entropy)(NULL, NULL, NULL, dx, lab, OB_HOST, R, K, 1.0f, &cfg), OB_ERR_ARG);
+    ob_gpu_free(da), ob_gpu_free(db), ob_gpu_free(dx), ob_gpu_free(dlab), ob_gpu_free(dan), ob_gpu_free(dxn);
+    ob_gpu_free(total);
+    free(a), free(b), free(x);
 }
 
 /* A training step's losses with a context's workspace allocate nothing once
@@ -142,7 +211,7 @@ static void check_no_alloc(void)
     ob_test_fill_uniform(x, (size_t)N * K, 3, -4, 4), ob_test_fill_uniform(t, (size_t)N * K, 4, -4, 4);
     uint64_t s = 9;
     for (int i = 0; i < N; i++) lab[i] = ob_test_rand_int(&s, 0, K - 1);
-    loss_call c = {NAN, ob_gpu_alloc((size_t)N * K), ob_gpu_upload(x, (size_t)N * K),
+    loss_call c = {NAN, NULL, ob_gpu_alloc((size_t)N * K), ob_gpu_upload(x, (size_t)N * K),
                    ob_gpu_upload(t, (size_t)N * K), lab, N * K, K};
     OB_CHECK_OK(mse_launch(&c, NULL));
     double ref = c.sum;
@@ -153,6 +222,15 @@ static void check_no_alloc(void)
     ref = c.sum;
     ob_gpu_check_no_alloc("cross_entropy", ce_launch, &c);
     OB_CHECK(c.sum == ref, "cross_entropy with a workspace: %.17g vs %.17g", c.sum, ref);
+    /* adding to a running total instead: nothing allocated either */
+    const float zero[2 * OB_LOSS_TOTAL_SLOTS] = {0};
+    double *total = (double *)ob_gpu_upload(zero, 2 * OB_LOSS_TOTAL_SLOTS);
+    const ob_loss_acc acc = {total, 1.0 / N, 1.0, 0.0};
+    c.acc = &acc;
+    ob_gpu_check_no_alloc("cross_entropy into a running total", ce_launch, &c);
+    c.n = N * K;
+    ob_gpu_check_no_alloc("mse loss into a running total", mse_launch, &c);
+    ob_gpu_free(total);
     ob_gpu_free(c.grad), ob_gpu_free((void *)c.a), ob_gpu_free((void *)c.b);
     free(x), free(t);
 }
@@ -161,6 +239,8 @@ int main(void)
 {
     OB_GPU_TEST_INIT();
     check_no_alloc();
+    check_running_total(256);
+    check_running_total(64);
     const int blocks[2] = {256, 96};
     for (int bi = 0; bi < 2; bi++) {
         const int block = blocks[bi];
@@ -180,9 +260,9 @@ int main(void)
     ob_launch_cfg odd = {100, 0, 0, NULL};
     double s;
     float *d = ob_gpu_alloc(8);
-    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 8, OB_LOSS_MSE, 1.f, &odd), OB_ERR_ARG);
-    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 0, OB_LOSS_MSE, 1.f, NULL), OB_ERR_ARG);
-    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, d, d, 8, (ob_loss_kind)9, 1.f, NULL), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, NULL, d, d, 8, OB_LOSS_MSE, 1.f, &odd), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, NULL, d, d, 0, OB_LOSS_MSE, 1.f, NULL), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, NULL, d, d, 8, (ob_loss_kind)9, 1.f, NULL), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_reparam_forward)(d, d, d, 8, 1, 0, &odd), OB_ERR_ARG);
     ob_gpu_free(d);
     return ob_test_finish();

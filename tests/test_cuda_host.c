@@ -1,12 +1,15 @@
 /* test_cuda_host.c — the parts of the CUDA host layer a CPU can check: which
  * GPU architectures a fatbin covers (the rule `auto` applies before picking
- * cuda), version strings, the workspace's growth and the allocation count. */
+ * cuda), version strings, the workspace's growth and the allocation count,
+ * the upload ring's packing, slot rotation and growth (host mode: the same
+ * logic without the copy engine). */
 #include <stdint.h>
 #include <string.h>
 
 #include "ob_alloc_stats.h"
 #include "ob_cuda_host.h"
 #include "ob_test.h"
+#include "ob_upload_ring.h"
 #include "ob_workspace.h"
 
 static void test_archs_cover(void)
@@ -74,10 +77,58 @@ static void test_workspace_growth(void)
     OB_CHECK(ws.dev == NULL && ws.pinned == NULL && ws.slots == NULL, "release forgets every buffer");
 }
 
+static int uploaded_equal(const void *dev, const void *src, size_t bytes) { return !memcmp(dev, src, bytes); }
+
+static void test_upload_ring(void)
+{
+    ob_upload_ring r;
+    ob_upload_ring zeroed = {0};
+    ob_upload_ring_release(&zeroed); /* a zeroed ring releases */
+    ob_upload_ring_release(NULL);
+    ob_upload_ring_init_host(&r);
+    float img[3000];
+    int32_t lab[17];
+    for (int i = 0; i < 3000; i++) img[i] = (float)i * 0.5f;
+    for (int i = 0; i < 17; i++) lab[i] = i * 3;
+    void *dev[3], *first[3] = {0}, *second[3] = {0};
+    uint64_t warm = 0;
+    for (int k = 0; k < 6; k++) {
+        /* batch k: its own values, so a stale slot would show */
+        img[0] = (float)k, lab[0] = k;
+        const size_t rows = k == 5 ? 9 : 17; /* a short last batch */
+        const ob_upload_part parts[3] = {{img, (rows * 3000 / 17) * sizeof(float)}, {lab, rows * sizeof(int32_t)},
+                                         {NULL, 0}};
+        if (!OB_CHECK_OK(ob_upload_ring_push(&r, parts, 3, dev))) break;
+        OB_CHECK(uploaded_equal(dev[0], img, parts[0].bytes) && uploaded_equal(dev[1], lab, parts[1].bytes),
+                 "push %d: the slot holds the batch's bytes", k);
+        OB_CHECK(((uintptr_t)dev[1] - (uintptr_t)dev[0]) % OB_UPLOAD_ALIGN == 0 && dev[2] == NULL,
+                 "push %d: parts on %d-byte boundaries, an empty part has no address", k, OB_UPLOAD_ALIGN);
+        if (k == 0) memcpy(first, dev, sizeof dev);
+        if (k == 1) memcpy(second, dev, sizeof dev), warm = ob_alloc_count();
+        if (k >= 2) OB_CHECK(dev[0] == (k % 2 ? second[0] : first[0]), "push %d reuses slot %d", k, k % 2);
+    }
+    OB_CHECK(first[0] != second[0], "consecutive pushes use different slots (one can upload while one is read)");
+    OB_CHECK(ob_alloc_count() == warm, "no allocation once both slots are warm: %llu more",
+             (unsigned long long)(ob_alloc_count() - warm));
+    /* a larger batch grows the slot it lands in, and keeps its bytes */
+    static float big[20000];
+    for (int i = 0; i < 20000; i++) big[i] = (float)(i % 251);
+    const ob_upload_part grown[1] = {{big, sizeof big}};
+    OB_CHECK_OK(ob_upload_ring_push(&r, grown, 1, dev));
+    OB_CHECK(ob_alloc_count() > warm && uploaded_equal(dev[0], big, sizeof big), "a larger batch grows its slot");
+    OB_CHECK(r.pushes == 7, "pushes counted: %lld", r.pushes);
+    const ob_upload_part none[1] = {{NULL, 4}};
+    OB_CHECK_FAILS(ob_upload_ring_push(&r, none, 1, dev), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_upload_ring_push(&r, grown, 0, dev), OB_ERR_ARG);
+    ob_upload_ring_release(&r);
+    OB_CHECK(r.slot[0].dev == NULL && r.slot[1].dev == NULL && r.last == -1, "release frees both slots");
+}
+
 int main(void)
 {
     test_archs_cover();
     test_versions();
     test_workspace_growth();
+    test_upload_ring();
     return ob_test_finish();
 }

@@ -9,6 +9,9 @@
  *     (moments of 200k draws), the backward against finite differences, the
  *     same draws for the same seed and offset, accumulate vs overwrite;
  *   - determinism: the same bits with 1 and 4 OpenMP threads;
+ *   - the running loss (loss == NULL): the weighted sum of the values the
+ *     same calls return, host values added with ob_ctx_loss_add, a NaN and an
+ *     inf counted with the first one's tag, reset;
  *   - bad input: mismatched shapes, bad labels, unknown reductions. */
 #include <math.h>
 #include <omp.h>
@@ -317,6 +320,51 @@ static void check_determinism(void)
     free(a), free(b);
 }
 
+/* loss == NULL adds weight * value to the context's running loss. */
+static void check_running_loss(void)
+{
+    enum { N = 7, K = 5 };
+    float a[N * K], b[N * K];
+    int32_t lab[N];
+    ob_test_fill_uniform(a, N * K, 31, -2, 2), ob_test_fill_uniform(b, N * K, 32, -2, 2);
+    for (int i = 0; i < N; i++) lab[i] = i % K;
+    const int64_t s2[2] = {N, K};
+    ob_tensor at = wrap(a, 2, s2), bt = wrap(b, 2, s2);
+    double mse, ce, kl;
+    OB_CHECK_OK(ob_loss_mse(ctx, &mse, NULL, &at, &bt, OB_REDUCE_MEAN));
+    OB_CHECK_OK(ob_loss_cross_entropy(ctx, &ce, NULL, &at, lab, OB_REDUCE_SUM));
+    OB_CHECK_OK(ob_loss_kl_normal(ctx, &kl, NULL, NULL, &at, &bt, OB_REDUCE_MEAN));
+    OB_CHECK_OK(ob_ctx_loss_reset(ctx));
+    ob_ctx_loss_set(ctx, 3.0, 0);
+    OB_CHECK_OK(ob_loss_mse(ctx, NULL, NULL, &at, &bt, OB_REDUCE_MEAN));
+    ob_ctx_loss_set(ctx, 2.0, 1);
+    OB_CHECK_OK(ob_loss_cross_entropy_at(ctx, NULL, NULL, &at, lab, lab, OB_REDUCE_SUM));
+    OB_CHECK_OK(ob_loss_kl_normal(ctx, NULL, NULL, NULL, &at, &bt, OB_REDUCE_MEAN));
+    ob_ctx_loss_add(ctx, 0.25);
+    ob_running_loss r;
+    OB_CHECK_OK(ob_ctx_loss_read(ctx, &r));
+    const double want = 3.0 * mse + 2.0 * ce + 2.0 * kl + 2.0 * 0.25;
+    OB_CHECK(fabs(r.sum - want) <= 1e-12 * fabs(want) && r.bad == 0, "running loss %.17g (bad %lld) vs %.17g", r.sum,
+             r.bad, want);
+    /* a NaN at tag 5 and an inf at tag 6: counted, the first kept, the sum untouched */
+    a[3] = NAN;
+    ob_ctx_loss_set(ctx, 1.0, 5);
+    OB_CHECK_OK(ob_loss_mse(ctx, NULL, NULL, &at, &bt, OB_REDUCE_MEAN));
+    ob_ctx_loss_set(ctx, 1.0, 6);
+    ob_ctx_loss_add(ctx, INFINITY);
+    OB_CHECK_OK(ob_ctx_loss_read(ctx, &r));
+    OB_CHECK(r.bad == 2 && r.first_bad_tag == 5 && isnan(r.first_bad) && fabs(r.sum - want) <= 1e-12 * fabs(want),
+             "after a NaN and an inf: bad %lld, first tag %lld value %g, sum %.17g", r.bad, r.first_bad_tag,
+             r.first_bad, r.sum);
+    OB_CHECK_OK(ob_ctx_loss_reset(ctx));
+    OB_CHECK_OK(ob_ctx_loss_read(ctx, &r));
+    OB_CHECK(r.sum == 0 && r.bad == 0, "after reset: sum %g, bad %lld", r.sum, r.bad);
+    /* a bad label is still refused by name in the deferred form */
+    int32_t badlab[N] = {0, 1, 2, 3, 9, 0, 1};
+    OB_CHECK_FAILS(ob_loss_cross_entropy_at(ctx, NULL, NULL, &at, badlab, badlab, OB_REDUCE_MEAN), OB_ERR_ARG);
+    OB_CHECK(strstr(ob_last_error(), "label 9 of sample 4") != NULL, "bad label named: %s", ob_last_error());
+}
+
 static void check_bad_input(void)
 {
     float a[12] = {0}, b[12] = {0}, g[12];
@@ -343,6 +391,7 @@ int main(void)
     check_stability();
     check_reparam();
     check_determinism();
+    check_running_loss();
     check_bad_input();
     ob_ctx_destroy(ctx);
     return ob_test_finish();
