@@ -27,7 +27,7 @@ void ob_bench_fill_uniform(float *p, int64_t n, uint64_t *state);
 double ob_bench_peak_mib(void);
 /* One training step: zero_grad, forward (training mode), the loss of y (which
  * writes d loss / d y into grad: y's shape, allocated where ctx computes on
- * first use),
+ * first use; loss NULL: the value goes to the context's running loss),
  * backward, the optimiser's step. Exits on any failure. */
 typedef ob_status (*ob_bench_loss_fn)(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y);
 void ob_bench_train_step(ob_model *m, ob_optim *opt, ob_ctx *ctx, const ob_tensor *x, ob_tensor *grad,

@@ -24,6 +24,7 @@ struct ob_ctx {
     double loss_weight;
     long long loss_tag;
     int total_ready; /* cuda: the slots exist and were zeroed */
+    const ob_step_scalars *step; /* set while a training step is captured */
 };
 
 _Static_assert(OB_WS_SLOTS >= OB_LOSS_TOTAL_SLOTS, "the workspace keeps the running loss");
@@ -143,6 +144,9 @@ struct ob_workspace *ob_ctx_workspace(const ob_ctx *ctx)
      * const context keeps every entry point's signature as it was. */
     return ctx->backend == OB_BACKEND_CUDA ? (struct ob_workspace *)&ctx->ws : NULL;
 }
+
+void ob_ctx_set_step_scalars(ob_ctx *ctx, const ob_step_scalars *scalars) { ctx->step = scalars; }
+const ob_step_scalars *ob_ctx_step_scalars(const ob_ctx *ctx) { return ctx->step; }
 
 void ob_ctx_set_tf32(ob_ctx *ctx, int on) { ctx->tf32 = on != 0; }
 int ob_ctx_tf32(const ob_ctx *ctx) { return ctx->tf32; }

@@ -39,6 +39,7 @@
 #define OB_CTX_H
 
 #include "ob_cuda_host.h"
+#include "ob_launch.h"
 #include "ob_loss_total.h"
 #include "ob_status.h"
 
@@ -86,6 +87,12 @@ ob_status ob_ctx_loss_reset(ob_ctx *ctx);
 /* *total <- the OB_LOSS_TOTAL_SLOTS doubles where ctx computes; *weight,
  * *tag <- what ob_ctx_loss_set set. */
 ob_status ob_ctx_loss_total(ob_ctx *ctx, double **total, double *weight, double *tag);
+
+/* The device-resident step scalars the launchers read while set (a training
+ * step being captured as a CUDA graph, nets/ob_step_graph.h); NULL clears.
+ * The struct must outlive its use; the context does not copy it. */
+void ob_ctx_set_step_scalars(ob_ctx *ctx, const ob_step_scalars *scalars);
+const ob_step_scalars *ob_ctx_step_scalars(const ob_ctx *ctx);
 
 /* Why AUTO fell back to the CPU ("" when it did not). */
 const char *ob_ctx_fallback_reason(const ob_ctx *ctx);

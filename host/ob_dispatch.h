@@ -22,11 +22,12 @@ extern "C" {
 
 ob_status ob_check_f32(const ob_tensor *t, const char *what, const ob_ctx *ctx, int ndim);
 
-/* Default blocks on the context's stream with its workspace: what
+/* Default blocks on the context's stream with its workspace (and, while a
+ * training step is being captured, its device-resident step scalars): what
  * tensor-level entry points launch with. */
 static inline ob_launch_cfg ob_ctx_launch_cfg(const ob_ctx *ctx)
 {
-    ob_launch_cfg cfg = {0, 0, ob_ctx_stream(ctx), ob_ctx_workspace(ctx)};
+    ob_launch_cfg cfg = {0, 0, ob_ctx_stream(ctx), ob_ctx_workspace(ctx), ob_ctx_step_scalars(ctx)};
     return cfg;
 }
 

@@ -23,9 +23,11 @@ __global__ void add_kernel(float *out, const float *a, const float *b, long long
         out[i] = a[i] + b[i];
 }
 
+/* step by value, or from device memory (dstep: a captured graph's). */
 __global__ void dropout_kernel(float *y, const float *x, long long n, float p, float scale, unsigned long long seed,
-                               unsigned long long step)
+                               unsigned long long step, const unsigned long long *dstep)
 {
+    if (dstep) step = *dstep;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         const float u = ob_philox_uniform(seed, OB_RNG_STREAM_DROPOUT, (step << 32) | (unsigned long long)i);
         y[i] = u >= p ? x[i] * scale : 0.0f;
@@ -86,8 +88,9 @@ extern "C" ob_status OB_GPU_FN(ob_dropout)(float *y, const float *x, int64_t n, 
     int block = 256;
     OB_TRY(grid_for(&grid, &block, n, cfg));
     if (n == 0) return OB_OK;
+    const ob_step_scalars *st = ob_cfg_step(cfg);
     OB_LAUNCH(dropout_kernel, grid, block, 0, ob_cfg_stream(cfg), y, x, (long long)n, p, 1.0f / (1.0f - p),
-              (unsigned long long)seed, (unsigned long long)step);
+              (unsigned long long)seed, (unsigned long long)step, st ? st->dropout_step : NULL);
     OB_CHECK_LAUNCH(dropout_kernel);
     return OB_OK;
 }

@@ -47,9 +47,11 @@ __global__ void loss_ce_kernel(double *__restrict__ partial, float *__restrict__
  * a fixed shuffle tree adds the lanes; lane 0 stores the sum in *out or, with
  * a total, applies ob_loss_total_add. */
 __global__ void loss_finish_kernel(double *__restrict__ out, double *__restrict__ total,
-                                   const double *__restrict__ partial, int n, double scale, double weight, double tag)
+                                   const double *__restrict__ partial, int n, double scale, double weight, double tag,
+                                   const double *__restrict__ dtag)
 {
     double s = 0;
+    if (dtag) tag = *dtag; /* a captured graph's per-step tag */
     for (int i = threadIdx.x; i < n; i += 32) s += partial[i];
     for (int off = 16; off > 0; off >>= 1) s += __shfl_down_sync(0xffffffffu, s, off);
     if (threadIdx.x != 0) return;
@@ -118,7 +120,10 @@ static ob_status finish(double *sum, const ob_loss_acc *acc, ob_launch_scratch *
     } else {
         double *total = acc ? acc->total : NULL;
         const double scale = acc ? acc->scale : 1.0, weight = acc ? acc->weight : 0.0, tag = acc ? acc->tag : 0.0;
-        OB_LAUNCH(loss_finish_kernel, 1, 32, 0, ob_cfg_stream(cfg), out, total, partial, grid, scale, weight, tag);
+        const ob_step_scalars *step = ob_cfg_step(cfg);
+        const double *dtag = acc && step ? step->loss_tag : NULL;
+        OB_LAUNCH(loss_finish_kernel, 1, 32, 0, ob_cfg_stream(cfg), out, total, partial, grid, scale, weight, tag,
+                  dtag);
         if (sum) {
             st = ob_scratch_read(s->host, out, sizeof(double), ob_cfg_stream(cfg), "loss_finish_kernel");
             if (st == OB_OK) *sum = *(const double *)s->host;

@@ -3,17 +3,22 @@
 #include "ob_cuda_kernel.h"
 #include "optim.h"
 
+/* The step's scalars come by value, or (ds not NULL: a captured graph
+ * replayed for every step) from device memory the host refills per step. */
 __global__ void sgd_update_kernel(float *__restrict__ w, float *__restrict__ buf, const float *__restrict__ g,
-                                  long long n, ob_sgd_step s)
+                                  long long n, ob_sgd_step s, const ob_sgd_step *__restrict__ ds)
 {
     const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (ds) s = *ds;
     if (i < n) ob_sgd_elem(&w[i], buf ? &buf[i] : NULL, g[i], &s);
 }
 
 __global__ void adam_update_kernel(float *__restrict__ w, float *__restrict__ m, float *__restrict__ v,
-                                   const float *__restrict__ g, long long n, ob_adam_step s)
+                                   const float *__restrict__ g, long long n, ob_adam_step s,
+                                   const ob_adam_step *__restrict__ ds)
 {
     const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (ds) s = *ds;
     if (i < n) ob_adam_elem(&w[i], &m[i], &v[i], g[i], &s);
 }
 
@@ -36,7 +41,9 @@ extern "C" ob_status OB_GPU_FN(ob_sgd_update)(float *w, float *buf, const float 
     unsigned grid;
     int block;
     OB_TRY(grid_for(&grid, &block, n, cfg, "sgd update"));
-    OB_LAUNCH(sgd_update_kernel, grid, block, 0, ob_cfg_stream(cfg), w, buf, g, (long long)n, *s);
+    const ob_step_scalars *st = ob_cfg_step(cfg);
+    const ob_sgd_step *ds = st ? (const ob_sgd_step *)st->optim : NULL;
+    OB_LAUNCH(sgd_update_kernel, grid, block, 0, ob_cfg_stream(cfg), w, buf, g, (long long)n, *s, ds);
     OB_CHECK_LAUNCH(sgd_update_kernel);
     return OB_OK;
 }
@@ -48,7 +55,9 @@ extern "C" ob_status OB_GPU_FN(ob_adam_update)(float *w, float *m, float *v, con
     unsigned grid;
     int block;
     OB_TRY(grid_for(&grid, &block, n, cfg, "adam update"));
-    OB_LAUNCH(adam_update_kernel, grid, block, 0, ob_cfg_stream(cfg), w, m, v, g, (long long)n, *s);
+    const ob_step_scalars *st = ob_cfg_step(cfg);
+    const ob_adam_step *ds = st ? (const ob_adam_step *)st->optim : NULL;
+    OB_LAUNCH(adam_update_kernel, grid, block, 0, ob_cfg_stream(cfg), w, m, v, g, (long long)n, *s, ds);
     OB_CHECK_LAUNCH(adam_update_kernel);
     return OB_OK;
 }

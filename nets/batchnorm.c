@@ -6,7 +6,9 @@
  * backward is assembled there from two cuDNN calls. */
 #include <math.h>
 
+#include "bn_stats.h"
 #include "layers_internal.h"
+#include "ob_dispatch.h"
 #include "ob_layers.h"
 
 enum { P_WEIGHT = 0, P_BIAS = 1, P_RMEAN = 2, P_RVAR = 3, P_NBT = 4 };
@@ -85,7 +87,7 @@ static void forward_cpu(ob_layer *l, float *y, const float *x, int64_t n, int64_
             rm[ch] = (1.0f - OB_BN_MOMENTUM) * rm[ch] + OB_BN_MOMENTUM * (float)mu;
             rv[ch] = (1.0f - OB_BN_MOMENTUM) * rv[ch] + OB_BN_MOMENTUM * (float)(var * (double)m / (double)(m - 1));
         } else {
-            mean[ch] = rm[ch], invstd[ch] = (float)(1.0 / sqrt((double)rv[ch] + OB_BN_EPS));
+            mean[ch] = rm[ch], invstd[ch] = ob_bn_invstd(rv[ch], OB_BN_EPS);
         }
         const float a = w[ch] * invstd[ch], sh = b[ch] - mean[ch] * a;
         for (int64_t i = 0; i < n; i++)
@@ -93,48 +95,26 @@ static void forward_cpu(ob_layer *l, float *y, const float *x, int64_t n, int64_
     }
 }
 
-/* Adds one to num_batches_tracked wherever it lives. */
+/* Adds one to num_batches_tracked where it lives (on a GPU a one-thread
+ * kernel on the stream: no transfer). */
 static ob_status count_batch(ob_layer *l, ob_ctx *ctx)
 {
-    ob_tensor *t = &l->params[P_NBT].value;
-    if (t->loc == OB_HOST) {
-        ob_tensor_f32(t)[0] += 1.0f;
-        return OB_OK;
-    }
-    float v;
-    ob_tensor h;
-    int64_t one[1] = {1};
-    OB_TRY(ob_tensor_wrap(&h, &v, OB_F32, OB_HOST, 1, one));
-    OB_TRY(ob_layer_transfer(ctx, &h, t));
-    v += 1.0f;
-    return ob_layer_transfer(ctx, t, &h);
+    float *t = ob_tensor_f32(&l->params[P_NBT].value);
+    if (l->params[P_NBT].value.loc == OB_HOST) return ob_bn_count_cpu(t);
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_bn_count_cuda(t, &cfg));
 }
 
 /* After an eval forward on cuda: the running statistics as the backward's
- * mean and invstd, and weight * invstd, computed on the host (C numbers). */
+ * mean and invstd, and weight * invstd, on the device (bn_stats.h). */
 static ob_status eval_stats_device(ob_layer *l, ob_ctx *ctx)
 {
     bn_state *s = (bn_state *)l->state;
-    const int64_t c[1] = {s->c};
-    ob_tensor h[5];
-    const int src[3] = {P_WEIGHT, P_RMEAN, P_RVAR};
-    ob_status st = OB_OK;
-    memset(h, 0, sizeof h);
-    for (int i = 0; i < 5 && st == OB_OK; i++) st = ob_tensor_alloc(&h[i], OB_F32, OB_HOST, 1, c);
-    for (int i = 0; i < 3 && st == OB_OK; i++) st = ob_layer_transfer(ctx, &h[i], &l->params[src[i]].value);
-    if (st == OB_OK) {
-        const float *w = ob_tensor_f32(&h[0]), *rv = ob_tensor_f32(&h[2]);
-        float *inv = ob_tensor_f32(&h[3]), *sc = ob_tensor_f32(&h[4]);
-        for (int ch = 0; ch < s->c; ch++) {
-            inv[ch] = (float)(1.0 / sqrt((double)rv[ch] + OB_BN_EPS));
-            sc[ch] = w[ch] * inv[ch];
-        }
-        st = ob_layer_transfer(ctx, &s->mean, &h[1]);
-    }
-    if (st == OB_OK) st = ob_layer_transfer(ctx, &s->invstd, &h[3]);
-    if (st == OB_OK) st = ob_layer_transfer(ctx, &s->scale, &h[4]);
-    for (int i = 0; i < 5; i++) ob_tensor_free(&h[i]);
-    return st;
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_bn_eval_stats_cuda(ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd),
+                                              ob_tensor_f32(&s->scale), ob_tensor_f32(&l->params[P_WEIGHT].value),
+                                              ob_tensor_f32(&l->params[P_RMEAN].value),
+                                              ob_tensor_f32(&l->params[P_RVAR].value), s->c, OB_BN_EPS, &cfg));
 }
 
 static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,

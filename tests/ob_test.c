@@ -236,7 +236,7 @@ void ob_gpu_check_no_alloc(const char *label, ob_gpu_launch_fn call, void *user)
     ob_workspace ws;
     if (on_device()) ob_workspace_init_device(&ws, NULL);
     else ob_workspace_init_host(&ws);
-    const ob_launch_cfg plain = {0, 0, 0, NULL}, lent = {0, 0, 0, &ws};
+    const ob_launch_cfg plain = {0, 0, 0, NULL, NULL}, lent = {0, 0, 0, &ws, NULL};
     if (!on_device()) {
         const uint64_t c = ob_alloc_count();
         OB_CHECK_OK(call(user, &plain));

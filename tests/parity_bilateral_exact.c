@@ -21,7 +21,7 @@ static void check(int h, int w, float sigma_s, float sigma_r, int cross, int bx,
         ob_test_fill_uniform(guide, n, (uint64_t)(h * 5 + w), -0.5f, 1.5f);
     else
         for (size_t i = 0; i < n; i++) guide[i] = in[i];
-    const ob_launch_cfg cfg = {bx, by, 0, NULL};
+    const ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     float *d_in = ob_gpu_upload(in, n), *d_guide = ob_gpu_upload(guide, n), *d_out = ob_gpu_alloc(n);
     OB_CHECK_OK(ob_bilateral_exact_cpu(ref, in, guide, h, w, sigma_s, sigma_r));
@@ -55,7 +55,7 @@ int main(void)
     /* refused: too many threads; radius 2048 with block_x 1024: one band row is
      * (1024 + 4096) x 2 floats + 2049 weights = 49156 bytes > 48 KiB */
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg huge = {64, 32, 0, NULL}, wide = {1024, 1, 0, NULL};
+    const ob_launch_cfg huge = {64, 32, 0, NULL, NULL}, wide = {1024, 1, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_bilateral_exact)(d, d + 16, d + 16, 4, 4, 1.f, 0.1f, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_bilateral_exact)(d, d + 16, d + 16, 4, 4, 682.5f, 0.1f, &wide), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_bilateral_exact)(d, d + 16, d + 16, 4, 4, 1.f, 0.f, NULL), OB_ERR_ARG);

@@ -28,7 +28,7 @@ static void check(int h, int w, float sigma_s, float sigma_r, int cross, const o
         ob_test_fill_uniform(guide, n, (uint64_t)(h * 17 + w), 0, 2);
     else
         for (size_t i = 0; i < n; i++) guide[i] = in[i];
-    const ob_launch_cfg cfg = {bx, by, 0, NULL};
+    const ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     char label[200];
     snprintf(label, sizeof label, "%s %dx%d s_s %g s_r %g %s rates %g/%g block %dx%d order %llu",
@@ -101,7 +101,7 @@ int main(void)
     }
     /* block shapes the kernels cannot use are refused, not launched */
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg huge = {64, 32, 0, NULL};
+    const ob_launch_cfg huge = {64, 32, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_bilateral_grid)(d, d + 16, d + 16, 4, 4, 2.f, 0.1f, NULL, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_bilateral_grid)(d, d + 16, d + 16, 4, 4, -2.f, 0.1f, NULL, NULL), OB_ERR_ARG);
     ob_gpu_free(d);

@@ -27,7 +27,7 @@ static void check(size_t n, int block, uint64_t order)
     ob_test_fill_uniform(x, n, n * 3 + 1, -4, 4);
     ob_test_fill_uniform(b, n, n * 3 + 2, -4, 4);
     ob_test_fill_uniform(g, n, n * 3 + 3, -1, 1);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *dx = ob_gpu_upload(x, n), *db = ob_gpu_upload(b, n), *dg = ob_gpu_upload(g, n), *dout = ob_gpu_alloc(n);
     for (int k = 0; k < 5; k++) {
@@ -51,6 +51,15 @@ static void check(size_t n, int block, uint64_t order)
     OB_CHECK_OK(ob_dropout_cpu(ref, x, (int64_t)n, 0.4f, 99, 7));
     OB_CHECK_OK(OB_GPU(ob_dropout)(dout, dx, (int64_t)n, 0.4f, 99, 7, &cfg));
     cmp("dropout", dout, ref, n, block, 0, 0);
+    /* the step from device memory (a captured graph's): 7 there, 123 in the argument */
+    const unsigned long long step7[1] = {7};
+    unsigned long long *dstep = (unsigned long long *)ob_gpu_upload((const float *)step7, 2);
+    const ob_step_scalars sc = {NULL, dstep, NULL};
+    ob_launch_cfg from_dev = cfg;
+    from_dev.step = &sc;
+    OB_CHECK_OK(OB_GPU(ob_dropout)(dout, dx, (int64_t)n, 0.4f, 99, 123, &from_dev));
+    cmp("dropout, step from device memory", dout, ref, n, block, 0, 0);
+    ob_gpu_free(dstep);
     ob_gpu_free(dx), ob_gpu_free(db), ob_gpu_free(dg), ob_gpu_free(dout);
     free(x), free(b), free(g), free(y), free(ref);
 }
@@ -64,7 +73,7 @@ int main(void)
         check(1001, blocks[k], 0);
         check(70001, blocks[k], 31 + k);
     }
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     float *d = ob_gpu_alloc(16);
     OB_CHECK_FAILS(OB_GPU(ob_add)(d, d, d, 16, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_dropout)(d, d, 16, 1.0f, 1, 0, NULL), OB_ERR_ARG);

@@ -49,7 +49,7 @@ static void check(int channels, int h, int w, int n_exp, int n_bins, int block, 
     float *ref = malloc(sizeof(float) * plane), *got = malloc(sizeof(float) * plane);
     OB_CHECK_OK(ob_hdr_merge_cpu(ref, (const float *const *)host, times, n_exp, channels, n, g, n_bins));
     float *dg = ob_gpu_upload(g, (size_t)channels * n_bins), *dout = ob_gpu_alloc(plane);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_hdr_merge)(dout, dev, times, n_exp, channels, n, dg, n_bins, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -69,7 +69,7 @@ static void check_refusals(void)
     const float *img[40];
     double t[40];
     for (int j = 0; j < 40; j++) img[j] = d, t[j] = j + 1;
-    ob_launch_cfg not_warps = {48, 0, 0, NULL}, too_small = {32, 0, 0, NULL};
+    ob_launch_cfg not_warps = {48, 0, 0, NULL, NULL}, too_small = {32, 0, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_hdr_merge)(d, img, t, 3, 1, 64, g, 256, &not_warps), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_hdr_merge)(d, img, t, 40, 1, 1, g, 256, &too_small), OB_ERR_ARG);
     t[1] = t[0];

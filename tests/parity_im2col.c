@@ -51,7 +51,7 @@ static void check(ob_im2col_geom g, int n, int extra_ld, int bx, uint64_t order)
     snprintf(label, sizeof label, "%s n%d c%d %dx%d k%dx%d s%dx%d p%dx%d d%dx%d ld+%d block %d order %llu",
              ob_gpu_backend_name(), n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, extra_ld, bx,
              (unsigned long long)order);
-    ob_launch_cfg cfg = {bx, 1, 0, NULL};
+    ob_launch_cfg cfg = {bx, 1, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
 
     /* CPU vs the definition (padding columns of a wider ld untouched: same poison) */
@@ -122,7 +122,7 @@ int main(void)
     /* bad geometry and block shapes are refused, not launched */
     float *d = ob_gpu_alloc(64);
     ob_im2col_geom big = geom(1, 3, 3, 5, 5, 1, 0, 1), ok = geom(1, 4, 4, 3, 3, 1, 1, 1);
-    const ob_launch_cfg odd_block = {48, 1, 0, NULL};
+    const ob_launch_cfg odd_block = {48, 1, 0, NULL, NULL};
     OB_CHECK_FAILS(ob_im2col_check(&big), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_im2col)(d, d, &big, 1, 9, NULL), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_col2im)(d, d, &ok, 1, 15, NULL), OB_ERR_ARG); /* ld < n P */

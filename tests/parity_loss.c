@@ -35,7 +35,7 @@ static void check_pointwise(ob_loss_kind kind, size_t n, int block, uint64_t ord
     double ref = NAN, got = NAN;
     OB_CHECK_OK(ob_loss_pointwise_cpu(&ref, ra, rb, a, b, (int64_t)n, kind, gscale));
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n), *dga = ob_gpu_alloc(n), *dgb = ob_gpu_alloc(n);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&got, NULL, with_grad ? dga : NULL, with_grad && kind == OB_LOSS_KL ? dgb : NULL,
                                           da, db, (int64_t)n, kind, gscale, &cfg));
@@ -69,7 +69,7 @@ static void check_ce(int n, int k, int block, uint64_t order)
     OB_CHECK_OK(ob_loss_cross_entropy_cpu(&ref, r, x, lab, n, k, 1.0f / n));
     /* labels stay in host memory: the launcher stages them (loss.h) */
     float *dx = ob_gpu_upload(x, nk), *dg = ob_gpu_alloc(nk);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&got, NULL, dg, dx, lab, OB_HOST, n, k, 1.0f / n, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -95,7 +95,7 @@ static void check_reparam(size_t n, int block, uint64_t seed, uint64_t offset)
     ob_test_fill_uniform(rl, n, n + 5, -1, 1);
     float *dmu = ob_gpu_upload(mu, n), *dlv = ob_gpu_upload(lv, n), *ddz = ob_gpu_upload(dz, n),
           *dzz = ob_gpu_alloc(n), *ddm = ob_gpu_upload(rm, n), *ddl = ob_gpu_upload(rl, n);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     OB_CHECK_OK(ob_reparam_forward_cpu(rz, mu, lv, (int64_t)n, seed, offset));
     OB_CHECK_OK(OB_GPU(ob_reparam_forward)(dzz, dmu, dlv, (int64_t)n, seed, offset, &cfg));
     ob_gpu_download(z, dzz, n);
@@ -155,7 +155,7 @@ static void check_running_total(int block)
     for (int i = 0; i < R; i++) lab[i] = ob_test_rand_int(&rs, 0, K - 1);
     float *da = ob_gpu_upload(a, N), *db = ob_gpu_upload(b, N), *dx = ob_gpu_upload(x, R * K);
     int32_t *dlab = (int32_t *)ob_gpu_upload((const float *)lab, R);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     double mse = NAN, ce = NAN, ce_dev = NAN;
     OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(&mse, NULL, NULL, NULL, da, db, N, OB_LOSS_MSE, 1.0f, &cfg));
     OB_CHECK_OK(OB_GPU(ob_loss_cross_entropy)(&ce, NULL, NULL, dx, lab, OB_HOST, R, K, 1.0f, &cfg));
@@ -191,6 +191,20 @@ static void check_running_total(int block)
              t[OB_LOSS_TOTAL_FIRST_TAG], t[OB_LOSS_TOTAL_FIRST_VALUE], t[OB_LOSS_TOTAL_SUM]);
     printf("%s running total block %d: %.15g after 3 steps, 2 bad steps counted (first tag %g)\n",
            ob_gpu_backend_name(), block, want[OB_LOSS_TOTAL_SUM], t[OB_LOSS_TOTAL_FIRST_TAG]);
+    /* the tag from device memory (a captured graph's): 11 there, 99 in acc */
+    const double tag11[1] = {11.0};
+    double *dtag = (double *)ob_gpu_upload((const float *)tag11, 2);
+    const ob_step_scalars sc = {NULL, NULL, dtag};
+    ob_launch_cfg from_dev = cfg;
+    from_dev.step = &sc;
+    const float zero2[2 * OB_LOSS_TOTAL_SLOTS] = {0};
+    double *total2 = (double *)ob_gpu_upload(zero2, 2 * OB_LOSS_TOTAL_SLOTS);
+    const ob_loss_acc bad3 = {total2, 1.0 / N, 1.0, 99.0};
+    OB_CHECK_OK(OB_GPU(ob_loss_pointwise)(NULL, &bad3, NULL, NULL, dan, db, N, OB_LOSS_MSE, 1.0f / N, &from_dev));
+    total_read(t, total2);
+    OB_CHECK(t[OB_LOSS_TOTAL_BAD] == 1 && t[OB_LOSS_TOTAL_FIRST_TAG] == 11, "block %d: tag from device memory: %g",
+             block, t[OB_LOSS_TOTAL_FIRST_TAG]);
+    ob_gpu_free(dtag), ob_gpu_free(total2);
     /* both sinks or neither: refused */
     double s1;
     OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s1, &acc_mse, NULL, NULL, da, db, N, OB_LOSS_MSE, 1.0f, &cfg),
@@ -257,7 +271,7 @@ int main(void)
         check_reparam(1, block, 3, 0);
         check_reparam(3 * 5 * 7 * 11, block, 12345, 1ull << 40);
     }
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     double s;
     float *d = ob_gpu_alloc(8);
     OB_CHECK_FAILS(OB_GPU(ob_loss_pointwise)(&s, NULL, NULL, NULL, d, d, 8, OB_LOSS_MSE, 1.f, &odd), OB_ERR_ARG);

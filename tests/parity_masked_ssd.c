@@ -29,7 +29,7 @@ static void check(int c, int h, int w, int th, int tw, int ov_top, int ov_left, 
 
     float *ds = ob_gpu_upload(s, ns), *dt = ob_gpu_upload(t, nt), *dm = ob_gpu_upload(m, (size_t)th * tw);
     float *dc = ob_gpu_alloc(nc);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_masked_ssd)(dc, ds, dt, weighted ? dm : NULL, c, h, w, th, tw, ov_top, ov_left, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -82,7 +82,7 @@ int main(void)
 #endif
     /* block shapes the kernel cannot use are refused, not launched */
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg odd = {48, 4, 0, NULL}, huge = {64, 32, 0, NULL};
+    const ob_launch_cfg odd = {48, 4, 0, NULL, NULL}, huge = {64, 32, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_masked_ssd)(d, d, d, NULL, 1, 4, 4, 2, 2, 1, 1, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_masked_ssd)(d, d, d, NULL, 1, 4, 4, 2, 2, 1, 1, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_masked_ssd)(d, d, d, NULL, 1, 4, 4, 5, 2, 1, 1, NULL), OB_ERR_ARG);

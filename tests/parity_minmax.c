@@ -58,7 +58,7 @@ static void check(int planes, size_t n, int block, uint64_t order_seed)
     OB_CHECK(bad_cpu == 0, "cpu minmax %d x %zu: %d planes differ from the plain loop", planes, n, bad_cpu);
     for (int p = 0; p < planes; p++) glo[p] = ghi[p] = 12345.0f;
     float *dx = ob_gpu_upload(x, total);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_minmax)(glo, ghi, dx, planes, n, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -112,7 +112,7 @@ int main(void)
     check(4, (size_t)1 << 21, 256, 0); /* the CPU path's OpenMP chunks */
     check_tensor_entry();
     float v[4] = {1, 2, 3, 4}, a, b;
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     float *d = ob_gpu_upload(v, 4);
     OB_CHECK_FAILS(OB_GPU(ob_minmax)(&a, &b, d, 1, 4, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_minmax)(&a, &b, d, 1, 0, NULL), OB_ERR_ARG);

@@ -12,7 +12,7 @@ static void check(int N, int C, int H, int W, int r, int block, uint64_t order_s
     size_t total = (size_t)N * C * r * r * H * W;
     float *x = malloc(total * sizeof *x), *ref = malloc(total * sizeof *ref), *got = malloc(total * sizeof *got);
     ob_test_fill_uniform(x, total, (uint64_t)(N * 1000 + H * 10 + r), -2, 2);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     char label[128];
 
@@ -47,7 +47,7 @@ int main(void)
             check(1, 2, 17, 9, r, blocks[b], 1234 + r);
         }
     /* a bad block size is refused, not launched */
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     float *d = ob_gpu_alloc(16);
     OB_CHECK_FAILS(OB_GPU(ob_pixel_shuffle)(d, d, 1, 1, 2, 2, 2, &odd), OB_ERR_ARG);
     ob_gpu_free(d);

@@ -20,7 +20,7 @@ static void check(size_t n, int block, uint64_t order_seed)
     double ref, got = NAN, same = NAN;
     OB_CHECK_OK(ob_mse_cpu(&ref, a, b, n));
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_mse)(&got, da, db, n, &cfg));
     OB_CHECK_OK(OB_GPU(ob_mse)(&same, da, da, n, &cfg));
@@ -76,7 +76,7 @@ int main(void)
         check(3 * 128 * 97, blocks[i], 0);
         check((size_t)1024 * blocks[i] * 2 + 13, blocks[i], 5); /* every thread loops */
     }
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     double m;
     float *d = ob_gpu_alloc(8);
     OB_CHECK_FAILS(OB_GPU(ob_mse)(&m, d, d, 8, &odd), OB_ERR_ARG);

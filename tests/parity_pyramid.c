@@ -34,7 +34,7 @@ static void check_ops(int planes, int h, int w, int bx, int by, uint64_t order)
     ob_test_fill_uniform(x, n, (uint64_t)(h * 131 + w * 7 + planes), -2, 2);
     ob_test_fill_uniform(base, no, (uint64_t)(h * 17 + w), -1, 1);
     ob_test_fill_uniform(m, n, (uint64_t)(h + w * 3), 0, 1);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *dx = ob_gpu_upload(x, n), *dy = ob_gpu_alloc(no), *db = ob_gpu_upload(base, no), *dm = ob_gpu_upload(m, n);
 
@@ -83,7 +83,7 @@ static void check_pyramids(int planes, int h, int w, int levels, int bx, int by,
     ob_test_fill_uniform(a, n, (uint64_t)(h * 3 + w), 0, 1);
     ob_test_fill_uniform(b, n, (uint64_t)(h * 5 + w), 0, 1);
     ob_test_fill_uniform(m, (size_t)h * w, (uint64_t)(h * 7 + w), 0, 1);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n), *dm = ob_gpu_upload(m, (size_t)h * w);
     float *dpa = ob_gpu_alloc(s.numel), *dpb = ob_gpu_alloc(s.numel), *dpm = ob_gpu_alloc(sm.numel);
@@ -139,7 +139,7 @@ int main(void)
     }
     /* block shapes the kernels cannot use are refused, not launched */
     float *d = ob_gpu_alloc(256);
-    const ob_launch_cfg odd = {48, 4, 0, NULL}, huge = {64, 32, 0, NULL}, wide = {1024, 1, 0, NULL};
+    const ob_launch_cfg odd = {48, 4, 0, NULL, NULL}, huge = {64, 32, 0, NULL, NULL}, wide = {1024, 1, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_pyr_reduce)(d, d + 128, 1, 8, 8, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_pyr_blur)(d, d + 128, 1, 8, 8, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_pyr_reduce)(d, d + 128, 1, 8, 8, &wide), OB_ERR_ARG); /* shared memory */

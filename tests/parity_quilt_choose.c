@@ -22,7 +22,7 @@ static void check(int n, int tol, int grid, int bx, uint64_t order_seed)
         if (ob_test_rand_uniform(&st) < 0.003) cost[i] = NAN;
     }
     float *dc = ob_gpu_upload(cost, (size_t)n);
-    ob_launch_cfg cfg = {bx, 0, 0, NULL};
+    ob_launch_cfg cfg = {bx, 0, 0, NULL, NULL};
     int bad = 0, draws = 0;
     const uint64_t ndraws = n > 10000 ? 2 : 6; /* the shim runs a round's barriers fiber by fiber */
     for (uint64_t draw = 0; draw < ndraws; draw++, draws++) {
@@ -84,7 +84,7 @@ int main(void)
         }
     float *d = ob_gpu_alloc(64);
     int got;
-    const ob_launch_cfg odd = {48, 0, 0, NULL};
+    const ob_launch_cfg odd = {48, 0, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_quilt_choose)(&got, d, 64, 1, 1, 0, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_quilt_choose)(&got, d, 64, 0, 1, 0, NULL), OB_ERR_ARG);
     ob_gpu_free(d);

@@ -16,7 +16,7 @@ static void check(int planes, int ih, int iw, int oh, int ow, ob_resize_method m
     size_t ni = (size_t)planes * ih * iw, no = (size_t)planes * oh * ow;
     float *x = malloc(ni * sizeof *x), *ref = malloc(no * sizeof *ref), *got = malloc(no * sizeof *got);
     ob_test_fill_uniform(x, ni, (uint64_t)(ih * 131 + iw * 7 + oh * 3 + ow + m), -2, 2);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
 
     float *dx = ob_gpu_upload(x, ni), *dy = ob_gpu_alloc(no);
@@ -58,7 +58,7 @@ int main(void)
     }
     /* block shapes the kernel cannot use are refused, not launched */
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg odd = {48, 4, 0, NULL}, huge = {64, 32, 0, NULL};
+    const ob_launch_cfg odd = {48, 4, 0, NULL, NULL}, huge = {64, 32, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_resize)(d, d + 32, 1, 4, 4, 2, 2, OB_RESIZE_BILINEAR, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_resize)(d, d + 32, 1, 4, 4, 2, 2, OB_RESIZE_BILINEAR, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_resize)(d, d + 32, 1, 4, 4, 5, 5, OB_RESIZE_AREA, NULL), OB_ERR_ARG);

@@ -33,7 +33,7 @@ static void check_dp(int n, int rows, int cols, ob_seam_dir dir, int ties, int b
     OB_CHECK_OK(ob_seam_dp_cpu(ref, e, n, rows, cols, dir));
     float *de = ob_gpu_upload(e, n * area);
     int *dp = gpu_ints(NULL, n * len);
-    ob_launch_cfg cfg = {bx, 0, 0, NULL};
+    ob_launch_cfg cfg = {bx, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_seam_dp)(dp, de, n, rows, cols, dir, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -58,7 +58,7 @@ static void check_mask(int ph, int pw, int ov_left, int ov_top, int bx, int by, 
     OB_CHECK_OK(ob_seam_mask_cpu(ref, v, h, ph, pw, ov_left, ov_top));
     int *dv = gpu_ints(vp, ph), *dh = gpu_ints(hp, pw);
     float *dm = ob_gpu_alloc((size_t)ph * pw);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(seed);
     OB_CHECK_OK(OB_GPU(ob_seam_mask)(dm, v ? dv : NULL, h ? dh : NULL, ph, pw, ov_left, ov_top, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -82,7 +82,7 @@ static void check_error(int c, int rows, int cols, int bx, int by, uint64_t seed
     OB_CHECK_OK(ob_seam_error_cpu(ref, out + oy * OW + ox, OH * OW, OW, smp + sy * W + sx, H * W, W, c, rows, cols));
     float *dout = ob_gpu_upload(out, (size_t)c * OH * OW), *dsmp = ob_gpu_upload(smp, (size_t)c * H * W);
     float *de = ob_gpu_alloc((size_t)rows * cols);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(seed);
     OB_CHECK_OK(OB_GPU(ob_seam_error)(de, dout + oy * OW + ox, OH * OW, OW, dsmp + sy * W + sx, H * W, W, c, rows,
                                       cols, &cfg));
@@ -124,7 +124,7 @@ int main(void)
     }
     float *d = ob_gpu_alloc(64 * 64);
     int *p = gpu_ints(NULL, 64);
-    const ob_launch_cfg odd = {48, 0, 0, NULL};
+    const ob_launch_cfg odd = {48, 0, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_seam_dp)(p, d, 1, 8, 8, OB_SEAM_VERTICAL, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_seam_dp)(p, d, 1, 200, 100, OB_SEAM_VERTICAL, NULL), OB_ERR_ARG); /* E > 48 KiB */
     OB_CHECK_FAILS(OB_GPU(ob_seam_mask)((float *)d, p, NULL, 8, 8, 9, 0, NULL), OB_ERR_ARG);

@@ -30,7 +30,7 @@ static void check(int planes, int h, int w, int block, uint64_t order)
     ob_test_fill_uniform(x, n, (uint64_t)(planes * 131 + h * 7 + w), -6, 6);
     ob_test_fill_uniform(gp, n, (uint64_t)(planes + 5), -1, 1);
     ob_test_fill_uniform(gxy, n2, (uint64_t)(planes + 9), -1, 1);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *dx = ob_gpu_upload(x, n), *dgp = ob_gpu_upload(gp, n), *dgxy = ob_gpu_upload(gxy, n2);
     float *dp = ob_gpu_alloc(n), *dg = ob_gpu_alloc(n), *dxy = ob_gpu_alloc(n2);
@@ -70,7 +70,7 @@ int main(void)
         check(5, 33, 65, blocks[b], 777 + b);
     }
     /* a block size that is not whole warps is refused, not launched */
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     float *d = ob_gpu_alloc(16);
     OB_CHECK_FAILS(OB_GPU(ob_spatial_softmax)(d, d, 1, 16, &odd), OB_ERR_ARG);
     ob_gpu_free(d);

@@ -46,7 +46,7 @@ static void check(int planes, int h, int w, int bx, int by, uint64_t order_seed,
     OB_CHECK_OK(ob_ssim_cpu(ref, a, b, planes, h, w, 1.0));
 
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order_seed);
     OB_CHECK_OK(OB_GPU(ob_ssim)(got, da, db, planes, h, w, 1.0, &cfg));
     ob_gpu_set_random_block_order(0);
@@ -88,7 +88,7 @@ static void check_photo(int bx, int by)
     double ref[4], got[4];
     OB_CHECK_OK(ob_ssim_cpu(ref, a, b, c, h, w, 1.0));
     float *da = ob_gpu_upload(a, n), *db = ob_gpu_upload(b, n);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     OB_CHECK_OK(OB_GPU(ob_ssim)(got, da, db, c, h, w, 1.0, &cfg));
     double worst = 0;
     for (int p = 0; p < c; p++)
@@ -107,7 +107,7 @@ static void check_refusals(void)
 {
     double s;
     float *d = ob_gpu_alloc(16 * 16);
-    ob_launch_cfg not_warps = {48, 4, 0, NULL}, too_many = {64, 32, 0, NULL}, too_much_smem = {128, 8, 0, NULL};
+    ob_launch_cfg not_warps = {48, 4, 0, NULL, NULL}, too_many = {64, 32, 0, NULL, NULL}, too_much_smem = {128, 8, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_ssim)(&s, d, d, 1, 16, 16, 1.0, &not_warps), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_ssim)(&s, d, d, 1, 16, 16, 1.0, &too_many), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_ssim)(&s, d, d, 1, 16, 16, 1.0, &too_much_smem), OB_ERR_ARG);

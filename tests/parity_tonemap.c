@@ -60,7 +60,7 @@ static float *uniform(size_t m, uint64_t seed, float lo, float hi)
 static void check_stages(const setup *s)
 {
     const size_t n = s->n;
-    const ob_launch_cfg cfg = {s->bx, 0, 0, NULL};
+    const ob_launch_cfg cfg = {s->bx, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(s->order);
     float *rgb = radiance(3 * n, n * 7 + 1), *in = malloc(n * sizeof *in);
     float *l = uniform(n, n + 2, -12, 12), *d = uniform(n, n + 3, -2, 2), *bs = uniform(n, n + 4, -5, 0);
@@ -123,7 +123,7 @@ int main(void)
     }
     /* block shapes the kernels cannot use are refused, not launched; empty input too */
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg odd = {48, 0, 0, NULL}, huge = {2048, 0, 0, NULL};
+    const ob_launch_cfg odd = {48, 0, 0, NULL, NULL}, huge = {2048, 0, 0, NULL, NULL};
     ob_tonemap_stats st;
     OB_CHECK_FAILS(OB_GPU(ob_tonemap_intensity)(d, d + 3, 1, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_tonemap_stats)(&st, d, 8, &huge), OB_ERR_ARG);

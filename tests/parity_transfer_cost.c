@@ -19,7 +19,7 @@ static void check(int h, int w, int ht, int wt, int ty, int tx, int p, int bx, i
     float *got = malloc(nc * sizeof *got);
     ob_test_fill_uniform(s, ns, (uint64_t)(h * 31 + w + p), 0, 1);
     ob_test_fill_uniform(t, nt, (uint64_t)(ht * 7 + wt + ty), 0, 1);
-    ob_launch_cfg cfg = {bx, by, 0, NULL};
+    ob_launch_cfg cfg = {bx, by, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *ds = ob_gpu_upload(s, ns), *dt = ob_gpu_upload(t, nt), *dc = ob_gpu_alloc(nc);
     OB_CHECK_OK(ob_transfer_cost_cpu(ref, s, t, h, w, ht, wt, ty, tx, p));
@@ -71,7 +71,7 @@ int main(void)
     }
     for (int c = 1; c <= 4; c++) check_luma(c, 17, 23);
     float *d = ob_gpu_alloc(64);
-    const ob_launch_cfg odd = {48, 4, 0, NULL}, huge = {64, 32, 0, NULL};
+    const ob_launch_cfg odd = {48, 4, 0, NULL, NULL}, huge = {64, 32, 0, NULL, NULL};
     OB_CHECK_FAILS(OB_GPU(ob_transfer_cost)(d, d, d, 4, 4, 4, 4, 0, 0, 2, &odd), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_transfer_cost)(d, d, d, 4, 4, 4, 4, 0, 0, 2, &huge), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_transfer_cost)(d, d, d, 4, 4, 4, 4, 0, 0, 5, NULL), OB_ERR_ARG);

@@ -17,7 +17,7 @@ static void check(int planes, int h, int w, int s, int bilinear, int block, uint
           *got = malloc(nh * sizeof *got);
     ob_test_fill_uniform(x, nl, nl + s, -2, 2);
     ob_test_fill_uniform(g, nh, nh + s, -1, 1);
-    ob_launch_cfg cfg = {block, 0, 0, NULL};
+    ob_launch_cfg cfg = {block, 0, 0, NULL, NULL};
     ob_gpu_set_random_block_order(order);
     float *dx = ob_gpu_upload(x, nl), *dg = ob_gpu_upload(g, nh), *dy = ob_gpu_alloc(nh), *dgx = ob_gpu_alloc(nl);
     char label[128];
@@ -48,7 +48,7 @@ int main(void)
                 check(3, 5, 7, s, m, blocks[b], 0);
                 check(2, 13, 9, s, m, blocks[b], 100 + s);
             }
-    ob_launch_cfg odd = {100, 0, 0, NULL};
+    ob_launch_cfg odd = {100, 0, 0, NULL, NULL};
     float *d = ob_gpu_alloc(64);
     OB_CHECK_FAILS(OB_GPU(ob_upsample)(d, d, 1, 2, 2, 2, 0, &odd), OB_ERR_ARG);
     ob_gpu_free(d);
