@@ -4,20 +4,21 @@
  * --device cuda and compares the losses (the GPU training loop against the CPU
  * one) and resumes it on cuda (bit-exact against the uninterrupted run).
  *
- *     train_steps DEVICE STEPS RUN_DIR [--resume]
+ *     train_steps DEVICE STEPS RUN_DIR [--resume] [--no-graph]
  *
  * Step k (0-based) trains on a batch that is a function of k alone: 16 HR
  * 51x51 images, each a sum of three sinusoids of random frequency, angle and
  * phase (Knuth's LCG seeded by k and the sample), and their LR 17x17 images,
  * the mean of each 3x3 block. One step = zero_grad, forward (training), MSE
  * (mean), backward, Adam (torch defaults). The model is the zoo's "espcn3"
- * initialised with seed 0. The step runs as ob_train's does: the batch goes
- * up through an ob_upload_ring on cuda (pinned, double-buffered, on a copy
- * stream) and the loss is added to the context's running loss on the device,
- * read once per window.
+ * initialised with seed 0. The step is ob_train's (ob_train_step.h): on cuda
+ * the batch (LR images, HR targets) goes up with one pinned copy on a copy
+ * stream, the loss stays on the device (read once per window), and the
+ * fixed-shape step is replayed from a captured CUDA graph unless --no-graph.
  *
  * Prints "window K0 K1 mean_loss M" for each run of 50 steps (gpu_check
- * compares these) and "steps N seconds S" at the end. RUN_DIR (created if missing) receives model.safetensors (metadata:
+ * compares these), "steps N seconds S" and "graphs: E eager, C captured, R
+ * replayed" (with why graphs were off) at the end. RUN_DIR (created if missing) receives model.safetensors (metadata:
  * "step") and model.optim.safetensors, written atomically. --resume loads both
  * from RUN_DIR and continues from the saved step up to STEPS; because batch k
  * depends on k only, the result equals the uninterrupted run's (same device,
@@ -37,7 +38,7 @@
 #include "ob_model.h"
 #include "ob_optim.h"
 #include "ob_status.h"
-#include "ob_upload_ring.h"
+#include "ob_train_step.h"
 #include "ob_zoo.h"
 
 enum { BATCH = 16, LR_SIZE = 17, SCALE = 3, HR_SIZE = LR_SIZE * SCALE, WINDOW = 50 };
@@ -77,15 +78,17 @@ typedef struct {
     ob_model *m;
     ob_optim *opt;
     ob_ctx *ctx;
-    ob_tensor x, t, g;         /* where ctx computes */
     ob_tensor x_host, t_host;  /* the batch as made on the host */
     ob_named_tensor *named;
     int n_named;
 } run;
 
-static ob_status mse(void *arg, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y)
+/* MSE against the batch's HR targets, where the context computes. */
+static ob_status mse(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *y,
+                     const ob_data_batch *b)
 {
-    return ob_loss_mse(ctx, loss, grad, y, &((run *)arg)->t, OB_REDUCE_MEAN);
+    (void)user;
+    return ob_loss_mse(ctx, loss, grad, y, b->targets_at_ctx, OB_REDUCE_MEAN);
 }
 
 static void save(const run *r, const char *dir, int64_t step)
@@ -123,8 +126,14 @@ static int64_t load(run *r, const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "--resume") != 0)) {
-        fprintf(stderr, "usage: train_steps cpu|cuda STEPS RUN_DIR [--resume]\n");
+    int resume = 0, graphs = 1;
+    for (int i = 4; i < argc; i++) {
+        if (strcmp(argv[i], "--resume") == 0) resume = 1;
+        else if (strcmp(argv[i], "--no-graph") == 0) graphs = 0;
+        else argc = 0;
+    }
+    if (argc < 4) {
+        fprintf(stderr, "usage: train_steps cpu|cuda STEPS RUN_DIR [--resume] [--no-graph]\n");
         return 2;
     }
     ob_backend backend;
@@ -137,7 +146,6 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[3];
-    const int resume = argc == 5;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "obscura bench: error: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
@@ -157,8 +165,12 @@ int main(int argc, char **argv)
     const int64_t xs[4] = {BATCH, 1, LR_SIZE, LR_SIZE}, ts[4] = {BATCH, 1, HR_SIZE, HR_SIZE};
     ob_bench_ok(ob_tensor_alloc(&r.x_host, OB_F32, OB_HOST, 4, xs), "x");
     ob_bench_ok(ob_tensor_alloc(&r.t_host, OB_F32, OB_HOST, 4, ts), "target");
-    ob_upload_ring ring;
-    ob_upload_ring_init_device(&ring, ob_ctx_stream(r.ctx));
+    ob_stepper *st;
+    ob_bench_ok(ob_stepper_create(&st, r.ctx, r.m, r.opt, mse, NULL, graphs), "stepper");
+    ob_data_batch b;
+    memset(&b, 0, sizeof b);
+    b.images = r.x_host, b.targets = r.t_host, b.n = BATCH;
+    b.images.owns = b.targets.owns = 0; /* views of run's tensors */
 
     const int64_t start = resume ? load(&r, dir) : 0;
     int64_t window_start = start;
@@ -166,18 +178,8 @@ int main(int argc, char **argv)
     const double t0 = ob_now_seconds();
     for (int64_t k = start; k < steps; k++) {
         make_batch(ob_tensor_f32(&r.t_host), ob_tensor_f32(&r.x_host), k);
-        if (loc == OB_HOST) {
-            r.x = r.x_host, r.t = r.t_host; /* views: the CPU reads the batch where it is */
-        } else {
-            const ob_upload_part parts[2] = {{r.x_host.data, (size_t)ob_tensor_numel(&r.x_host) * sizeof(float)},
-                                             {r.t_host.data, (size_t)ob_tensor_numel(&r.t_host) * sizeof(float)}};
-            void *dev[2];
-            ob_bench_ok(ob_upload_ring_push(&ring, parts, 2, dev), "upload");
-            ob_bench_ok(ob_tensor_wrap(&r.x, dev[0], OB_F32, OB_DEVICE, 4, xs), "x");
-            ob_bench_ok(ob_tensor_wrap(&r.t, dev[1], OB_F32, OB_DEVICE, 4, ts), "target");
-        }
-        ob_ctx_loss_set(r.ctx, 1.0, (long long)k);
-        ob_bench_train_step(r.m, r.opt, r.ctx, &r.x, &r.g, mse, &r, NULL);
+        b.batch = k;
+        ob_bench_ok(ob_stepper_train(st, &b), "training step");
         if ((k + 1) % WINDOW == 0 || k + 1 == steps) {
             ob_running_loss tot;
             ob_bench_ok(ob_ctx_loss_read(r.ctx, &tot), "loss read");
@@ -185,21 +187,24 @@ int main(int argc, char **argv)
                 fprintf(stderr, "obscura bench: error: loss %g at step %lld\n", tot.first_bad, tot.first_bad_tag);
                 return 1;
             }
+            /* the running loss is weighted by rows: the window's mean per step */
             if (k + 1 - window_start == WINDOW && (k + 1) % WINDOW == 0)
                 printf("window %lld %lld mean_loss %.6f\n", (long long)window_start, (long long)(k + 1),
-                       tot.sum / WINDOW);
+                       tot.sum / (WINDOW * BATCH));
             ob_bench_ok(ob_ctx_loss_reset(r.ctx), "loss reset");
             window_start = k + 1;
         }
     }
     if (loc != OB_HOST) ob_bench_ok(ob_stream_sync(ob_ctx_stream(r.ctx)), "sync");
     printf("steps %lld seconds %.3f\n", (long long)(steps - start), ob_now_seconds() - t0);
+    ob_stepper_stats ss;
+    ob_stepper_get_stats(st, &ss);
+    printf("graphs: %lld eager, %lld captured, %lld replayed%s%s\n", ss.eager, ss.captured, ss.replayed,
+           ss.graphs_off[0] ? "; off: " : "", ss.graphs_off);
     save(&r, dir, steps > start ? steps : start);
-    ob_upload_ring_release(&ring);
-    fflush(stdout);
+    ob_stepper_destroy(st);
 
     free(r.named);
-    ob_tensor_free(&r.g); /* x and t are views */
     ob_tensor_free(&r.x_host), ob_tensor_free(&r.t_host);
     ob_optim_destroy(r.opt);
     ob_model_destroy(r.m);

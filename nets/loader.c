@@ -33,7 +33,7 @@ ob_status ob_shuffle_permutation(int64_t *perm, int64_t n, uint64_t seed, int ep
 void ob_data_batch_free(ob_data_batch *b)
 {
     if (!b) return;
-    ob_tensor_free(&b->images);
+    ob_tensor_free(&b->images), ob_tensor_free(&b->targets);
     free(b->labels), free(b->keypoints), free(b->indices);
     memset(b, 0, sizeof *b);
 }

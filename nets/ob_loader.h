@@ -84,11 +84,15 @@ typedef struct {
     int epoch;
     int64_t batch;     /* index of this batch in its epoch */
     int64_t cap_rows;  /* allocated rows of labels/keypoints/indices (internal) */
+    /* A paired target, (N, ...) f32 host, or ndim 0: none — super-resolution's
+     * high-resolution image, a denoiser's clean one. */
+    ob_tensor targets;
     /* The labels and keypoints where the context computes, for a training
      * loss (ob_train sets them: the host arrays above on the cpu, their
      * copies uploaded with the images on cuda; NULL when absent). */
     const int32_t *labels_at_ctx;
     const float *keypoints_at_ctx;
+    const ob_tensor *targets_at_ctx; /* NULL when there are no targets */
 } ob_data_batch;
 
 typedef struct ob_loader ob_loader;

@@ -49,6 +49,7 @@
 
 #include "ob_ctx.h"
 #include "ob_layer.h"
+#include "optim.h"
 #include "ob_tensor.h"
 
 #ifdef __cplusplus
@@ -100,6 +101,17 @@ ob_status ob_optim_zero_grad(ob_optim *o, ob_ctx *ctx);
 void ob_optim_set_lr(ob_optim *o, double lr);
 /* The state names torch uses in optimizer.state_dict() (index < n_state). */
 const char *ob_optim_state_name(const ob_optim *o, int index);
+
+/* For a training step captured as a CUDA graph (ob_step_graph.h): the
+ * scalars the next ob_optim_step will use (the graph's kernels read them from
+ * device memory the caller refills per step), and the host side of a step
+ * the GPU ran from the graph (the step count). */
+typedef union {
+    ob_sgd_step sgd;
+    ob_adam_step adam;
+} ob_optim_scalars;
+ob_status ob_optim_next_scalars(const ob_optim *o, ob_optim_scalars *s);
+void ob_optim_advance(ob_optim *o);
 
 typedef enum { OB_LR_CONSTANT = 0, OB_LR_STEP = 1, OB_LR_COSINE = 2 } ob_lr_kind;
 

@@ -19,13 +19,20 @@
  *     "step" (optimiser steps), "seed", "batch", "history" (the curves so far)),
  *     loss.csv (epoch,train_loss,val_loss,val_accuracy,lr,seconds) and loss.svg
  *     (train and validation loss against the epoch), each written atomically.
+ *   Each step runs through ob_train_step.h: on cuda the batch goes up with one
+ *   pinned copy on a copy stream, the loss stays on the device (the context's
+ *   running loss, read every 32 steps and at the epoch's end), and a step
+ *   whose shapes repeat is replayed from a captured CUDA graph (unless
+ *   cfg->no_cuda_graphs); on the cpu the running loss is read every step.
+ *   A custom cfg->loss is called with loss == NULL and passes it on.
  *   A progress bar with the running loss and images/s is drawn on a TTY
  *   (ob_log.h: nothing otherwise); one line per epoch goes to the log (info).
  *
  *   NaN/inf guard: a non-finite training loss, validation loss or parameter
  *   stops training with OB_ERR_ARG, "training diverged: ... at epoch E batch B
- *   (lr ...)", naming the last good checkpoint; that epoch writes nothing, so
- *   run_dir keeps the checkpoint of the last finite epoch.
+ *   (lr ...)", naming the last good checkpoint and the first bad batch (on
+ *   cuda it is seen at the next read, up to 31 steps later); that epoch
+ *   writes nothing, so run_dir keeps the checkpoint of the last finite epoch.
  *
  *   Resume (cfg->resume_dir): the model file's tensors and the optimiser's state
  *   are loaded from resume_dir, training continues at the saved epoch with the
@@ -59,16 +66,13 @@
 #include "ob_loader.h"
 #include "ob_model.h"
 #include "ob_optim.h"
+#include "ob_train_step.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define OB_TRAIN_MAX_EPOCHS 1000
-
-/* loss and grad (pred's shape, where ctx computes) for a batch. */
-typedef ob_status (*ob_train_loss_fn)(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
-                                      const ob_data_batch *b);
 
 typedef struct {
     int epochs;     /* total epochs (a resumed run continues up to this) */
@@ -85,6 +89,7 @@ typedef struct {
     int normalize; /* as ob_loader_cfg */
     float mean[4], std[4];
     ob_train_loss_fn loss; /* NULL: cross-entropy (mean) on the labels */
+    int no_cuda_graphs;    /* 1: every step eager on cuda (by default fixed-shape steps replay a graph) */
     void *loss_user;
     const char *metadata; /* extra model-file metadata: JSON string pairs without braces, or NULL */
     int quiet;            /* 1: no epoch lines */
@@ -96,6 +101,10 @@ typedef struct {
     double lr[OB_TRAIN_MAX_EPOCHS], seconds[OB_TRAIN_MAX_EPOCHS];
     double total_seconds; /* of this call */
     double images_per_s;  /* training images per second, this call */
+    /* how the training steps ran on cuda (ob_train_step.h): eagerly, captured
+     * as a CUDA graph, replayed from one; why graphs were off ("" if not) */
+    long long steps_eager, steps_captured, steps_replayed;
+    char graphs_off[256];
 } ob_train_result;
 
 /* Adam lr 1e-3, batch 64, 10 epochs, seed 0, prefetch 2. */

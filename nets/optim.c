@@ -171,6 +171,14 @@ ob_status ob_optim_zero_grad(ob_optim *o, ob_ctx *ctx)
 
 void ob_optim_set_lr(ob_optim *o, double lr) { o->cfg.lr = lr; }
 
+ob_status ob_optim_next_scalars(const ob_optim *o, ob_optim_scalars *s)
+{
+    memset(s, 0, sizeof *s);
+    return prepare(&o->cfg, o->step, &s->sgd, &s->adam);
+}
+
+void ob_optim_advance(ob_optim *o) { o->step++; }
+
 ob_status ob_lr_schedule_check(const ob_lr_schedule *s)
 {
     OB_REQUIRE(s, "lr schedule: null");

@@ -12,7 +12,6 @@
 #include "ob_layers.h"
 #include "ob_log.h"
 #include "ob_loss.h"
-#include "ob_upload_ring.h"
 
 ob_train_cfg ob_train_defaults(void)
 {
@@ -27,14 +26,6 @@ ob_train_cfg ob_train_defaults(void)
 }
 
 /* ---- small helpers --------------------------------------------------------- */
-
-static ob_status ensure(ob_tensor *t, ob_location loc, int ndim, const int64_t *shape)
-{
-    if (t->data && t->loc == loc && t->ndim == ndim && !memcmp(t->shape, shape, sizeof(int64_t) * (size_t)ndim))
-        return OB_OK;
-    ob_tensor_free(t);
-    return ob_tensor_alloc(t, OB_F32, loc, ndim, shape);
-}
 
 static ob_status default_loss(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
                               const ob_data_batch *b)
@@ -88,45 +79,6 @@ static ob_status params_finite(const ob_model *m, int *finite)
 
 /* ---- evaluation ------------------------------------------------------------ */
 
-typedef struct {
-    ob_tensor dev;        /* cuda: the uploaded images, a view into the ring's slot */
-    ob_tensor grad;
-    ob_upload_ring ring;  /* cuda: pinned, double-buffered batch uploads */
-    int ring_ready;
-} step_buffers;
-
-static void step_buffers_free(step_buffers *buf)
-{
-    if (buf->ring_ready) ob_upload_ring_release(&buf->ring);
-    ob_tensor_free(&buf->grad);
-    memset(buf, 0, sizeof *buf);
-}
-
-/* The batch where ctx computes: the batch itself on the host; on cuda its
- * images, labels and keypoints in one pinned upload on the ring's copy
- * stream, which the step waits for on the device (the host goes on to
- * assemble the next batch while this step computes). */
-static ob_status place_batch(const ob_tensor **x, step_buffers *buf, ob_ctx *ctx, ob_data_batch *b)
-{
-    b->labels_at_ctx = b->labels, b->keypoints_at_ctx = b->keypoints;
-    if (ob_ctx_location(ctx) == OB_HOST) {
-        *x = &b->images;
-        return OB_OK;
-    }
-    if (!buf->ring_ready) ob_upload_ring_init_device(&buf->ring, ob_ctx_stream(ctx)), buf->ring_ready = 1;
-    const size_t rows = (size_t)b->n;
-    const ob_upload_part parts[3] = {
-        {ob_tensor_f32(&b->images), (size_t)ob_tensor_numel(&b->images) * sizeof(float)},
-        {b->labels, b->labels ? rows * sizeof(int32_t) : 0},
-        {b->keypoints, b->keypoints ? rows * (size_t)b->n_kp * 2 * sizeof(float) : 0}};
-    void *dev[3];
-    OB_TRY(ob_upload_ring_push(&buf->ring, parts, 3, dev));
-    OB_TRY(ob_tensor_wrap(&buf->dev, dev[0], OB_F32, OB_DEVICE, b->images.ndim, b->images.shape));
-    b->labels_at_ctx = dev[1], b->keypoints_at_ctx = dev[2];
-    *x = &buf->dev;
-    return OB_OK;
-}
-
 /* How often a loop reads the context's running loss (the progress line and
  * the NaN guard): every step on the host, where it costs nothing; every
  * OB_TRAIN_READ_EVERY steps on a GPU, where a read waits for the stream. */
@@ -134,8 +86,7 @@ enum { OB_TRAIN_READ_EVERY = 32 };
 
 static int read_every(const ob_ctx *ctx) { return ob_ctx_location(ctx) == OB_HOST ? 1 : OB_TRAIN_READ_EVERY; }
 
-static ob_status run_eval(ob_ctx *ctx, ob_model *m, ob_loader *ld, ob_train_loss_fn loss_fn, void *loss_user,
-                          ob_eval_result *res, int64_t *confusion, step_buffers *buf)
+static ob_status run_eval(ob_ctx *ctx, ob_stepper *st, ob_loader *ld, ob_eval_result *res, int64_t *confusion)
 {
     OB_TRY(ob_loader_start_epoch(ld, 0));
     OB_TRY(ob_ctx_loss_reset(ctx));
@@ -145,12 +96,8 @@ static ob_status run_eval(ob_ctx *ctx, ob_model *m, ob_loader *ld, ob_train_loss
     for (;;) {
         int done = 0;
         if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
-        const ob_tensor *x, *y;
-        if ((s = place_batch(&x, buf, ctx, &b)) != OB_OK) break;
-        if ((s = ob_model_forward(m, ctx, &y, x, 0)) != OB_OK) break;
-        if ((s = ensure(&buf->grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
-        ob_ctx_loss_set(ctx, (double)b.n, (long long)b.batch);
-        if ((s = loss_fn(loss_user, ctx, NULL, &buf->grad, y, &b)) != OB_OK) break;
+        const ob_tensor *y;
+        if ((s = ob_stepper_eval(st, &b, &y)) != OB_OK) break;
         if ((s = count_correct(&correct, confusion, res->n_classes, y, &b)) != OB_OK) break;
         n += b.n;
     }
@@ -177,9 +124,10 @@ ob_status ob_train_evaluate(ob_ctx *ctx, ob_model *m, const ob_dataset *ds, int 
     memset(res, 0, sizeof *res);
     res->n_classes = ds->n_classes;
     if (confusion) memset(confusion, 0, sizeof(int64_t) * (size_t)ds->n_classes * (size_t)ds->n_classes);
-    step_buffers buf = {0};
-    ob_status s = run_eval(ctx, m, ld, default_loss, NULL, res, confusion, &buf);
-    step_buffers_free(&buf);
+    ob_stepper *st = NULL;
+    ob_status s = ob_stepper_create(&st, ctx, m, NULL, default_loss, NULL, 0);
+    if (s == OB_OK) s = run_eval(ctx, st, ld, res, confusion);
+    ob_stepper_destroy(st);
     ob_loader_destroy(ld);
     return s;
 }
@@ -372,9 +320,7 @@ typedef struct {
     ob_model *m;
     ob_optim *opt;
     const ob_train_cfg *cfg;
-    ob_train_loss_fn loss_fn;
-    void *loss_user;
-    step_buffers buf;
+    ob_stepper *st;
     char label[160];
     const char *last_good; /* for the NaN guard's message */
 } trainer;
@@ -418,15 +364,7 @@ static ob_status train_epoch(trainer *t, ob_loader *ld, int epoch, double *mean_
     for (;;) {
         int done = 0;
         if ((s = ob_loader_next(ld, &b, &done)) != OB_OK || done) break;
-        const ob_tensor *x, *y;
-        if ((s = place_batch(&x, &t->buf, t->ctx, &b)) != OB_OK) break;
-        if ((s = ob_model_forward(t->m, t->ctx, &y, x, 1)) != OB_OK) break;
-        if ((s = ensure(&t->buf.grad, y->loc, y->ndim, y->shape)) != OB_OK) break;
-        ob_ctx_loss_set(t->ctx, (double)b.n, (long long)b.batch);
-        if ((s = t->loss_fn(t->loss_user, t->ctx, NULL, &t->buf.grad, y, &b)) != OB_OK) break;
-        if ((s = ob_optim_zero_grad(t->opt, t->ctx)) != OB_OK) break;
-        if ((s = ob_model_backward(t->m, t->ctx, &t->buf.grad, NULL)) != OB_OK) break;
-        if ((s = ob_optim_step(t->opt, t->ctx)) != OB_OK) break;
+        if ((s = ob_stepper_train(t->st, &b)) != OB_OK) break;
         n += b.n;
         if (++steps % every == 0) {
             if ((s = read_loss(t, &sum, epoch)) != OB_OK) break;
@@ -492,7 +430,7 @@ static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_datase
         int finite = 1;
         if ((s = train_epoch(t, ld, e, &tl, &ni)) != OB_OK) break;
         images += ni;
-        if (vl && (s = run_eval(t->ctx, t->m, vl, t->loss_fn, t->loss_user, &ev, NULL, &t->buf)) != OB_OK) break;
+        if (vl && (s = run_eval(t->ctx, t->st, vl, &ev, NULL)) != OB_OK) break;
         if ((s = params_finite(t->m, &finite)) != OB_OK) break;
         if (!finite) {
             s = diverged(t, "a parameter", NAN, e, ob_loader_num_batches(ld) - 1);
@@ -530,10 +468,18 @@ ob_status ob_train(ob_ctx *ctx, ob_model *m, const ob_dataset *train, const ob_d
     OB_TRY(ob_optim_create(&opt, &cfg->optim, &m->arena, m->layers, m->n_nodes));
     named_list nl = {0};
     ob_status s = collect(&nl, m);
-    trainer t = {.ctx = ctx, .m = m, .opt = opt, .cfg = cfg, .loss_fn = cfg->loss ? cfg->loss : default_loss,
-                 .loss_user = cfg->loss ? cfg->loss_user : NULL};
+    trainer t = {.ctx = ctx, .m = m, .opt = opt, .cfg = cfg};
+    if (s == OB_OK)
+        s = ob_stepper_create(&t.st, ctx, m, opt, cfg->loss ? cfg->loss : default_loss,
+                              cfg->loss ? cfg->loss_user : NULL, !cfg->no_cuda_graphs);
     if (s == OB_OK) s = train_loop(&t, train, val, res, &nl);
-    step_buffers_free(&t.buf);
+    if (t.st) {
+        ob_stepper_stats ss;
+        ob_stepper_get_stats(t.st, &ss);
+        res->steps_eager = ss.eager, res->steps_captured = ss.captured, res->steps_replayed = ss.replayed;
+        snprintf(res->graphs_off, sizeof res->graphs_off, "%s", ss.graphs_off);
+    }
+    ob_stepper_destroy(t.st);
     free(nl.t);
     ob_optim_destroy(opt);
     return s;

@@ -76,6 +76,8 @@ static const ob_cli_opt train_opts[] = {
     {"--no-augment", NULL, NULL, "no random affine / flip"},
     {"--no-val", NULL, NULL, "skip validation on the test split"},
     {"--resume", NULL, "RUN_DIR", "continue the run saved in RUN_DIR (bit-exact; -o defaults to it)"},
+    {"--no-cuda-graph", NULL, NULL,
+     "cuda: run every step eagerly (by default a fixed-shape step is captured once as a CUDA graph and replayed)"},
     {0},
 };
 
@@ -91,6 +93,7 @@ static int parse_train(const ob_cli *cli, train_job *j)
     j->cfg = ob_train_defaults();
     j->augment = !ob_cli_has(cli, "--no-augment");
     j->validate = !ob_cli_has(cli, "--no-val");
+    j->cfg.no_cuda_graphs = ob_cli_has(cli, "--no-cuda-graph");
     const char *v;
     if (!(j->data = ob_cli_get(cli, "--data"))) return ob_cli_error("train classify needs --data DIR|IDX");
     j->cfg.resume_dir = ob_cli_get(cli, "--resume");
@@ -148,8 +151,9 @@ static void print_train_json(const train_job *j, const ob_train_result *r, const
     ob_json_number(stdout, e >= 0 ? r->val_loss[e] : NAN);
     printf(", \"val_accuracy\": ");
     ob_json_number(stdout, e >= 0 ? r->val_acc[e] : NAN);
-    printf(", \"seconds\": %.3f, \"images_per_s\": %.1f, \"backend\": \"%s\"}\n", r->total_seconds, r->images_per_s,
-           backend);
+    printf(", \"seconds\": %.3f, \"images_per_s\": %.1f, \"backend\": \"%s\", \"steps\": {\"eager\": %lld, "
+           "\"captured\": %lld, \"replayed\": %lld}}\n",
+           r->total_seconds, r->images_per_s, backend, r->steps_eager, r->steps_captured, r->steps_replayed);
 }
 
 /* Model metadata: what eval needs to rebuild the net and its input. */
@@ -185,6 +189,9 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
         printf("trained %d epochs (%d this run) in %.1f s, %.0f images/s on %s; validation accuracy %.2f%% -> %s/\n",
                r.epochs_done, r.epochs_done - r.start_epoch, r.total_seconds, r.images_per_s,
                ob_backend_name(ob_ctx_backend(ctx)), 100.0 * r.val_acc[r.epochs_done - 1], j->cfg.run_dir);
+    if (rc == 0 && ob_ctx_backend(ctx) == OB_BACKEND_CUDA)
+        ob_log_verbose("training steps: %lld eager, %lld captured as a CUDA graph, %lld replayed%s%s", r.steps_eager,
+                       r.steps_captured, r.steps_replayed, r.graphs_off[0] ? "; graphs off: " : "", r.graphs_off);
     ob_model_destroy(m);
     return rc;
 }
