@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bilateral_grid.h"
+#include "bn_stats.h"
 #include "eltwise.h"
 #include "hdr_merge.h"
 #include "im2col.h"
@@ -224,6 +225,16 @@ int main()
             OK(ob_loss_pointwise_cuda(&sum, NULL, grad, NULL, pred, target, (int64_t)out, OB_LOSS_MSE, 1.0f / out, cfg));
         });
         report("mse loss + grad (64,1,51,51)", ms, 3.0 * out * 4, copy_gbs);
+        /* the training loop's form: the sum stays on the device (no read back) */
+        double *total;
+        CK(cudaMalloc(&total, 4 * sizeof(double)));
+        CK(cudaMemsetAsync(total, 0, 4 * sizeof(double), g_stream));
+        const ob_loss_acc acc = {total, 1.0 / out, 64.0, 0.0};
+        ms = median_ms([&] {
+            OK(ob_loss_pointwise_cuda(NULL, &acc, grad, NULL, pred, target, (int64_t)out, OB_LOSS_MSE, 1.0f / out, cfg));
+        });
+        report("mse loss + grad into the running loss", ms, 3.0 * out * 4, copy_gbs);
+        CK(cudaFree(total));
         const int64_t k = 10, rows_ce = 4096;
         float *logits = device_random((size_t)(rows_ce * k), 54), *gl;
         CK(cudaMalloc(&gl, (size_t)(rows_ce * k) * sizeof(float)));
@@ -239,6 +250,16 @@ int main()
         OK(ob_adam_prepare(&st, 1e-3, 0.9, 0.999, 1e-8, 0.0, 0, 10));
         ms = median_ms([&] { OK(ob_adam_update_cuda(w, m, v, gw, np, &st, cfg)); });
         report("adam update 1M parameters", ms, 7.0 * np * 4, copy_gbs);
+        float *bw = device_random(128, 61), *brm = device_random(128, 62), *brv = device_random(128, 63);
+        float *bm, *binv, *bsc;
+        CK(cudaMalloc(&bm, 128 * sizeof(float)));
+        CK(cudaMalloc(&binv, 128 * sizeof(float)));
+        CK(cudaMalloc(&bsc, 128 * sizeof(float)));
+        ms = median_ms([&] { OK(ob_bn_eval_stats_cuda(bm, binv, bsc, bw, brm, brv, 128, 1e-5f, cfg)); });
+        report("batch-norm eval statistics, 128 channels", ms, 6.0 * 128 * 4, copy_gbs);
+        ms = median_ms([&] { OK(ob_bn_count_cuda(bm, cfg)); });
+        report("batch-norm batch counter", ms, 8.0, copy_gbs);
+        for (float *p : {bw, brm, brv, bm, binv, bsc}) CK(cudaFree(p));
         for (float *p : {im, col, x, y, pred, target, grad, logits, gl, w, m, v, gw}) CK(cudaFree(p));
     }
     { /* tone-mapping statistics (min, max, log-mean) of a 4K luminance plane */

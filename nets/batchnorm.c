@@ -102,6 +102,7 @@ static ob_status count_batch(ob_layer *l, ob_ctx *ctx)
     float *t = ob_tensor_f32(&l->params[P_NBT].value);
     if (l->params[P_NBT].value.loc == OB_HOST) return ob_bn_count_cpu(t);
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    (void)cfg; /* unused when CUDA is not compiled */
     return OB_CUDA_PATH(ob_bn_count_cuda(t, &cfg));
 }
 
@@ -111,6 +112,7 @@ static ob_status eval_stats_device(ob_layer *l, ob_ctx *ctx)
 {
     bn_state *s = (bn_state *)l->state;
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    (void)cfg, (void)s; /* unused when CUDA is not compiled */
     return OB_CUDA_PATH(ob_bn_eval_stats_cuda(ob_tensor_f32(&s->mean), ob_tensor_f32(&s->invstd),
                                               ob_tensor_f32(&s->scale), ob_tensor_f32(&l->params[P_WEIGHT].value),
                                               ob_tensor_f32(&l->params[P_RMEAN].value),

@@ -58,13 +58,14 @@ static ob_status pointwise(ob_ctx *ctx, const sink *k, float *ga, float *gb, con
 {
     const int64_t n = ob_tensor_numel(a);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
-        double sum;
+        double sum = 0;
         OB_TRY(ob_loss_pointwise_cpu(&sum, ga, gb, ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale));
         sink_host(k, sum);
         return OB_OK;
     }
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
-    double sum;
+    (void)cfg; /* unused when CUDA is not compiled */
+    double sum = 0;
     OB_TRY(OB_CUDA_PATH(ob_loss_pointwise_cuda(k->loss ? &sum : NULL, k->loss ? NULL : &k->acc, ga, gb,
                                                ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale, &cfg)));
     if (k->loss) *k->loss = sum * k->scale;
@@ -124,7 +125,7 @@ ob_status ob_loss_cross_entropy_at(ob_ctx *ctx, double *loss, ob_tensor *grad, c
     sink sk;
     OB_TRY(sink_make(&sk, ctx, loss, scale));
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
-        double sum;
+        double sum = 0;
         OB_TRY(ob_loss_cross_entropy_cpu(&sum, gp, ob_tensor_f32(logits), labels, n, (int)k, (float)scale));
         sink_host(&sk, sum);
         return OB_OK;
@@ -132,7 +133,8 @@ ob_status ob_loss_cross_entropy_at(ob_ctx *ctx, double *loss, ob_tensor *grad, c
     /* labels already on the device, or host labels the launcher stages in
      * the context's workspace */
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
-    double sum;
+    (void)cfg; /* unused when CUDA is not compiled */
+    double sum = 0;
     OB_TRY(OB_CUDA_PATH(ob_loss_cross_entropy_cuda(
         loss ? &sum : NULL, loss ? NULL : &sk.acc, gp, ob_tensor_f32(logits), labels_at_ctx ? labels_at_ctx : labels,
         labels_at_ctx ? OB_DEVICE : OB_HOST, n, (int)k, (float)scale, &cfg)));
@@ -168,6 +170,7 @@ ob_status ob_reparam_sample(ob_ctx *ctx, ob_tensor *z, const ob_tensor *mu, cons
     const float *pm = ob_tensor_f32(mu), *pl = ob_tensor_f32(logvar);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) return ob_reparam_forward_cpu(pz, pm, pl, n, seed, offset);
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    (void)cfg; /* unused when CUDA is not compiled */
     return OB_CUDA_PATH(ob_reparam_forward_cuda(pz, pm, pl, n, seed, offset, &cfg));
 }
 
@@ -183,5 +186,6 @@ ob_status ob_reparam_backward(ob_ctx *ctx, ob_tensor *grad_mu, ob_tensor *grad_l
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
         return ob_reparam_backward_cpu(dm, dl, dz, lv, n, seed, offset, accumulate);
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    (void)cfg; /* unused when CUDA is not compiled */
     return OB_CUDA_PATH(ob_reparam_backward_cuda(dm, dl, dz, lv, n, seed, offset, accumulate, &cfg));
 }
