@@ -7,7 +7,7 @@
 #include "ob_dispatch.h"
 #include "resize_taps.h"
 
-static const char *const method_names[] = {"nearest", "bilinear", "bicubic", "area"};
+static const char *const method_names[] = {"nearest", "bilinear", "bicubic", "area", "bicubic-aa"};
 #define N_METHODS ((int)(sizeof method_names / sizeof method_names[0]))
 
 ob_status ob_resize_method_parse(ob_resize_method *m, const char *name)
@@ -17,7 +17,7 @@ ob_status ob_resize_method_parse(ob_resize_method *m, const char *name)
             *m = (ob_resize_method)i;
             return OB_OK;
         }
-    return OB_FAIL(OB_ERR_ARG, "resize: unknown method '%s' (expected nearest, bilinear, bicubic or area)",
+    return OB_FAIL(OB_ERR_ARG, "resize: unknown method '%s' (expected nearest, bilinear, bicubic, bicubic-aa or area)",
                    name ? name : "(null)");
 }
 

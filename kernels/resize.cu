@@ -71,6 +71,32 @@ __global__ void resize_area_kernel(float *__restrict__ out, const float *__restr
     }
 }
 
+/* bicubic-aa: spans and weights per axis from resize_taps.h, each weight
+ * computed where it is used (the tap count grows with the factor) */
+__global__ void resize_aa_kernel(float *__restrict__ out, const float *__restrict__ in, int planes, int in_h,
+                                 int in_w, int out_h, int out_w)
+{
+    const int dx = blockIdx.x * blockDim.x + threadIdx.x, dy = blockIdx.y * blockDim.y + threadIdx.y;
+    if (dx >= out_w || dy >= out_h) return;
+    int x0, y0;
+    const int kx = ob_resize_aa_span(dx, in_w, out_w, &x0), ky = ob_resize_aa_span(dy, in_h, out_h, &y0);
+    const double nx = ob_resize_aa_norm(dx, in_w, out_w, x0, kx), ny = ob_resize_aa_norm(dy, in_h, out_h, y0, ky);
+    const long long plane_in = (long long)in_h * in_w, plane_out = (long long)out_h * out_w;
+    for (long long p = blockIdx.z; p < planes; p += gridDim.z) {
+        const float *src = in + p * plane_in;
+        float acc = 0.f;
+        for (int j = 0; j < kx; j++) {
+            const int x = ob_resize_clamp(x0 + j, in_w);
+            float col = 0.f;
+            for (int i = 0; i < ky; i++)
+                col += ob_resize_aa_weight(y0 + i, dy, in_h, out_h, ny) *
+                       src[(long long)ob_resize_clamp(y0 + i, in_h) * in_w + x];
+            acc += ob_resize_aa_weight(x0 + j, dx, in_w, out_w, nx) * col;
+        }
+        out[p * plane_out + (long long)dy * out_w + dx] = acc;
+    }
+}
+
 extern "C" ob_status OB_GPU_FN(ob_resize)(float *out, const float *in, int planes, int in_h, int in_w, int out_h,
                                          int out_w, ob_resize_method m, const ob_launch_cfg *cfg)
 {
@@ -81,7 +107,10 @@ extern "C" ob_status OB_GPU_FN(ob_resize)(float *out, const float *in, int plane
     OB_REQUIRE(gy <= 65535u, "resize: output height %d too large for one launch with block_y %d", out_h, by);
     const unsigned gz = planes < 65535 ? (unsigned)planes : 65535u;
     const dim3 grid(gx, gy, gz), block((unsigned)bx, (unsigned)by, 1);
-    if (m == OB_RESIZE_AREA) {
+    if (m == OB_RESIZE_BICUBIC_AA) {
+        OB_LAUNCH(resize_aa_kernel, grid, block, 0, ob_cfg_stream(cfg), out, in, planes, in_h, in_w, out_h, out_w);
+        OB_CHECK_LAUNCH(resize_aa_kernel);
+    } else if (m == OB_RESIZE_AREA) {
         OB_LAUNCH(resize_area_kernel, grid, block, 0, ob_cfg_stream(cfg), out, in, planes, in_h, in_w, out_h, out_w);
         OB_CHECK_LAUNCH(resize_area_kernel);
     } else {

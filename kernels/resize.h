@@ -23,6 +23,15 @@
  *               uses a = -0.75, which is sharper and overshoots more, so our
  *               bicubic differs from cv2's by up to a few % of the local
  *               contrast near edges. Both reproduce linear ramps exactly.
+ *     bicubic-aa  MATLAB imresize's default 'bicubic': on an axis that shrinks,
+ *               the same Keys kernel (a = -0.5) stretched by in/out, so every
+ *               output pixel averages the source area it covers (antialiased;
+ *               the super-resolution field makes its low-resolution images
+ *               this way); weights normalised to sum 1, computed in double.
+ *               On an axis that does not shrink it is bicubic (up to float
+ *               rounding of the weights). Centres as above; replicated border
+ *               (MATLAB mirrors: the two differ within 2 * in/out pixels of
+ *               the border only).
  *     area      INTER_AREA for downscaling: each output pixel is the mean of the
  *               source area it covers, partial pixels weighted by their exact
  *               covered fraction (integer factors: plain box means). Only for
@@ -61,7 +70,13 @@
 extern "C" {
 #endif
 
-typedef enum { OB_RESIZE_NEAREST = 0, OB_RESIZE_BILINEAR = 1, OB_RESIZE_BICUBIC = 2, OB_RESIZE_AREA = 3 } ob_resize_method;
+typedef enum {
+    OB_RESIZE_NEAREST = 0,
+    OB_RESIZE_BILINEAR = 1,
+    OB_RESIZE_BICUBIC = 2,
+    OB_RESIZE_AREA = 3,
+    OB_RESIZE_BICUBIC_AA = 4
+} ob_resize_method;
 
 /* "nearest" | "bilinear" | "bicubic" | "area" -> *m; OB_ERR_ARG listing them otherwise. */
 ob_status ob_resize_method_parse(ob_resize_method *m, const char *name);

@@ -41,14 +41,23 @@ static ob_status axis_build(axis_taps *a, ob_resize_method m, int in, int out)
     for (int d = 0; d < out; d++) {
         int first, count;
         float fixed[OB_RESIZE_MAX_FIXED_TAPS];
-        if (m == OB_RESIZE_AREA && in != out)
+        const int aa = m == OB_RESIZE_BICUBIC_AA, area = m == OB_RESIZE_AREA && in != out;
+        double norm = 1;
+        if (aa) {
+            count = ob_resize_aa_span(d, in, out, &first);
+            norm = ob_resize_aa_norm(d, in, out, first, count);
+        } else if (area) {
             count = ob_resize_area_span(d, in, out, &first);
-        else
+        } else {
             count = ob_resize_fixed_taps(m, d, in, out, &first, fixed);
+        }
         for (int t = 0; t < a->k; t++) {
             const int live = t < count, pos = first + (live ? t : count - 1);
             float wt = 0.f;
-            if (live) wt = (m == OB_RESIZE_AREA && in != out) ? ob_resize_area_weight(pos, d, in, out) : fixed[t];
+            if (live)
+                wt = aa     ? ob_resize_aa_weight(pos, d, in, out, norm)
+                     : area ? ob_resize_area_weight(pos, d, in, out)
+                            : fixed[t];
             a->idx[(size_t)t * out + d] = ob_resize_clamp(pos, in);
             a->w[(size_t)t * out + d] = wt;
         }

@@ -37,9 +37,11 @@ ob_status ob_resize_check_sizes(int planes, int in_h, int in_w, int out_h, int o
 
 OB_RESIZE_HD int ob_resize_clamp(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
-/* Most source positions any output reads along an axis (area: ceil(in/out) + 1). */
+/* Most source positions any output reads along an axis (area: ceil(in/out) + 1;
+ * bicubic-aa: the stretched kernel's 4 * max(in/out, 1) pixels, plus 1). */
 OB_RESIZE_HD int ob_resize_max_taps(ob_resize_method m, int in, int out)
 {
+    if (m == OB_RESIZE_BICUBIC_AA) return in > out ? (int)ceil(4.0 * in / out) + 1 : 5;
     if (in == out || m == OB_RESIZE_NEAREST) return 1;
     if (m == OB_RESIZE_BILINEAR) return 2;
     if (m == OB_RESIZE_BICUBIC) return 4;
@@ -60,6 +62,49 @@ OB_RESIZE_HD float ob_resize_area_weight(int k, int d, int in, int out)
     const int64_t lo = (int64_t)d * in, hi = lo + in, klo = (int64_t)k * out, khi = klo + out;
     const int64_t a = lo > klo ? lo : klo, b = hi < khi ? hi : khi;
     return (float)(b - a) / (float)in;
+}
+
+/* bicubic-aa along one axis. The kernel is Keys' with a = -0.5 at distance
+ * t (in output pixels), stretched by in/out when the axis shrinks; output d
+ * is centred at c = (d + 0.5) in/out - 0.5 and reads the source positions
+ * within the kernel's support, first..first+count-1 (before clamping);
+ * weight(k) = keys((c - k) / stretch) / norm with norm the sum over the
+ * span, all in double, rounded once. */
+OB_RESIZE_HD double ob_resize_keys(double t)
+{
+    const double a = (double)OB_RESIZE_CUBIC_A;
+    t = t < 0 ? -t : t;
+    if (t <= 1.0) return ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0;
+    if (t < 2.0) return ((a * t - 5.0 * a) * t + 8.0 * a) * t - 4.0 * a;
+    return 0.0;
+}
+
+OB_RESIZE_HD double ob_resize_aa_centre(int d, int in, int out) { return ((double)d + 0.5) * in / out - 0.5; }
+OB_RESIZE_HD double ob_resize_aa_stretch(int in, int out) { return in > out ? (double)in / out : 1.0; }
+
+OB_RESIZE_HD int ob_resize_aa_span(int d, int in, int out, int *first)
+{
+    const double c = ob_resize_aa_centre(d, in, out), half = 2.0 * ob_resize_aa_stretch(in, out);
+    const int lo = (int)ceil(c - half), hi = (int)floor(c + half);
+    *first = lo;
+    return hi - lo + 1;
+}
+
+OB_RESIZE_HD double ob_resize_aa_raw(int k, int d, int in, int out)
+{
+    return ob_resize_keys((ob_resize_aa_centre(d, in, out) - k) / ob_resize_aa_stretch(in, out));
+}
+
+OB_RESIZE_HD double ob_resize_aa_norm(int d, int in, int out, int first, int count)
+{
+    double s = 0;
+    for (int t = 0; t < count; t++) s += ob_resize_aa_raw(first + t, d, in, out);
+    return s;
+}
+
+OB_RESIZE_HD float ob_resize_aa_weight(int k, int d, int in, int out, double norm)
+{
+    return (float)(ob_resize_aa_raw(k, d, in, out) / norm);
 }
 
 /* OpenCV's interpolateCubic with a = OB_RESIZE_CUBIC_A; x in [0, 1) is the

@@ -13,10 +13,19 @@
  *               nn.Flatten(), nn.Linear(128 * (H/8) * (W/8), 128), nn.ReLU(),  # 0 1 2
  *               nn.Linear(128, K))                                             # 3
  *       (H/8: floor three times, 28 -> 14 -> 7 -> 3.)
- *   "espcn3"      ESPCN x3 (Shi et al. 2016) on one channel, default 17 x 17 crops:
- *       nn.Sequential(nn.Conv2d(C, 64, 5, padding=2), nn.Tanh(),             # 0 1
- *                     nn.Conv2d(64, 32, 3, padding=1), nn.Tanh(),            # 2 3
- *                     nn.Conv2d(32, C * 9, 3, padding=1), nn.PixelShuffle(3)) # 4 5
+ *   "espcn"       ESPCN xR (Shi et al. 2016), R = opts.scale in 2..4 (default 3),
+ *                 C channels (1: Y, 3: RGB), default 17 x 17 crops:
+ *       nn.Sequential(nn.Conv2d(C, 64, 5, padding=2), nn.Tanh(),                 # 0 1
+ *                     nn.Conv2d(64, 32, 3, padding=1), nn.Tanh(),                # 2 3
+ *                     nn.Conv2d(32, C * R * R, 3, padding=1), nn.PixelShuffle(R)) # 4 5
+ *                 (H, W) -> (R H, R W).
+ *   "espcn3"      espcn at scale 3 (the name the benchmarks use).
+ *   "srcnn"       the first seed's end-to-end net, on an image already
+ *                 enlarged R times by bicubic interpolation (the caller does
+ *                 that: pipelines/ob_sr.h); the size is kept:
+ *       nn.Sequential(nn.Conv2d(C, 128, 3, padding=1), nn.ReLU(),            # 0 1
+ *                     nn.Conv2d(128, 64, 3, padding=1), nn.ReLU(),           # 2 3
+ *                     nn.Conv2d(64, C, 3, padding=1))                        # 4
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
  * (ob_init_default) with seed ob_init_seed(seed, node index).
@@ -36,6 +45,7 @@ typedef struct {
     int in_channels;   /* 0: the model's default */
     int height, width; /* input size; 0: the model's default */
     int classes;       /* classifier: 0 -> 10 */
+    int scale;         /* espcn, srcnn: 2..4; 0 -> 3 */
 } ob_zoo_opts;
 
 /* The names, NULL-terminated. */

@@ -8,18 +8,27 @@
 #include "ob_layers.h"
 #include "ob_linear.h"
 
-const char *const ob_zoo_names[] = {"classifier", "espcn3", NULL};
+const char *const ob_zoo_names[] = {"classifier", "espcn", "srcnn", "espcn3", NULL};
+
+typedef enum { Z_CLASSIFIER, Z_ESPCN, Z_SRCNN } zoo_kind;
 
 typedef struct {
-    int c, h, w, k;
+    zoo_kind kind;
+    int c, h, w, k, r;
 } zoo_dims;
 
 static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
 {
     ob_zoo_opts z = {0};
     if (!o) o = &z;
-    int classifier = strcmp(name, "classifier") == 0, espcn = strcmp(name, "espcn3") == 0;
-    if (!classifier && !espcn) return OB_FAIL(OB_ERR_ARG, "no built-in model '%s' (classifier, espcn3)", name);
+    int classifier = strcmp(name, "classifier") == 0, espcn3 = strcmp(name, "espcn3") == 0;
+    int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
+    if (!classifier && !espcn && !srcnn)
+        return OB_FAIL(OB_ERR_ARG, "no built-in model '%s' (classifier, espcn, srcnn, espcn3)", name);
+    d->kind = classifier ? Z_CLASSIFIER : espcn ? Z_ESPCN : Z_SRCNN;
+    d->r = o->scale ? o->scale : 3;
+    OB_REQUIRE(!espcn3 || d->r == 3, "espcn3: scale %d (espcn3 is espcn at scale 3)", d->r);
+    OB_REQUIRE(classifier || (d->r >= 2 && d->r <= 4), "%s: scale %d outside 2..4", name, d->r);
     d->c = o->in_channels ? o->in_channels : 1;
     d->h = o->height ? o->height : classifier ? 28 : 17;
     d->w = o->width ? o->width : classifier ? 28 : 17;
@@ -77,15 +86,25 @@ static ob_status build_classifier(ob_model *m, const zoo_dims *d)
                      ob_linear_create(&l, &(ob_linear_cfg){.in_features = 128, .out_features = d->k, .bias = 1}), &l);
 }
 
-static ob_status build_espcn3(ob_model *m, const zoo_dims *d)
+static ob_status build_espcn(ob_model *m, const zoo_dims *d)
 {
     ob_layer *l = NULL;
     OB_TRY(add_conv(m, "", 0, d->c, 64, 5));
     OB_TRY(add_plain(m, "", 1, ob_act_create(&l, OB_ACT_TANH, 0), &l));
     OB_TRY(add_conv(m, "", 2, 64, 32, 3));
     OB_TRY(add_plain(m, "", 3, ob_act_create(&l, OB_ACT_TANH, 0), &l));
-    OB_TRY(add_conv(m, "", 4, 32, d->c * 9, 3));
-    return add_plain(m, "", 5, ob_pixel_shuffle_layer_create(&l, 3), &l);
+    OB_TRY(add_conv(m, "", 4, 32, d->c * d->r * d->r, 3));
+    return add_plain(m, "", 5, ob_pixel_shuffle_layer_create(&l, d->r), &l);
+}
+
+static ob_status build_srcnn(ob_model *m, const zoo_dims *d)
+{
+    ob_layer *l = NULL;
+    OB_TRY(add_conv(m, "", 0, d->c, 128, 3));
+    OB_TRY(add_plain(m, "", 1, ob_act_create(&l, OB_ACT_RELU, 0), &l));
+    OB_TRY(add_conv(m, "", 2, 128, 64, 3));
+    OB_TRY(add_plain(m, "", 3, ob_act_create(&l, OB_ACT_RELU, 0), &l));
+    return add_conv(m, "", 4, 64, d->c, 3);
 }
 
 ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)
@@ -95,7 +114,9 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
     OB_TRY(dims(&d, name, opts));
     ob_model *m;
     OB_TRY(ob_model_create(&m));
-    ob_status s = strcmp(name, "classifier") == 0 ? build_classifier(m, &d) : build_espcn3(m, &d);
+    ob_status s = d.kind == Z_CLASSIFIER ? build_classifier(m, &d)
+                  : d.kind == Z_ESPCN    ? build_espcn(m, &d)
+                                         : build_srcnn(m, &d);
     if (s != OB_OK) {
         ob_model_destroy(m);
         return s;

@@ -36,7 +36,7 @@ int main(void)
     OB_GPU_TEST_INIT();
     static const int blocks[2][2] = {{32, 8}, {64, 3}};
     uint64_t rng = 20240611;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         const ob_resize_method m = (ob_resize_method)k;
         for (int b = 0; b < 2; b++) {
             const int bx = blocks[b][0], by = blocks[b][1];

@@ -446,9 +446,51 @@ static void test_zoo_espcn3(void)
     ob_model_destroy(m);
 }
 
+/* ESPCN at scales 2 and 4 on RGB, SRCNN at scale 2 on Y: shapes, parameter
+ * counts, PyTorch's keys; scales outside 2..4 and espcn3 at another scale refused. */
+static void test_zoo_sr(void)
+{
+    for (int r = 2; r <= 4; r += 2) {
+        ob_model *m;
+        const ob_zoo_opts o = {.in_channels = 3, .height = 20, .width = 30, .scale = r};
+        if (!OB_CHECK_OK(ob_zoo_build(&m, "espcn", &o))) return;
+        int64_t in[4];
+        OB_CHECK_OK(ob_zoo_input_shape(in, "espcn", &o));
+        char *text = summary_text(m, in), want[64];
+        snprintf(want, sizeof want, "[-1, %d, 20, 30]", 3 * r * r);
+        has_row(text, "4 (conv2d)", want, conv_params(32, 3 * r * r, 3));
+        snprintf(want, sizeof want, "[-1, 3, %d, %d]", 20 * r, 30 * r);
+        has_row(text, "5 (pixel_shuffle)", want, 0);
+        free(text);
+        ob_model_destroy(m);
+    }
+    ob_model *m;
+    const ob_zoo_opts y2 = {.in_channels = 1, .height = 34, .width = 34, .scale = 2};
+    if (!OB_CHECK_OK(ob_zoo_build(&m, "srcnn", &y2))) return;
+    int64_t in[4];
+    OB_CHECK_OK(ob_zoo_input_shape(in, "srcnn", &y2));
+    char *text = summary_text(m, in);
+    printf("%s", text);
+    has_row(text, "0 (conv2d)", "[-1, 128, 34, 34]", conv_params(1, 128, 3));
+    has_row(text, "2 (conv2d)", "[-1, 64, 34, 34]", conv_params(128, 64, 3));
+    has_row(text, "4 (conv2d)", "[-1, 1, 34, 34]", conv_params(64, 1, 3));
+    free(text);
+    ob_model_param ps[16];
+    int n = 0;
+    ob_model_params(m, ps, 16, &n);
+    OB_CHECK(n == 6 && strcmp(ps[0].name, "0.weight") == 0 && strcmp(ps[5].name, "4.bias") == 0,
+             "srcnn: nn.Sequential keys 0.weight .. 4.bias");
+    ob_model_destroy(m);
+    const ob_zoo_opts bad5 = {.scale = 5}, bad1 = {.scale = 1}, three2 = {.scale = 2};
+    OB_CHECK_FAILS(ob_zoo_build(&m, "espcn", &bad5), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_zoo_build(&m, "srcnn", &bad1), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_zoo_build(&m, "espcn3", &three2), OB_ERR_ARG);
+}
+
 int main(void)
 {
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
+    test_zoo_sr();
     test_sequential();
     test_residual_dag();
     test_doubling_and_dead_branch();

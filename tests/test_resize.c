@@ -46,6 +46,16 @@ static void axis_weights(double *w, ob_resize_method m, int d, int in, int out)
         for (int j = k - 1; j <= k + 2; j++) w[clampi(j, in)] += keys(c - j);
         break;
     }
+    case OB_RESIZE_BICUBIC_AA: { /* MATLAB imresize: the kernel stretched by s when shrinking, normalised */
+        const double st = s > 1 ? s : 1;
+        double total = 0;
+        for (int j = (int)floor(c - 2 * st) - 1; j <= (int)ceil(c + 2 * st) + 1; j++) {
+            const double v = keys((c - j) / st);
+            w[clampi(j, in)] += v, total += v;
+        }
+        for (int k = 0; k < in; k++) w[k] /= total;
+        break;
+    }
     case OB_RESIZE_AREA: /* overlap of [d*s, (d+1)*s) with [k, k+1), over s */
         for (int k = 0; k < in; k++) {
             double lo = fmax(d * s, k), hi = fmin((d + 1) * s, k + 1.0);
@@ -74,7 +84,8 @@ static void resize_by_definition(float *out, const float *in, int planes, int ih
     free(wy), free(wx);
 }
 
-static const ob_resize_method ALL[4] = {OB_RESIZE_NEAREST, OB_RESIZE_BILINEAR, OB_RESIZE_BICUBIC, OB_RESIZE_AREA};
+static const ob_resize_method ALL[5] = {OB_RESIZE_NEAREST, OB_RESIZE_BILINEAR, OB_RESIZE_BICUBIC, OB_RESIZE_AREA,
+                                        OB_RESIZE_BICUBIC_AA};
 
 static void check_vs_definition(int planes, int ih, int iw, int oh, int ow, ob_resize_method m, uint64_t seed)
 {
@@ -99,7 +110,7 @@ static void test_sizes_vs_definition(void)
                                 {11, 10, 33, 3}, {3, 50, 7, 11},   {64, 48, 17, 31}, {5, 5, 1, 1}, {2, 2, 3, 3}};
     uint64_t seed = 100;
     for (size_t c = 0; c < sizeof sz / sizeof sz[0]; c++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 5; k++) {
             const int *s = sz[c];
             if (ALL[k] == OB_RESIZE_AREA && (s[2] > s[0] || s[3] > s[1])) continue; /* upscaling: refused below */
             check_vs_definition(c % 3 + 1, s[0], s[1], s[2], s[3], ALL[k], seed++);
@@ -112,7 +123,7 @@ static void test_identity_and_constant(void)
 {
     const int h = 11, w = 14;
     float *x = malloc(3 * h * w * sizeof *x), *y = malloc(3 * 40 * 40 * sizeof *y);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         ob_test_fill_uniform(x, 3 * h * w, 7 + k, -5, 5);
         ob_test_fill_nan(y, 3 * h * w);
         OB_CHECK_OK(ob_resize_cpu(y, x, 3, h, w, h, w, ALL[k]));
@@ -311,7 +322,7 @@ static void test_golden(void)
 
 static void test_names_and_errors(void)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         ob_resize_method m = (ob_resize_method)-1;
         OB_CHECK_OK(ob_resize_method_parse(&m, ob_resize_method_name(ALL[k])));
         OB_CHECK(m == ALL[k], "method name round trip %s", ob_resize_method_name(ALL[k]));
@@ -343,7 +354,7 @@ static void test_names_and_errors(void)
     ob_test_fill_uniform(ob_tensor_f32(&in), 2 * 3 * 9 * 11, 5, 0, 1);
     ob_test_fill_uniform(ob_tensor_f32(&batch_in), 3 * 9 * 11, 6, 0, 1);
 
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         float *ref = malloc(sizeof(float) * 2 * 3 * 4 * 5);
         OB_CHECK_OK(ob_resize(ctx, &out, &in, ALL[k]));
         resize_by_definition(ref, ob_tensor_f32(&in), 6, 9, 11, 4, 5, ALL[k]);
@@ -361,7 +372,7 @@ static void test_names_and_errors(void)
     OB_CHECK_FAILS(ob_resize(ctx, &out_big, &in, OB_RESIZE_AREA), OB_ERR_ARG);     /* area upscaling */
     OB_CHECK(strstr(ob_last_error(), "bilinear") != NULL, "area upscaling error suggests bilinear: %s", ob_last_error());
     OB_CHECK_OK(ob_resize(ctx, &out_big, &in, OB_RESIZE_BICUBIC));
-    OB_CHECK_FAILS(ob_resize(ctx, &out, &in, (ob_resize_method)4), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_resize(ctx, &out, &in, (ob_resize_method)5), OB_ERR_ARG);
     /* zero-sized dimensions, described by borrowing a buffer */
     ob_tensor empty_in, empty_out;
     int64_t ze[4] = {1, 3, 0, 11}, zo[4] = {1, 3, 4, 0};
