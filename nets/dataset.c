@@ -20,7 +20,7 @@
 void ob_sample_free(ob_sample *s)
 {
     if (!s) return;
-    ob_tensor_free(&s->image);
+    ob_tensor_free(&s->image), ob_tensor_free(&s->target);
     free(s->kp);
     memset(s, 0, sizeof *s);
 }
@@ -33,6 +33,19 @@ ob_status ob_dataset_get(const ob_dataset *ds, ob_sample *out, int64_t i)
     OB_REQUIRE(i >= 0 && i < ds->n, "%s: sample %lld out of range 0..%lld", ds->source, (long long)i,
                (long long)ds->n - 1);
     ob_status s = ds->get(ds, out, i);
+    if (s != OB_OK) ob_sample_free(out);
+    return s;
+}
+
+ob_status ob_dataset_get_keyed(const ob_dataset *ds, ob_sample *out, int64_t i, uint64_t seed, int epoch)
+{
+    if (!ds || !ds->get_keyed) return ob_dataset_get(ds, out, i);
+    OB_REQUIRE(out, "ob_dataset_get_keyed: NULL argument");
+    memset(out, 0, sizeof *out);
+    out->label = -1;
+    OB_REQUIRE(i >= 0 && i < ds->n, "%s: sample %lld out of range 0..%lld", ds->source, (long long)i,
+               (long long)ds->n - 1);
+    ob_status s = ds->get_keyed(ds, out, i, seed, epoch);
     if (s != OB_OK) ob_sample_free(out);
     return s;
 }

@@ -68,6 +68,30 @@ static ob_status batch_shape(ob_data_batch *b, int n, const int64_t chw[3], int 
     return OB_OK;
 }
 
+/* b->targets as (n, target's shape), reusing its buffer when it fits; none
+ * when the samples have no target. */
+static ob_status batch_targets(ob_data_batch *b, int n, const ob_tensor *t0)
+{
+    if (!t0->ndim) {
+        ob_tensor_free(&b->targets);
+        return OB_OK;
+    }
+    OB_REQUIRE(t0->ndim < OB_TENSOR_MAX_DIMS, "loader: a target of %d dimensions (at most %d)", t0->ndim,
+               OB_TENSOR_MAX_DIMS - 1);
+    int64_t shape[OB_TENSOR_MAX_DIMS];
+    shape[0] = n;
+    for (int d = 0; d < t0->ndim; d++) shape[d + 1] = t0->shape[d];
+    const int64_t want = n * ob_tensor_numel(t0);
+    if (b->targets.owns && b->targets.ndim == t0->ndim + 1 && ob_tensor_numel(&b->targets) >= want) {
+        void *data = b->targets.data;
+        OB_TRY(ob_tensor_wrap(&b->targets, data, OB_F32, OB_HOST, t0->ndim + 1, shape));
+        b->targets.owns = 1;
+        return OB_OK;
+    }
+    ob_tensor_free(&b->targets);
+    return ob_tensor_alloc(&b->targets, OB_F32, OB_HOST, t0->ndim + 1, shape);
+}
+
 struct ob_loader {
     const ob_dataset *ds;
     ob_loader_cfg cfg;
@@ -105,7 +129,7 @@ static double now_s(void)
 /* Sample of row r of batch `batch`: decoded and transformed into *s. */
 static ob_status fetch(const ob_loader *l, ob_sample *s, int epoch, int64_t idx)
 {
-    OB_TRY(ob_dataset_get(l->ds, s, idx));
+    OB_TRY(ob_dataset_get_keyed(l->ds, s, idx, l->cfg.seed, epoch));
     if (l->cfg.transform) {
         ob_status st = l->cfg.transform(l->cfg.transform_user, s, l->cfg.seed, epoch, idx);
         if (st != OB_OK) {
@@ -141,10 +165,12 @@ static ob_status assemble(const ob_loader *l, ob_data_batch *b, int epoch, int64
         if (st[r] != OB_OK) bad = r, s = st[r];
     const int64_t *chw = n ? smp[0].image.shape : NULL;
     int k = l->ds->n_keypoints, labels = l->ds->n_classes > 0;
+    const ob_tensor *t0 = n ? &smp[0].target : NULL;
     for (int r = 0; r < n && s == OB_OK; r++) {
         const ob_sample *x = &smp[r];
         if (x->image.ndim != 3 || x->image.shape[0] != chw[0] || x->image.shape[1] != chw[1] ||
-            x->image.shape[2] != chw[2] || x->n_kp != k) {
+            x->image.shape[2] != chw[2] || x->n_kp != k || x->target.ndim != t0->ndim ||
+            (t0->ndim && !ob_tensor_same_shape(&x->target, t0))) {
             char a[64], c[64];
             snprintf(why[r], sizeof why[r],
                      "shape %s with %d keypoints, but the batch's first sample has %s with %d (give the dataset a "
@@ -163,6 +189,7 @@ static ob_status assemble(const ob_loader *l, ob_data_batch *b, int epoch, int64
     }
     if (s == OB_OK && n) {
         s = batch_shape(b, n, chw, labels, k);
+        if (s == OB_OK) s = batch_targets(b, n, t0);
         if (s != OB_OK) snprintf(msg, cap, "epoch %d batch %lld: %s", epoch, (long long)batch, ob_last_error());
     }
     if (s == OB_OK) {
@@ -176,6 +203,10 @@ static ob_status assemble(const ob_loader *l, ob_data_batch *b, int epoch, int64
                     float mu = l->cfg.mean[c], inv = 1.0f / l->cfg.std[c];
                     for (int64_t p = 0; p < hw; p++) dst[c * hw + p] = (dst[c * hw + p] - mu) * inv;
                 }
+            if (t0->ndim) {
+                const int64_t tm = ob_tensor_numel(t0);
+                memcpy(ob_tensor_f32(&b->targets) + r * tm, ob_tensor_f32(&smp[r].target), (size_t)tm * sizeof(float));
+            }
             if (labels) b->labels[r] = smp[r].label;
             if (k) memcpy(b->keypoints + (int64_t)r * k * 2, smp[r].kp, (size_t)k * 2 * sizeof(float));
             b->indices[r] = l->perm[first + r];

@@ -93,6 +93,8 @@ typedef struct {
     float *kp;       /* (n_kp, 2) x, y pixels; malloc'd, owned */
     int has_box;     /* dlib XML: the face box, in the same pixels as kp */
     float box[4];    /* left, top, width, height */
+    ob_tensor target; /* (C', H', W') f32 host, owned, or ndim 0: none (a paired
+                         target: super-resolution's high-resolution crop) */
 } ob_sample;
 
 /* Frees image and keypoints; leaves *s zeroed (label 0). Safe on a zeroed struct. */
@@ -108,6 +110,10 @@ struct ob_dataset {
     char source[512];              /* what was opened, for messages */
     /* sample i into *out (out is overwritten, not freed first). */
     ob_status (*get)(const ob_dataset *ds, ob_sample *out, int64_t i);
+    /* optional: sample i of `epoch`, drawn with `seed` (a set whose samples
+     * are random each epoch, e.g. crops; deterministic in (seed, epoch, i)
+     * so a resumed run draws the same). NULL: get. */
+    ob_status (*get_keyed)(const ob_dataset *ds, ob_sample *out, int64_t i, uint64_t seed, int epoch);
     /* the file behind sample i ("" where none), for error messages */
     const char *(*sample_path)(const ob_dataset *ds, int64_t i);
     void (*destroy)(ob_dataset *ds);
@@ -121,6 +127,8 @@ typedef struct {
 
 /* Checks i, zeroes *out, calls ds->get; on failure *out is left empty. */
 ob_status ob_dataset_get(const ob_dataset *ds, ob_sample *out, int64_t i);
+/* The same through ds->get_keyed when the set has one (the loader's call). */
+ob_status ob_dataset_get_keyed(const ob_dataset *ds, ob_sample *out, int64_t i, uint64_t seed, int epoch);
 /* The file behind sample i, or "". */
 const char *ob_dataset_sample_path(const ob_dataset *ds, int64_t i);
 void ob_dataset_close(ob_dataset *ds);
