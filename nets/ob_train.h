@@ -90,6 +90,9 @@ typedef struct {
     float mean[4], std[4];
     ob_train_loss_fn loss; /* NULL: cross-entropy (mean) on the labels */
     int no_cuda_graphs;    /* 1: every step eager on cuda (by default fixed-shape steps replay a graph) */
+    int psnr;              /* 1: the validation metric is PSNR, 10 log10(1 / val MSE) for values in [0, 1]
+                              (super-resolution): val_acc holds it, loss.csv's column is val_psnr, and
+                              psnr.svg is written beside loss.svg */
     void *loss_user;
     const char *metadata; /* extra model-file metadata: JSON string pairs without braces, or NULL */
     int quiet;            /* 1: no epoch lines */
@@ -97,7 +100,9 @@ typedef struct {
 
 typedef struct {
     int start_epoch, epochs_done;
-    double train_loss[OB_TRAIN_MAX_EPOCHS], val_loss[OB_TRAIN_MAX_EPOCHS], val_acc[OB_TRAIN_MAX_EPOCHS];
+    double train_loss[OB_TRAIN_MAX_EPOCHS], val_loss[OB_TRAIN_MAX_EPOCHS];
+    double val_acc[OB_TRAIN_MAX_EPOCHS]; /* accuracy, or PSNR in dB with cfg->psnr */
+    int psnr;
     double lr[OB_TRAIN_MAX_EPOCHS], seconds[OB_TRAIN_MAX_EPOCHS];
     double total_seconds; /* of this call */
     double images_per_s;  /* training images per second, this call */

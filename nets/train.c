@@ -137,7 +137,7 @@ ob_status ob_train_evaluate(ob_ctx *ctx, ob_model *m, const ob_dataset *ds, int 
 static ob_status write_csv_cb(FILE *f, void *user)
 {
     const ob_train_result *r = user;
-    fprintf(f, "epoch,train_loss,val_loss,val_accuracy,lr,seconds\n");
+    fprintf(f, "epoch,train_loss,val_loss,%s,lr,seconds\n", r->psnr ? "val_psnr" : "val_accuracy");
     for (int e = 0; e < r->epochs_done; e++)
         fprintf(f, "%d,%.9g,%.9g,%.9g,%.9g,%.3f\n", e + 1, r->train_loss[e], r->val_loss[e], r->val_acc[e], r->lr[e],
                 r->seconds[e]);
@@ -155,6 +155,45 @@ static void svg_polyline(FILE *f, const double *v, int n, double lo, double hi, 
     fprintf(f, "\"/>\n");
 }
 
+/* Up to two series against the epoch, the y axis from lo to hi. */
+typedef struct {
+    const char *ylabel, *name[2], *what;
+    const double *v[2];
+    int n;
+    double lo, hi;
+} svg_plot;
+
+static ob_status write_plot(FILE *f, const svg_plot *p)
+{
+    static const char *const colour[2] = {"#1f77b4", "#d62728"};
+    const int n = p->n;
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" font-family=\"sans-serif\" "
+            "font-size=\"12\">\n<rect width=\"640\" height=\"400\" fill=\"white\"/>\n"
+            "<line x1=\"60\" y1=\"330\" x2=\"560\" y2=\"330\" stroke=\"black\"/>\n"
+            "<line x1=\"60\" y1=\"30\" x2=\"60\" y2=\"330\" stroke=\"black\"/>\n"
+            "<text x=\"310\" y=\"365\" text-anchor=\"middle\">epoch</text>\n"
+            "<text x=\"20\" y=\"180\" transform=\"rotate(-90 20 180)\" text-anchor=\"middle\">%s</text>\n",
+            p->ylabel);
+    for (int t = 0; t <= 4; t++) {
+        double y = 330 - 75.0 * t;
+        fprintf(f, "<line x1=\"56\" y1=\"%.1f\" x2=\"60\" y2=\"%.1f\" stroke=\"black\"/>", y, y);
+        fprintf(f, "<text x=\"52\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n", y + 4, p->lo + (p->hi - p->lo) * t / 4);
+    }
+    for (int e = 0; e < n; e++) {
+        double x = 60 + (n > 1 ? 500.0 * e / (n - 1) : 250.0);
+        if (n <= 20 || e % (n / 10) == 0)
+            fprintf(f, "<text x=\"%.1f\" y=\"346\" text-anchor=\"middle\">%d</text>\n", x, e + 1);
+    }
+    for (int k = 0; k < 2; k++)
+        if (p->v[k]) {
+            svg_polyline(f, p->v[k], n, p->lo, p->hi, colour[k]);
+            fprintf(f, "<text x=\"570\" y=\"%d\" fill=\"%s\">%s</text>\n", 40 + 18 * k, colour[k], p->name[k]);
+        }
+    fprintf(f, "</svg>\n");
+    return ferror(f) ? OB_FAIL(OB_ERR_IO, "writing the %s plot failed", p->what) : OB_OK;
+}
+
 /* Train and validation loss against the epoch: axes from 0 to the largest loss. */
 static ob_status write_svg_cb(FILE *f, void *user)
 {
@@ -166,29 +205,22 @@ static ob_status write_svg_cb(FILE *f, void *user)
         if (isfinite(r->val_loss[e])) hi = fmax(hi, r->val_loss[e]);
     }
     if (!(hi > 0)) hi = 1;
-    fprintf(f,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" font-family=\"sans-serif\" "
-            "font-size=\"12\">\n<rect width=\"640\" height=\"400\" fill=\"white\"/>\n"
-            "<line x1=\"60\" y1=\"330\" x2=\"560\" y2=\"330\" stroke=\"black\"/>\n"
-            "<line x1=\"60\" y1=\"30\" x2=\"60\" y2=\"330\" stroke=\"black\"/>\n"
-            "<text x=\"310\" y=\"365\" text-anchor=\"middle\">epoch</text>\n"
-            "<text x=\"20\" y=\"180\" transform=\"rotate(-90 20 180)\" text-anchor=\"middle\">loss</text>\n");
-    for (int t = 0; t <= 4; t++) {
-        double y = 330 - 75.0 * t;
-        fprintf(f, "<line x1=\"56\" y1=\"%.1f\" x2=\"60\" y2=\"%.1f\" stroke=\"black\"/>", y, y);
-        fprintf(f, "<text x=\"52\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n", y + 4, hi * t / 4);
-    }
-    for (int e = 0; e < n; e++) {
-        double x = 60 + (n > 1 ? 500.0 * e / (n - 1) : 250.0);
-        if (n <= 20 || e % (n / 10) == 0)
-            fprintf(f, "<text x=\"%.1f\" y=\"346\" text-anchor=\"middle\">%d</text>\n", x, e + 1);
-    }
-    svg_polyline(f, r->train_loss, n, 0, hi, "#1f77b4");
-    svg_polyline(f, r->val_loss, n, 0, hi, "#d62728");
-    fprintf(f,
-            "<text x=\"570\" y=\"40\" fill=\"#1f77b4\">train</text>\n"
-            "<text x=\"570\" y=\"58\" fill=\"#d62728\">validation</text>\n</svg>\n");
-    return ferror(f) ? OB_FAIL(OB_ERR_IO, "writing the loss plot failed") : OB_OK;
+    const svg_plot p = {"loss", {"train", "validation"}, "loss", {r->train_loss, r->val_loss}, n, 0, hi};
+    return write_plot(f, &p);
+}
+
+/* Validation PSNR against the epoch, the axis around its range. */
+static ob_status write_psnr_svg_cb(FILE *f, void *user)
+{
+    const ob_train_result *r = user;
+    const int n = r->epochs_done;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int e = 0; e < n; e++)
+        if (isfinite(r->val_acc[e])) lo = fmin(lo, r->val_acc[e]), hi = fmax(hi, r->val_acc[e]);
+    if (!(hi > lo)) lo = isfinite(lo) ? lo - 1 : 0, hi = lo + 2;
+    const svg_plot p = {"validation PSNR (dB)", {"validation", NULL}, "PSNR", {r->val_acc, NULL}, n,
+                        floor(lo - 0.5), ceil(hi + 0.5)};
+    return write_plot(f, &p);
 }
 
 /* ---- checkpoints ----------------------------------------------------------- */
@@ -262,7 +294,10 @@ static ob_status save_epoch(const ob_model *m, const ob_optim *o, const named_li
     path_in(path, sizeof path, cfg->run_dir, "loss.csv");
     OB_TRY(ob_atomic_write(path, write_csv_cb, (void *)r));
     path_in(path, sizeof path, cfg->run_dir, "loss.svg");
-    return ob_atomic_write(path, write_svg_cb, (void *)r);
+    OB_TRY(ob_atomic_write(path, write_svg_cb, (void *)r));
+    if (!r->psnr) return OB_OK;
+    path_in(path, sizeof path, cfg->run_dir, "psnr.svg");
+    return ob_atomic_write(path, write_psnr_svg_cb, (void *)r);
 }
 
 static ob_status meta_int(long long *out, const ob_checkpoint_meta *meta, const char *key, const char *path)
@@ -440,13 +475,19 @@ static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_datase
             s = diverged(t, "the validation loss", ev.loss, e, ob_loader_num_batches(ld) - 1);
             break;
         }
-        res->train_loss[e] = tl, res->val_loss[e] = ev.loss, res->val_acc[e] = ev.accuracy;
+        /* PSNR of an MSE over values in [0, 1] */
+        const double metric = cfg->psnr ? (vl ? 10.0 * log10(1.0 / ev.loss) : NAN) : ev.accuracy;
+        res->train_loss[e] = tl, res->val_loss[e] = ev.loss, res->val_acc[e] = metric;
         res->lr[e] = t->opt->cfg.lr, res->seconds[e] = ob_now_seconds() - t0;
         res->epochs_done = e + 1;
         if ((s = save_epoch(t->m, t->opt, nl, cfg, rs.seed, rs.batch, res)) != OB_OK) break;
         snprintf(good, sizeof good, "%s/model.safetensors keeps the last good checkpoint (epoch %d)", cfg->run_dir,
                  e + 1);
-        if (!cfg->quiet)
+        if (!cfg->quiet && cfg->psnr)
+            ob_log_info("epoch %d/%d: train loss %.6f, val loss %.6f, val PSNR %.2f dB, lr %.3g, %.1f s (%.0f img/s)",
+                        e + 1, cfg->epochs, tl, ev.loss, metric, t->opt->cfg.lr, res->seconds[e],
+                        (double)ni / res->seconds[e]);
+        else if (!cfg->quiet)
             ob_log_info("epoch %d/%d: train loss %.4f, val loss %.4f, val accuracy %.2f%%, lr %.3g, %.1f s (%.0f img/s)",
                         e + 1, cfg->epochs, tl, ev.loss, 100.0 * ev.accuracy, t->opt->cfg.lr, res->seconds[e],
                         (double)ni / res->seconds[e]);
@@ -464,6 +505,7 @@ ob_status ob_train(ob_ctx *ctx, ob_model *m, const ob_dataset *train, const ob_d
     OB_TRY(check_cfg(cfg, train));
     OB_REQUIRE(m->allocated, "training: the model's parameters are not allocated");
     memset(res, 0, sizeof *res);
+    res->psnr = cfg->psnr;
     ob_optim *opt;
     OB_TRY(ob_optim_create(&opt, &cfg->optim, &m->arena, m->layers, m->n_nodes));
     named_list nl = {0};

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "ob_ctx.h"
+#include "ob_train.h"
 
 #define OB_CLI_EXIT_ERROR 2
 #define OB_CLI_MAX_ARGS 256
@@ -77,6 +78,18 @@ int ob_cli_parse_int(int *out, const char *text, const char *what, int lo, int h
 int ob_cli_parse_seed(unsigned long long *out, const char *text, const char *what);
 /* Creates an output folder (an existing one is fine; a file there is an error). */
 int ob_cli_make_dir(const char *dir);
+
+/* `obscura train`: the options every training task shares (ob_train.h),
+ * parsed into a job; task names the verb's sub-command in messages. */
+typedef struct {
+    ob_train_cfg cfg;
+    const char *data;
+    int64_t limit;
+    int augment, validate;
+} train_job;
+int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
+/* `obscura train sr` (verb_train_sr.c). */
+int ob_cli_train_sr(ob_cli *cli);
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
 

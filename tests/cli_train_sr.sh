@@ -1,0 +1,61 @@
+# cli_train_sr.sh — `obscura train sr` end to end on real photos (skimage's
+# astronaut, chelsea, coffee and rocket from Debian's python3-skimage, cut to
+# 200x200 so the test stays short; SKIPPED without them): two epochs of ESPCN
+# x3 and one of SRCNN x2 write the run folder with PSNR curves and sr
+# metadata, --resume continues, and bad input — a scale outside 2..4, an
+# unknown model or channel mode, a missing or image-less folder, photos
+# smaller than the crop, a resume of another task or scale — is
+# "obscura: error: ...", exit 2, with no run folder left.
+. "$(dirname "$0")/clilib.sh"
+
+sk=/usr/lib/python3/dist-packages/skimage/data
+photos="$work/photos"
+mkdir -p "$photos" "$work/empty" "$work/small"
+for f in astronaut.png chelsea.png coffee.png rocket.jpg; do
+  [ -f "$sk/$f" ] || { echo "SKIPPED: $sk/$f missing (apt install python3-skimage)"; finish; exit $?; }
+  "$OBSCURA" resize "$sk/$f" -o "$photos/${f%.*}.png" --size 200x200 --method area --quiet || bad "cutting $f"
+done
+"$OBSCURA" resize "$photos/coffee.png" -o "$work/small/a.png" --size 40x40 --quiet
+"$OBSCURA" resize "$photos/coffee.png" -o "$work/small/b.png" --size 40x40 --quiet
+
+run="$work/run"
+expect_ok "train sr espcn x3" "$OBSCURA" train sr --model espcn --scale 3 --data "$photos" -o "$run" --epochs 2 \
+  --samples 320 --val-patch 24 --seed 1 --json --device cpu --threads 2
+python3 - "$work/out" <<'PY' && ok || bad "train sr --json: $(cat "$work/out")"
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+assert r["model"] == "espcn" and r["scale"] == 3 and r["channels"] == "y" and r["epochs"] == 2, r
+assert math.isfinite(r["val_psnr"]) and 10 < r["val_psnr"] < 60, r
+assert math.isfinite(r["bicubic_psnr"]) and 15 < r["bicubic_psnr"] < 60, r
+PY
+for f in model.safetensors model.optim.safetensors loss.csv loss.svg psnr.svg; do
+  [ -s "$run/$f" ] && ok || bad "run folder lacks $f"
+done
+head -n1 "$run/loss.csv" | grep -q "^epoch,train_loss,val_loss,val_psnr,lr,seconds$" && [ "$(wc -l <"$run/loss.csv")" -eq 3 ] &&
+  ok || bad "loss.csv: $(cat "$run/loss.csv")"
+grep -q "PSNR" "$run/psnr.svg" && grep -q "polyline" "$run/psnr.svg" && ok || bad "psnr.svg is not a plot"
+python3 - "$run/model.safetensors" <<'PY' && ok || bad "sr metadata missing"
+import json, struct, sys
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+m = json.loads(b[8:8 + n])["__metadata__"]
+assert (m["task"], m["model"], m["scale"], m["channels"], m["patch"]) == ("sr", "espcn", "3", "y", "17"), m
+PY
+expect_ok "train sr --resume" "$OBSCURA" train sr --model espcn --scale 3 --data "$photos" --resume "$run" --epochs 3 \
+  --samples 320 --val-patch 24 --quiet --device cpu --threads 2
+[ "$(wc -l <"$run/loss.csv")" -eq 4 ] && ok || bad "resume did not add an epoch: $(cat "$run/loss.csv")"
+expect_ok "train sr srcnn x2 rgb" "$OBSCURA" train sr --model srcnn --scale 2 --channels rgb --data "$photos" \
+  -o "$work/srcnn" --epochs 1 --samples 64 --batch 8 --val-patch 24 --quiet --device cpu --threads 2
+[ -s "$work/srcnn/model.safetensors" ] && ok || bad "srcnn run folder"
+
+expect_error "scale 5" "--scale" "$OBSCURA" train sr --scale 5 --data "$photos" -o "$work/bad1"
+expect_error "unknown model" "not espcn or srcnn" "$OBSCURA" train sr --model fsrcnn --data "$photos" -o "$work/bad2"
+expect_error "unknown channels" "not y or rgb" "$OBSCURA" train sr --channels yuv --data "$photos" -o "$work/bad3"
+expect_error "missing folder" "$work/nope" "$OBSCURA" train sr --data "$work/nope" -o "$work/bad4"
+expect_error "no images" "no .png/.jpg/.jpeg images" "$OBSCURA" train sr --data "$work/empty" -o "$work/bad5"
+expect_error "photo smaller than the crop" "smaller than the 51x51 crop" "$OBSCURA" train sr --scale 3 --patch 17 \
+  --data "$work/small" -o "$work/bad6"
+expect_error "resume at another scale" "x3 on y.*asks for espcn x2" "$OBSCURA" train sr --scale 2 --data "$photos" \
+  --resume "$run" --epochs 4
+expect_absent "no run folder after refused input" "$work/bad1" "$work/bad2" "$work/bad3" "$work/bad4" "$work/bad5" "$work/bad6"
+finish
