@@ -54,6 +54,12 @@ typedef struct {
 
 ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data_cfg *cfg);
 
+/* The photos of dir (.png .jpg .jpeg, any case, hidden ones skipped), sorted
+ * by name: *names (malloc'd, free with ob_sr_free_names) and *n >= 1;
+ * OB_ERR_IO for a missing folder, OB_ERR_FORMAT for one without photos. */
+ob_status ob_sr_list_photos(char ***names, int64_t *n, const char *dir);
+void ob_sr_free_names(char **names, int64_t n);
+
 /* BT.601 studio-range luma of RGB in [0, 1], in [16/255, 235/255]. */
 static inline float ob_sr_luma(float r, float g, float b)
 {

@@ -133,9 +133,9 @@ static int is_photo(const char *name)
     return ob_has_ext(name, ".png") || ob_has_ext(name, ".jpg") || ob_has_ext(name, ".jpeg");
 }
 
-/* The photos of the split, read and converted; each must hold one crop. */
-static ob_status load_split(sr_state *st, const char *dir)
+ob_status ob_sr_list_photos(char ***names, int64_t *n, const char *dir)
 {
+    *names = NULL, *n = 0;
     ob_strlist files = {0}, all = {0};
     OB_TRY(ob_list_dir(&files, dir, 0));
     ob_status s = OB_OK;
@@ -143,6 +143,26 @@ static ob_status load_split(sr_state *st, const char *dir)
         if (files.items[i][0] != '.' && is_photo(files.items[i])) s = ob_strlist_push(&all, files.items[i]);
     ob_strlist_free(&files);
     if (s == OB_OK && all.n == 0) s = OB_FAIL(OB_ERR_FORMAT, "%s: no .png/.jpg/.jpeg images", dir);
+    if (s != OB_OK) {
+        ob_strlist_free(&all);
+        return s;
+    }
+    *names = all.items, *n = all.n; /* sorted by ob_list_dir */
+    return OB_OK;
+}
+
+void ob_sr_free_names(char **names, int64_t n)
+{
+    ob_strlist l = {names, n, n};
+    ob_strlist_free(&l);
+}
+
+/* The photos of the split, read and converted; each must hold one crop. */
+static ob_status load_split(sr_state *st, const char *dir)
+{
+    ob_strlist all = {0};
+    ob_status s = ob_sr_list_photos(&all.items, &all.n, dir);
+    all.cap = all.n;
     const int64_t n_val = all.n / 10 > 1 ? all.n / 10 : 1;
     int64_t lo = 0, hi = all.n;
     if (s == OB_OK && st->cfg.split != OB_SR_ALL) {
@@ -176,7 +196,7 @@ static ob_status load_split(sr_state *st, const char *dir)
         ob_tensor_free(&raw);
         free(path);
     }
-    ob_strlist_free(&all);
+    ob_sr_free_names(all.items, all.n);
     return s;
 }
 

@@ -1,4 +1,4 @@
-# cli_train_sr.sh — `obscura train sr` end to end on real photos (skimage's
+# cli_train_sr.sh — `obscura train sr` and `obscura eval sr` end to end on real photos (skimage's
 # astronaut, chelsea, coffee and rocket from Debian's python3-skimage, cut to
 # 200x200 so the test stays short; SKIPPED without them): two epochs of ESPCN
 # x3 and one of SRCNN x2 write the run folder with PSNR curves and sr
@@ -47,6 +47,33 @@ expect_ok "train sr --resume" "$OBSCURA" train sr --model espcn --scale 3 --data
 expect_ok "train sr srcnn x2 rgb" "$OBSCURA" train sr --model srcnn --scale 2 --channels rgb --data "$photos" \
   -o "$work/srcnn" --epochs 1 --samples 64 --batch 8 --val-patch 24 --quiet --device cpu --threads 2
 [ -s "$work/srcnn/model.safetensors" ] && ok || bad "srcnn run folder"
+
+# eval sr: the papers' table, the net beside the interpolations
+expect_ok "eval sr --model" "$OBSCURA" eval sr --model "$run/model.safetensors" --data "$photos" --device cpu
+grep -q "^x3, PSNR (dB) / SSIM on Y, 3-pixel border shaved" "$work/out" && grep -q "^mean " "$work/out" &&
+  head -n2 "$work/out" | tail -1 | grep -q "nearest.*bilinear.*bicubic.*espcn" && ok || bad "eval sr table: $(cat "$work/out")"
+expect_ok "eval sr --json" "$OBSCURA" eval sr --model "$run/model.safetensors" --data "$photos" --json --device cpu
+python3 - "$work/out" <<'PY' && ok || bad "eval sr --json: $(cat "$work/out")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["scale"] == 3 and r["methods"] == ["nearest", "bilinear", "bicubic", "espcn"], r
+assert len(r["images"]) == 4 and r["images"][0]["image"] == "astronaut.png", r
+m = r["mean"]
+# real photos: bicubic beats nearest by a clear margin
+assert m["bicubic"]["psnr"] > m["nearest"]["psnr"] + 0.5 and m["bicubic"]["ssim"] > m["nearest"]["ssim"], m
+assert 15 < m["espcn"]["psnr"] < 60, m
+PY
+expect_ok "eval sr --method" "$OBSCURA" eval sr --method bilinear --scale 2 --data "$photos" --json
+grep -q '"methods": \["bilinear"\]' "$work/out" && ok || bad "eval sr --method: $(cat "$work/out")"
+expect_error "eval sr at another scale" "is a x3 net, not x2" "$OBSCURA" eval sr --model "$run/model.safetensors" \
+  --scale 2 --data "$photos"
+expect_error "eval sr of a non-sr file" "not a checkpoint of obscura train sr" "$OBSCURA" eval sr \
+  --model "$run/model.optim.safetensors" --data "$photos"
+head -c 100 "$run/model.safetensors" >"$work/corrupt.safetensors"
+expect_error "eval sr of a corrupt file" "corrupt.safetensors" "$OBSCURA" eval sr --model "$work/corrupt.safetensors" \
+  --data "$photos"
+expect_error "eval sr without a model or method" "--model CKPT or --method" "$OBSCURA" eval sr --data "$photos"
+expect_error "eval sr of an empty folder" "no .png/.jpg/.jpeg" "$OBSCURA" eval sr --method bicubic --data "$work/empty"
 
 expect_error "scale 5" "--scale" "$OBSCURA" train sr --scale 5 --data "$photos" -o "$work/bad1"
 expect_error "unknown model" "not espcn or srcnn" "$OBSCURA" train sr --model fsrcnn --data "$photos" -o "$work/bad2"

@@ -88,8 +88,9 @@ typedef struct {
     int augment, validate;
 } train_job;
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
-/* `obscura train sr` (verb_train_sr.c). */
+/* `obscura train sr` (verb_train_sr.c), `obscura eval sr` (verb_eval_sr.c). */
 int ob_cli_train_sr(ob_cli *cli);
+int ob_cli_eval_sr(ob_cli *cli);
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
 

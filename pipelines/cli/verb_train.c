@@ -261,7 +261,10 @@ const ob_cli_verb ob_verb_train = {
 
 static const ob_cli_opt eval_opts[] = {
     {"--data", NULL, "DIR|IDX", "labelled data (the test split of a folder)"},
-    {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run"},
+    {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run; sr: of a train sr run (also --model)"},
+    {"--model", NULL, "CKPT", "sr: the trained net (model.safetensors of train sr), scored beside the interpolations"},
+    {"--method", NULL, "nearest|bilinear|bicubic", "sr: score this interpolation only"},
+    {"--scale", NULL, "R", "sr: the factor 2..4 (default: the checkpoint's, else 3)"},
     {"--split", NULL, "train|test", "which split of --data (default test)"},
     {"--batch", NULL, "B", "batch size (default 256)"},
     {0},
@@ -362,8 +365,9 @@ static int eval_with(ob_cli *cli, const char *ckpt, const ob_dataset *ds, int ba
 
 static int run_eval(ob_cli *cli)
 {
+    if (cli->n_positional == 1 && strcmp(cli->positional[0], "sr") == 0) return ob_cli_eval_sr(cli);
     if (cli->n_positional != 1 || strcmp(cli->positional[0], "classify") != 0)
-        return ob_cli_error("usage: obscura eval classify --data DIR|IDX --checkpoint RUN_DIR/model.safetensors");
+        return ob_cli_error("usage: obscura eval classify|sr --data DIR ... (see obscura eval --help)");
     const char *data = ob_cli_get(cli, "--data"), *ckpt = ob_cli_get(cli, "--checkpoint"), *v;
     if (!data || !ckpt) return ob_cli_error("eval classify needs --data DIR|IDX and --checkpoint FILE");
     int split = 1, batch = 256;
@@ -384,11 +388,16 @@ static int run_eval(ob_cli *cli)
 
 const ob_cli_verb ob_verb_eval = {
     .name = "eval",
-    .usage = "classify --data DIR|IDX --checkpoint RUN_DIR/model.safetensors [--split train|test] [--json]",
-    .summary = "evaluate a trained classifier: accuracy, per-class accuracy, confusion matrix",
+    .usage = "classify --data DIR|IDX --checkpoint RUN_DIR/model.safetensors [--split train|test] [--json]\n"
+             "       obscura eval sr (--model CKPT | --method nearest|bilinear|bicubic) [--scale R] --data DIR [--json]",
+    .summary = "evaluate a trained classifier, or super-resolution by the field's PSNR/SSIM protocol",
     .details = "The classifier is rebuilt for the data's image size and class count and loaded by name; a\n"
                "checkpoint with missing or mis-shaped tensors is an error naming the tensor. Inputs are\n"
-               "normalised with the mean/std saved by 'obscura train classify' (none for other files).",
+               "normalised with the mean/std saved by 'obscura train classify' (none for other files).\n"
+               "eval sr: each image of DIR is cropped to a multiple of R, shrunk by antialiased bicubic\n"
+               "(MATLAB imresize), enlarged again, and scored by PSNR and SSIM on Y (BT.601, 16-235) with R\n"
+               "border pixels shaved; one row per image and the mean, nearest, bilinear, bicubic and the net\n"
+               "side by side.",
     .opts = eval_opts,
     .run = run_eval,
 };

@@ -1,0 +1,66 @@
+/* ob_sr.h — super-resolution as a pipeline: an upscaler (a trained net from
+ * a `train sr` checkpoint, or an interpolation), one image enlarged, and the
+ * field's evaluation protocol on one high-resolution image.
+ *
+ * Contract
+ *   ob_sr_load reads a checkpoint written by `obscura train sr` (metadata
+ *   task "sr", model espcn|srcnn, scale 2..4, channels y|rgb) and builds the
+ *   net where ctx computes; anything else is refused by name (OB_ERR_FORMAT:
+ *   another task, a corrupt or mis-shaped file). ob_sr_interp makes an
+ *   upscaler from nearest, bilinear or bicubic (kernels/resize.h).
+ *   ob_sr_upscale(ctx, u, out, lr): lr host (C, h, w) in [0, 1], C 1..4
+ *   (gray is taken as RGB, alpha is dropped) -> out (3, r h, r w) RGB:
+ *     interpolation   each channel resized;
+ *     net on Y        Y, Cb, Cr of lr (BT.601 studio range, MATLAB's
+ *                     rgb2ycbcr); the net enlarges Y, bicubic enlarges Cb and
+ *                     Cr; back to RGB;
+ *     net on RGB      the net enlarges the three channels;
+ *     srcnn           its input is the bicubic enlargement (the net keeps the
+ *                     size).
+ *   The result is clipped to [0, 1]. The whole image goes through the net at
+ *   once (memory about 100 floats per LR pixel for ESPCN's activations).
+ *   ob_sr_evaluate(ctx, u, q, hr): the protocol of the SR papers — hr (C, H, W)
+ *   is cropped to multiples of r (top-left), its LR image made by bicubic-aa
+ *   (MATLAB imresize), enlarged by u, and PSNR and SSIM computed on Y
+ *   (BT.601 16-235, ob_metrics.h) with r pixels shaved off every border.
+ *
+ * Errors: OB_ERR_ARG (bad shapes, scale outside 2..4, an image too small
+ * for the protocol: under 3r + 1 pixels on a side), OB_ERR_FORMAT (a
+ * checkpoint that is not a train sr one), the nets' and kernels' own.
+ */
+#ifndef OB_SR_H
+#define OB_SR_H
+
+#include "ob_ctx.h"
+#include "ob_metrics.h"
+#include "ob_model.h"
+#include "resize.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int net;                  /* 1: a trained net; 0: interpolation */
+    ob_resize_method method;  /* interpolation */
+    int scale;                /* 2..4 */
+    int channels;             /* net: 1 (Y) or 3 (RGB) */
+    int pre_upscale;          /* srcnn */
+    char model[16];           /* "espcn" | "srcnn" | the method's name */
+    ob_model *m;
+} ob_sr_upscaler;
+
+ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *checkpoint);
+ob_status ob_sr_interp(ob_sr_upscaler *u, ob_resize_method method, int scale);
+void ob_sr_release(ob_sr_upscaler *u);
+ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, const ob_tensor *lr);
+ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, const ob_tensor *hr);
+
+/* BT.601 (MATLAB rgb2ycbcr) on [0, 1] planes, in place on 3 planes of n. */
+void ob_sr_rgb_to_ycbcr(float *p, int64_t n);
+void ob_sr_ycbcr_to_rgb(float *p, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
