@@ -17,8 +17,17 @@
  *     net on RGB      the net enlarges the three channels;
  *     srcnn           its input is the bicubic enlargement (the net keeps the
  *                     size).
- *   The result is clipped to [0, 1]. The whole image goes through the net at
- *   once (memory about 100 floats per LR pixel for ESPCN's activations).
+ *   The result is clipped to [0, 1]. The net runs on tiles of u->tile x
+ *   u->tile pixels of its input (LR for ESPCN, the bicubic enlargement for
+ *   SRCNN; 0: the whole image at once), each read with a halo as wide as
+ *   the net's receptive field (ESPCN 4 LR pixels: 5x5, 3x3, 3x3; SRCNN 3:
+ *   three 3x3), so that every output pixel sees exactly the inputs it sees
+ *   in the whole image (zero padding only at the image's own border): the
+ *   result equals the whole-image one up to the convolutions' rounding.
+ *   Memory: the image planes (3 floats per output pixel for the result,
+ *   as many for the bicubic colour, the LR planes) plus one tile's
+ *   activations — about 100 floats per pixel of (tile + 2 halo)^2 for
+ *   ESPCN, 200 per pixel for SRCNN — whatever the image size.
  *   ob_sr_evaluate(ctx, u, q, hr): the protocol of the SR papers — hr (C, H, W)
  *   is cropped to multiples of r (top-left), its LR image made by bicubic-aa
  *   (MATLAB imresize), enlarged by u, and PSNR and SSIM computed on Y
@@ -47,8 +56,12 @@ typedef struct {
     int channels;             /* net: 1 (Y) or 3 (RGB) */
     int pre_upscale;          /* srcnn */
     char model[16];           /* "espcn" | "srcnn" | the method's name */
+    int tile;                 /* net: input tile side (0: whole image; ob_sr_load sets 256) */
     ob_model *m;
 } ob_sr_upscaler;
+
+/* The net's receptive radius in its input's pixels (ESPCN 4, SRCNN 3). */
+int ob_sr_halo(const ob_sr_upscaler *u);
 
 ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *checkpoint);
 ob_status ob_sr_interp(ob_sr_upscaler *u, ob_resize_method method, int scale);

@@ -98,6 +98,7 @@ ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *path)
         s = OB_FAIL(OB_ERR_FORMAT, "%s: scale %d outside 2..4", path, u->scale);
     if (s == OB_OK) {
         u->net = 1, u->channels = strcmp(ch, "y") ? 3 : 1, u->pre_upscale = strcmp(model, "srcnn") == 0;
+        u->tile = 256;
         snprintf(u->model, sizeof u->model, "%s", model);
     }
     ob_checkpoint_meta_free(&meta);
@@ -148,6 +149,46 @@ static ob_status run_net(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *y, con
     return s;
 }
 
+int ob_sr_halo(const ob_sr_upscaler *u) { return u->pre_upscale ? 3 : 4; }
+
+/* The net over x (c, h, w) in tiles: tile (ty, tx) covers input rows
+ * [ty, ty + t) and columns [tx, tx + t), read with `halo` more on each side
+ * where the image has them; of its output the part that belongs to the tile
+ * (scale f: 1 for SRCNN, r for ESPCN) goes to y (c, f h, f w). */
+static ob_status run_tiled(ob_ctx *ctx, const ob_sr_upscaler *u, float *y, const float *x, int c, int h, int w)
+{
+    const int f = u->pre_upscale ? 1 : u->scale, halo = ob_sr_halo(u);
+    const int t = u->tile > 0 ? u->tile : (h > w ? h : w);
+    const int64_t ow = (int64_t)w * f, oh = (int64_t)h * f;
+    float *in = malloc(sizeof(float) * (size_t)c * (size_t)(t + 2 * halo) * (size_t)(t + 2 * halo));
+    if (!in) return OB_FAIL(OB_ERR_NOMEM, "sr: no memory for a %dx%d tile", t + 2 * halo, t + 2 * halo);
+    ob_tensor out = {0};
+    ob_status s = OB_OK;
+    for (int ty = 0; ty < h && s == OB_OK; ty += t)
+        for (int tx = 0; tx < w && s == OB_OK; tx += t) {
+            const int y0 = ty - halo > 0 ? ty - halo : 0, x0 = tx - halo > 0 ? tx - halo : 0;
+            const int y1 = ty + t + halo < h ? ty + t + halo : h, x1 = tx + t + halo < w ? tx + t + halo : w;
+            const int th = y1 - y0, tw = x1 - x0;
+            for (int k = 0; k < c; k++)
+                for (int yy = 0; yy < th; yy++)
+                    memcpy(in + ((int64_t)k * th + yy) * tw, x + ((int64_t)k * h + y0 + yy) * w + x0,
+                           sizeof(float) * (size_t)tw);
+            s = run_net(ctx, u, &out, in, c, th, tw);
+            if (s != OB_OK) break;
+            /* the tile's own part: rows ty..min(ty+t, h) of the input, times f */
+            const int ry = (ty - y0) * f, rx = (tx - x0) * f;
+            const int rh = ((ty + t < h ? ty + t : h) - ty) * f, rw = ((tx + t < w ? tx + t : w) - tx) * f;
+            const float *o = ob_tensor_f32(&out);
+            for (int k = 0; k < c; k++)
+                for (int yy = 0; yy < rh; yy++)
+                    memcpy(y + ((int64_t)k * oh + (int64_t)ty * f + yy) * ow + (int64_t)tx * f,
+                           o + ((int64_t)k * th * f + ry + yy) * tw * f + rx, sizeof(float) * (size_t)rw);
+        }
+    ob_tensor_free(&out);
+    free(in);
+    return s;
+}
+
 /* lr as 3 RGB planes (gray replicated, alpha dropped). */
 static ob_status rgb_of(ob_tensor *rgb, const ob_tensor *img)
 {
@@ -182,18 +223,22 @@ ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, co
     if (s == OB_OK) s = ob_resize_cpu(ob_tensor_f32(&up), ob_tensor_f32(&rgb), 3, h, w, H, W, m);
     if (s == OB_OK && u->net) {
         float *hp = ob_tensor_f32(&up);
-        if (u->channels == 1) {
+        const int c = u->channels;
+        const int64_t ns[3] = {c, H, W};
+        s = ob_tensor_alloc(&net, OB_F32, OB_HOST, 3, ns);
+        if (s == OB_OK && c == 1) {
             ob_sr_rgb_to_ycbcr(hp, n);
             if (u->pre_upscale) {
-                s = run_net(ctx, u, &net, hp, 1, H, W);
+                s = run_tiled(ctx, u, ob_tensor_f32(&net), hp, 1, H, W);
             } else {
                 ob_sr_rgb_to_ycbcr(ob_tensor_f32(&rgb), (int64_t)h * w);
-                s = run_net(ctx, u, &net, ob_tensor_f32(&rgb), 1, h, w);
+                s = run_tiled(ctx, u, ob_tensor_f32(&net), ob_tensor_f32(&rgb), 1, h, w);
             }
             if (s == OB_OK) memcpy(hp, net.data, sizeof(float) * (size_t)n); /* Y from the net */
             ob_sr_ycbcr_to_rgb(hp, n);
-        } else {
-            s = u->pre_upscale ? run_net(ctx, u, &net, hp, 3, H, W) : run_net(ctx, u, &net, ob_tensor_f32(&rgb), 3, h, w);
+        } else if (s == OB_OK) {
+            s = u->pre_upscale ? run_tiled(ctx, u, ob_tensor_f32(&net), hp, 3, H, W)
+                               : run_tiled(ctx, u, ob_tensor_f32(&net), ob_tensor_f32(&rgb), 3, h, w);
             if (s == OB_OK) memcpy(hp, net.data, sizeof(float) * (size_t)(3 * n));
         }
     }

@@ -1,4 +1,4 @@
-# cli_train_sr.sh — `obscura train sr` and `obscura eval sr` end to end on real photos (skimage's
+# cli_train_sr.sh — `obscura train sr`, `eval sr` and `upscale` end to end on real photos (skimage's
 # astronaut, chelsea, coffee and rocket from Debian's python3-skimage, cut to
 # 200x200 so the test stays short; SKIPPED without them): two epochs of ESPCN
 # x3 and one of SRCNN x2 write the run folder with PSNR curves and sr
@@ -74,6 +74,26 @@ expect_error "eval sr of a corrupt file" "corrupt.safetensors" "$OBSCURA" eval s
   --data "$photos"
 expect_error "eval sr without a model or method" "--model CKPT or --method" "$OBSCURA" eval sr --data "$photos"
 expect_error "eval sr of an empty folder" "no .png/.jpg/.jpeg" "$OBSCURA" eval sr --method bicubic --data "$work/empty"
+
+# upscale: x3 with the net, in tiles and whole, a folder
+expect_ok "upscale --model" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/up.png" --model "$run/model.safetensors" \
+  --tile 32 --json --device cpu
+grep -q '"out_size": \[600, 600\]' "$work/out" && grep -q '"method": "espcn"' "$work/out" && ok || bad "upscale --json: $(cat "$work/out")"
+expect_ok "upscale whole image" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/up_whole.png" \
+  --model "$run/model.safetensors" --tile 0 --quiet --device cpu
+expect_ok "metrics tiled vs whole" "$OBSCURA" metrics "$work/up_whole.png" "$work/up.png" --json
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['identical'] or r['psnr'] > 60, r" \
+  "$work/out" && ok || bad "tiled upscale differs from the whole image: $(cat "$work/out")"
+expect_ok "upscale --batch" "$OBSCURA" upscale --batch "$photos" -o "$work/upbatch" --method bicubic --scale 2 --bits 16 --quiet
+[ -s "$work/upbatch/astronaut.png" ] && [ -s "$work/upbatch/rocket.png" ] && [ "$(ls "$work/upbatch" | wc -l)" -eq 4 ] &&
+  ok || bad "upscale --batch outputs: $(ls "$work/upbatch")"
+expect_error "upscale at another scale" "is a x3 net, not x4" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/bad_up.png" \
+  --model "$run/model.safetensors" --scale 4
+expect_error "upscale to jpeg" "writes PNG" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/bad_up.jpg" --method bicubic
+expect_error "upscale without a net or method" "--model RUN_DIR" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/bad_up.png"
+expect_error "upscale of a missing image" "nope.png" "$OBSCURA" upscale "$work/nope.png" -o "$work/bad_up.png" --method bicubic
+expect_error "upscale scale 5" "--scale" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/bad_up.png" --method bicubic --scale 5
+expect_absent "no output after refused upscales" "$work/bad_up.png" "$work/bad_up.jpg"
 
 expect_error "scale 5" "--scale" "$OBSCURA" train sr --scale 5 --data "$photos" -o "$work/bad1"
 expect_error "unknown model" "not espcn or srcnn" "$OBSCURA" train sr --model fsrcnn --data "$photos" -o "$work/bad2"

@@ -2,12 +2,15 @@
  * values (white 235/128/128, black 16/128/128, red's Cr) and the round trip
  * through ycbcr2rgb; the protocol's scores for interpolation on a photo-like
  * image made here (bicubic beats nearest, a flat image scores +inf, the
- * border shave and modcrop keep sizes right: odd sizes work); bad input. */
+ * border shave and modcrop keep sizes right: odd sizes work); tiled nets
+ * equal whole-image nets; bad input. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ob_sr.h"
+#include "ob_zoo.h"
 #include "ob_test.h"
 
 static ob_ctx *ctx;
@@ -77,11 +80,42 @@ static void test_protocol(void)
     ob_tensor_free(&out), ob_tensor_free(&img), ob_tensor_free(&tiny);
 }
 
+/* A net's result in tiles (several in both directions, ragged last ones)
+ * equals its whole-image result: ESPCN x3 on Y and SRCNN x2 on RGB, random
+ * weights. */
+static void test_tiles(const char *model, int scale, int channels)
+{
+    ob_sr_upscaler u;
+    memset(&u, 0, sizeof u);
+    u.net = 1, u.scale = scale, u.channels = channels, u.pre_upscale = !strcmp(model, "srcnn");
+    snprintf(u.model, sizeof u.model, "%s", model);
+    const ob_zoo_opts zo = {.in_channels = channels, .scale = scale};
+    if (!OB_CHECK_OK(ob_zoo_build(&u.m, model, &zo))) return;
+    OB_CHECK_OK(ob_model_alloc_params(u.m, OB_HOST));
+    OB_CHECK_OK(ob_zoo_init(u.m, 11));
+    ob_tensor lr = {0}, whole = {0}, tiled = {0};
+    make_image(&lr, 53, 70);
+    u.tile = 0;
+    OB_CHECK_OK(ob_sr_upscale(ctx, &u, &whole, &lr));
+    u.tile = u.pre_upscale ? 40 : 24; /* 3 x 3 or more tiles, the last ones partial */
+    OB_CHECK_OK(ob_sr_upscale(ctx, &u, &tiled, &lr));
+    char label[96];
+    snprintf(label, sizeof label, "%s x%d on %s: tiles of %d equal the whole image", model, scale,
+             channels == 1 ? "Y" : "RGB", u.tile);
+    if (OB_CHECK(ob_tensor_same_shape(&whole, &tiled) && whole.shape[1] == 53 * scale && whole.shape[2] == 70 * scale,
+                 "%s: shapes", label))
+        ob_test_allclose(label, ob_tensor_f32(&tiled), ob_tensor_f32(&whole), (size_t)ob_tensor_numel(&whole), 1e-5, 0);
+    ob_tensor_free(&lr), ob_tensor_free(&whole), ob_tensor_free(&tiled);
+    ob_sr_release(&u);
+}
+
 int main(void)
 {
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
     test_colour();
     test_protocol();
+    test_tiles("espcn", 3, 1);
+    test_tiles("srcnn", 2, 3);
     ob_ctx_destroy(ctx);
     return ob_test_finish();
 }
