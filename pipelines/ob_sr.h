@@ -64,6 +64,11 @@ typedef struct {
 int ob_sr_halo(const ob_sr_upscaler *u);
 
 ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *checkpoint);
+/* The shipped ESPCN for `scale` on Y (data/sr/espcn_xR_y.safetensors, found in
+ * the source tree the binary was built from, or beside the binary as
+ * ../data/sr or ../share/obscura/sr); OB_ERR_IO naming the places looked in
+ * when none is there. *path (may be NULL) <- the file used. */
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale, char *path, size_t path_len);
 ob_status ob_sr_interp(ob_sr_upscaler *u, ob_resize_method method, int scale);
 void ob_sr_release(ob_sr_upscaler *u);
 ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, const ob_tensor *lr);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ob_checkpoint.h"
 #include "ob_layer.h"
@@ -115,6 +116,40 @@ ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *path)
     free(named);
     if (s != OB_OK) ob_sr_release(u);
     return s;
+}
+
+#ifndef OB_SR_WEIGHTS_DIR
+#define OB_SR_WEIGHTS_DIR "data/sr"
+#endif
+
+static int exists(const char *p)
+{
+    FILE *f = fopen(p, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale, char *path, size_t path_len)
+{
+    memset(u, 0, sizeof u[0]);
+    OB_REQUIRE(scale >= 2 && scale <= 4, "sr: scale %d outside 2..4", scale);
+    char exe[4096] = "", cand[3][4600];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+    }
+    snprintf(cand[0], sizeof cand[0], "%s/espcn_x%d_y.safetensors", OB_SR_WEIGHTS_DIR, scale);
+    snprintf(cand[1], sizeof cand[1], "%s/../data/sr/espcn_x%d_y.safetensors", exe, scale);
+    snprintf(cand[2], sizeof cand[2], "%s/../share/obscura/sr/espcn_x%d_y.safetensors", exe, scale);
+    for (int i = 0; i < 3; i++)
+        if (exists(cand[i])) {
+            if (path) snprintf(path, path_len, "%s", cand[i]);
+            return ob_sr_load(u, ctx, cand[i]);
+        }
+    return OB_FAIL(OB_ERR_IO, "no shipped ESPCN x%d weights (looked for %s, %s and %s)", scale, cand[0], cand[1],
+                   cand[2]);
 }
 
 /* ---- enlarging one image --------------------------------------------------- */

@@ -79,7 +79,9 @@ int ob_cli_eval_sr(ob_cli *cli)
     int cols = 0;
     if (ckpt) {
         ob_sr_upscaler net;
-        if (ob_sr_load(&net, ctx, ckpt) != OB_OK) rc = ob_cli_error("--model: %s", ob_last_error());
+        const ob_status ls = strcmp(ckpt, "shipped") ? ob_sr_load(&net, ctx, ckpt)
+                                                     : ob_sr_load_shipped(&net, ctx, scale ? scale : 3, NULL, 0);
+        if (ls != OB_OK) rc = ob_cli_error("--model: %s", ob_last_error());
         else if (scale && net.scale != scale)
             rc = ob_cli_error("--model %s is a x%d net, not x%d", ckpt, net.scale, scale), ob_sr_release(&net);
         else {

@@ -262,7 +262,8 @@ const ob_cli_verb ob_verb_train = {
 static const ob_cli_opt eval_opts[] = {
     {"--data", NULL, "DIR|IDX", "labelled data (the test split of a folder)"},
     {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run; sr: of a train sr run (also --model)"},
-    {"--model", NULL, "CKPT", "sr: the trained net (model.safetensors of train sr), scored beside the interpolations"},
+    {"--model", NULL, "CKPT", "sr: the trained net (model.safetensors of train sr, or 'shipped'), scored beside the "
+                              "interpolations"},
     {"--method", NULL, "nearest|bilinear|bicubic", "sr: score this interpolation only"},
     {"--scale", NULL, "R", "sr: the factor 2..4 (default: the checkpoint's, else 3)"},
     {"--split", NULL, "train|test", "which split of --data (default test)"},

@@ -14,7 +14,7 @@
 static const ob_cli_opt opts[] = {
     {"--output", "-o", "OUT", "output PNG (or, with --batch, the output folder); written atomically"},
     {"--scale", NULL, "R", "factor 2..4 (default: the net's, else 3)"},
-    {"--model", NULL, "CKPT", "a net trained by 'obscura train sr' (its model.safetensors)"},
+    {"--model", NULL, "CKPT", "a net trained by 'obscura train sr' (default: the shipped ESPCN for --scale)"},
     {"--method", NULL, "nearest|bilinear|bicubic", "an interpolation instead of a net"},
     {"--tile", NULL, "T", "the net's input tile side in pixels (default 256; 0: the whole image at once)"},
     {"--batch", NULL, "DIR", "upscale every .png/.jpg/.jpeg of DIR into -o OUT_DIR (same names, .png)"},
@@ -67,11 +67,16 @@ static int make_upscaler(ob_cli *cli, ob_ctx *ctx, ob_sr_upscaler *u)
     if ((v = ob_cli_get(cli, "--tile")) && ob_cli_parse_int(&tile, v, "--tile", 0, 1 << 16)) return OB_CLI_EXIT_ERROR;
     if (tile > 0 && tile < 16) return ob_cli_error("--tile %d: use 16 or more (or 0 for the whole image)", tile);
     if (ckpt && method) return ob_cli_error("upscale takes --model or --method, not both");
-    if (!ckpt && !method)
-        return ob_cli_error("upscale needs --model RUN_DIR/model.safetensors (a net from 'obscura train sr') or "
-                            "--method nearest|bilinear|bicubic (no weights are shipped yet)");
+    if (!ckpt && !method) { /* the shipped net */
+        if (ob_sr_load_shipped(u, ctx, scale ? scale : 3, NULL, 0) != OB_OK)
+            return ob_cli_error("%s; pass --model RUN_DIR/model.safetensors or --method bicubic", ob_last_error());
+        u->tile = tile;
+        return 0;
+    }
     if (ckpt) {
-        if (ob_sr_load(u, ctx, ckpt) != OB_OK) return ob_cli_error("--model: %s", ob_last_error());
+        if ((strcmp(ckpt, "shipped") ? ob_sr_load(u, ctx, ckpt) : ob_sr_load_shipped(u, ctx, scale ? scale : 3, NULL, 0)) !=
+            OB_OK)
+            return ob_cli_error("--model: %s", ob_last_error());
         if (scale && scale != u->scale) {
             const int s = u->scale;
             ob_sr_release(u);
