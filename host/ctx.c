@@ -160,6 +160,15 @@ void ob_ctx_loss_add(ob_ctx *ctx, double value)
     ob_loss_total_add(ctx->host_total, value, 1.0, ctx->loss_weight, (double)ctx->loss_tag);
 }
 
+/* cuda: the kept slots zeroed on the stream. */
+static ob_status zero_device_total(ob_ctx *ctx, double **dev)
+{
+    OB_TRY(ob_workspace_slots(&ctx->ws, dev, NULL));
+    OB_TRY(ob_device_memset_on(ctx->stream, *dev, 0, OB_LOSS_TOTAL_SLOTS * sizeof(double)));
+    ctx->total_ready = 1;
+    return OB_OK;
+}
+
 ob_status ob_ctx_loss_total(ob_ctx *ctx, double **total, double *weight, double *tag)
 {
     if (weight) *weight = ctx->loss_weight;
@@ -168,25 +177,15 @@ ob_status ob_ctx_loss_total(ob_ctx *ctx, double **total, double *weight, double 
         *total = ctx->host_total;
         return OB_OK;
     }
-    double *dev;
-    OB_TRY(ob_workspace_slots(&ctx->ws, &dev, NULL));
-    if (!ctx->total_ready) {
-        OB_TRY(ob_device_memset_on(ctx->stream, dev, 0, OB_LOSS_TOTAL_SLOTS * sizeof(double)));
-        ctx->total_ready = 1;
-    }
-    *total = dev;
-    return OB_OK;
+    if (!ctx->total_ready) return zero_device_total(ctx, total);
+    return ob_workspace_slots(&ctx->ws, total, NULL);
 }
 
 ob_status ob_ctx_loss_reset(ob_ctx *ctx)
 {
     memset(ctx->host_total, 0, sizeof ctx->host_total);
-    if (ctx->backend != OB_BACKEND_CUDA) return OB_OK;
     double *dev;
-    OB_TRY(ob_workspace_slots(&ctx->ws, &dev, NULL));
-    OB_TRY(ob_device_memset_on(ctx->stream, dev, 0, OB_LOSS_TOTAL_SLOTS * sizeof(double)));
-    ctx->total_ready = 1;
-    return OB_OK;
+    return ctx->backend == OB_BACKEND_CUDA ? zero_device_total(ctx, &dev) : OB_OK;
 }
 
 ob_status ob_ctx_loss_read(ob_ctx *ctx, ob_running_loss *out)

@@ -63,6 +63,9 @@ const char *ob_dtype_name(ob_dtype t);
 ob_status ob_tensor_alloc(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
 /* Same, zero-filled. */
 ob_status ob_tensor_zeros(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
+/* Keeps *t when it already holds this dtype and shape at loc (contents as
+ * they are), else frees it and allocates anew: a buffer reused across calls. */
+ob_status ob_tensor_ensure(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
 /* Describe a caller-owned contiguous buffer; no allocation. */
 ob_status ob_tensor_wrap(ob_tensor *t, void *data, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape);
 /* Release an owned buffer (no-op for borrowed or zeroed structs); leaves *t empty. */

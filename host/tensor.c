@@ -175,3 +175,12 @@ ob_status ob_tensor_clone_to(ob_tensor *dst, const ob_tensor *src, ob_location l
     if (s != OB_OK) ob_tensor_free(dst);
     return s;
 }
+
+ob_status ob_tensor_ensure(ob_tensor *t, ob_dtype dtype, ob_location loc, int ndim, const int64_t *shape)
+{
+    if (t->data && t->dtype == dtype && t->loc == loc && t->ndim == ndim &&
+        !memcmp(t->shape, shape, sizeof(int64_t) * (size_t)ndim))
+        return OB_OK;
+    ob_tensor_free(t);
+    return ob_tensor_alloc(t, dtype, loc, ndim, shape);
+}

@@ -68,7 +68,7 @@ static ob_status pointwise(ob_ctx *ctx, const sink *k, float *ga, float *gb, con
     double sum = 0;
     OB_TRY(OB_CUDA_PATH(ob_loss_pointwise_cuda(k->loss ? &sum : NULL, k->loss ? NULL : &k->acc, ga, gb,
                                                ob_tensor_f32(a), ob_tensor_f32(b), n, kind, gscale, &cfg)));
-    if (k->loss) *k->loss = sum * k->scale;
+    if (k->loss) sink_host(k, sum); /* the read sum; a running total was added to on the device */
     return OB_OK;
 }
 
@@ -138,7 +138,7 @@ ob_status ob_loss_cross_entropy_at(ob_ctx *ctx, double *loss, ob_tensor *grad, c
     OB_TRY(OB_CUDA_PATH(ob_loss_cross_entropy_cuda(
         loss ? &sum : NULL, loss ? NULL : &sk.acc, gp, ob_tensor_f32(logits), labels_at_ctx ? labels_at_ctx : labels,
         labels_at_ctx ? OB_DEVICE : OB_HOST, n, (int)k, (float)scale, &cfg)));
-    if (loss) *loss = sum * scale;
+    if (loss) sink_host(&sk, sum); /* the read sum; a running total was added to on the device */
     return OB_OK;
 }
 

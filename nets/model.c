@@ -132,15 +132,6 @@ static const ob_tensor *node_input(const ob_model *m, int producer)
     return producer == OB_MODEL_INPUT ? m->input : &m->nodes[producer].out;
 }
 
-/* Keeps t when it already has this shape at loc, else reallocates it. */
-static ob_status ensure(ob_tensor *t, ob_location loc, int ndim, const int64_t *shape)
-{
-    if (t->data && t->loc == loc && t->ndim == ndim && !memcmp(t->shape, shape, sizeof(int64_t) * (size_t)ndim))
-        return OB_OK;
-    ob_tensor_free(t);
-    return ob_tensor_alloc(t, OB_F32, loc, ndim, shape);
-}
-
 static ob_status with_node(const ob_model *m, int i, ob_status s)
 {
     if (s == OB_OK) return s;
@@ -164,7 +155,7 @@ ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, cons
         int64_t shape[4];
         int ndim = 0;
         OB_TRY(with_node(m, i, n->layer->ops->shape(n->layer, shape, &ndim, in, n->n_inputs)));
-        OB_TRY(ensure(&n->out, loc, ndim, shape));
+        OB_TRY(ob_tensor_ensure(&n->out, OB_F32, loc, ndim, shape));
         n->out.layout = OB_LAYOUT_PLAIN;
         n->out.layout_ok = ndim == 4 && n->blocked_edge && ob_ctx_uses_dnnl(ctx);
         OB_TRY(with_node(m, i, n->layer->ops->forward(n->layer, ctx, &n->out, in, n->n_inputs, training)));
@@ -190,14 +181,14 @@ static ob_status plan_slot(ob_model *m, ob_location loc, grad_slot *slot, int pr
     const ob_tensor *like = producer == OB_MODEL_INPUT ? m->input : &m->nodes[producer].out;
     OB_REQUIRE(dup < 2, "model: a node reads node %d more than twice; use more nodes", producer);
     if (producer != OB_MODEL_INPUT) {
-        OB_TRY(ensure(dest, loc, like->ndim, like->shape));
+        OB_TRY(ob_tensor_ensure(dest, OB_F32, loc, like->ndim, like->shape));
         dest->layout_ok = like->layout_ok; /* the gradient of a blocked-capable edge may be blocked too */
         if (!written) dest->layout = OB_LAYOUT_PLAIN;
     }
     slot->dest = dest;
     slot->write = dest;
     if (written || dup) {
-        OB_TRY(ensure(scratch, loc, like->ndim, like->shape));
+        OB_TRY(ob_tensor_ensure(scratch, OB_F32, loc, like->ndim, like->shape));
         slot->write = scratch;
     }
     return OB_OK;

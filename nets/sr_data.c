@@ -21,7 +21,7 @@ typedef struct {
 } sr_state;
 
 /* Stage 1 — a photo as the planes the nets see: Y (studio range) or RGB. */
-static ob_status to_planes(ob_tensor *out, const ob_tensor *in, int channels, const char *path)
+static ob_status to_planes(ob_tensor *out, const ob_tensor *in, int channels)
 {
     const int64_t c = in->shape[0], h = in->shape[1], w = in->shape[2], hw = h * w;
     const int64_t shape[3] = {channels, h, w};
@@ -29,7 +29,6 @@ static ob_status to_planes(ob_tensor *out, const ob_tensor *in, int channels, co
     const float *p = ob_tensor_f32(in);
     float *q = ob_tensor_f32(out);
     const int rgb = c >= 3; /* 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA */
-    (void)path;
     for (int64_t i = 0; i < hw; i++) {
         const float r = p[i], g = rgb ? p[hw + i] : r, b = rgb ? p[2 * hw + i] : r;
         if (channels == 1) {
@@ -191,7 +190,7 @@ static ob_status load_split(sr_state *st, const char *dir)
             s = OB_FAIL(OB_ERR_FORMAT, "%s: %lldx%lld is smaller than the %dx%d crop (%d LR pixels x scale %d)", path,
                         (long long)raw.shape[2], (long long)raw.shape[1], st->hr, st->hr, st->cfg.patch,
                         st->cfg.scale);
-        if (s == OB_OK) s = to_planes(&st->img[st->n_img], &raw, st->cfg.channels, path);
+        if (s == OB_OK) s = to_planes(&st->img[st->n_img], &raw, st->cfg.channels);
         if (s == OB_OK) st->n_img++, s = ob_strlist_push(&st->paths, path);
         ob_tensor_free(&raw);
         free(path);

@@ -121,19 +121,10 @@ ob_status ob_stepper_place(ob_stepper *s, ob_data_batch *b, const ob_tensor **x)
     return place(s, b, x, NULL, &slot);
 }
 
-static ob_status ensure_grad(ob_stepper *s, const ob_tensor *y)
-{
-    ob_tensor *g = &s->grad;
-    if (g->data && g->loc == y->loc && g->ndim == y->ndim && !memcmp(g->shape, y->shape, sizeof(int64_t) * y->ndim))
-        return OB_OK;
-    ob_tensor_free(g);
-    return ob_tensor_alloc(g, OB_F32, y->loc, y->ndim, y->shape);
-}
-
 /* The loss of b's output into the running loss (weight = rows, tag = batch). */
 static ob_status loss_of(ob_stepper *s, const ob_tensor *y)
 {
-    OB_TRY(ensure_grad(s, y));
+    OB_TRY(ob_tensor_ensure(&s->grad, OB_F32, y->loc, y->ndim, y->shape));
     ob_ctx_loss_set(s->ctx, (double)s->b->n, (long long)s->b->batch);
     return s->loss(s->loss_user, s->ctx, NULL, &s->grad, y, s->b);
 }

@@ -86,25 +86,28 @@ static ob_status build_classifier(ob_model *m, const zoo_dims *d)
                      ob_linear_create(&l, &(ob_linear_cfg){.in_features = 128, .out_features = d->k, .bias = 1}), &l);
 }
 
+/* Nodes 0..4 of both SR nets: conv(ch[0] -> ch[1], k[0]), act, conv(-> ch[2],
+ * k[1]), act, conv(-> ch[3], k[2]); padding k/2 keeps the size. */
+static ob_status conv_chain(ob_model *m, const int ch[4], const int k[3], ob_act_kind act)
+{
+    ob_layer *l = NULL;
+    for (int i = 0; i < 3; i++) {
+        OB_TRY(add_conv(m, "", 2 * i, ch[i], ch[i + 1], k[i]));
+        if (i < 2) OB_TRY(add_plain(m, "", 2 * i + 1, ob_act_create(&l, act, 0), &l));
+    }
+    return OB_OK;
+}
+
 static ob_status build_espcn(ob_model *m, const zoo_dims *d)
 {
     ob_layer *l = NULL;
-    OB_TRY(add_conv(m, "", 0, d->c, 64, 5));
-    OB_TRY(add_plain(m, "", 1, ob_act_create(&l, OB_ACT_TANH, 0), &l));
-    OB_TRY(add_conv(m, "", 2, 64, 32, 3));
-    OB_TRY(add_plain(m, "", 3, ob_act_create(&l, OB_ACT_TANH, 0), &l));
-    OB_TRY(add_conv(m, "", 4, 32, d->c * d->r * d->r, 3));
+    OB_TRY(conv_chain(m, (const int[4]){d->c, 64, 32, d->c * d->r * d->r}, (const int[3]){5, 3, 3}, OB_ACT_TANH));
     return add_plain(m, "", 5, ob_pixel_shuffle_layer_create(&l, d->r), &l);
 }
 
 static ob_status build_srcnn(ob_model *m, const zoo_dims *d)
 {
-    ob_layer *l = NULL;
-    OB_TRY(add_conv(m, "", 0, d->c, 128, 3));
-    OB_TRY(add_plain(m, "", 1, ob_act_create(&l, OB_ACT_RELU, 0), &l));
-    OB_TRY(add_conv(m, "", 2, 128, 64, 3));
-    OB_TRY(add_plain(m, "", 3, ob_act_create(&l, OB_ACT_RELU, 0), &l));
-    return add_conv(m, "", 4, 64, d->c, 3);
+    return conv_chain(m, (const int[4]){d->c, 128, 64, d->c}, (const int[3]){3, 3, 3}, OB_ACT_RELU);
 }
 
 ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)

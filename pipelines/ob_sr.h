@@ -67,8 +67,12 @@ ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *checkpoint);
 /* The shipped ESPCN for `scale` on Y (data/sr/espcn_xR_y.safetensors, found in
  * the source tree the binary was built from, or beside the binary as
  * ../data/sr or ../share/obscura/sr); OB_ERR_IO naming the places looked in
- * when none is there. *path (may be NULL) <- the file used. */
-ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale, char *path, size_t path_len);
+ * when none is there. */
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale);
+/* What a --model option names: "shipped" (the shipped net for `scale`, 3 when
+ * 0) or a checkpoint; a net of another scale than a nonzero `scale` is
+ * OB_ERR_ARG ("... is a xR net, not xS"), nothing kept. */
+ob_status ob_sr_open(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale);
 ob_status ob_sr_interp(ob_sr_upscaler *u, ob_resize_method method, int scale);
 void ob_sr_release(ob_sr_upscaler *u);
 ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, const ob_tensor *lr);

@@ -129,7 +129,7 @@ static int exists(const char *p)
     return f != NULL;
 }
 
-ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale, char *path, size_t path_len)
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale)
 {
     memset(u, 0, sizeof u[0]);
     OB_REQUIRE(scale >= 2 && scale <= 4, "sr: scale %d outside 2..4", scale);
@@ -144,17 +144,25 @@ ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale, char *pa
     snprintf(cand[1], sizeof cand[1], "%s/../data/sr/espcn_x%d_y.safetensors", exe, scale);
     snprintf(cand[2], sizeof cand[2], "%s/../share/obscura/sr/espcn_x%d_y.safetensors", exe, scale);
     for (int i = 0; i < 3; i++)
-        if (exists(cand[i])) {
-            if (path) snprintf(path, path_len, "%s", cand[i]);
-            return ob_sr_load(u, ctx, cand[i]);
-        }
+        if (exists(cand[i])) return ob_sr_load(u, ctx, cand[i]);
     return OB_FAIL(OB_ERR_IO, "no shipped ESPCN x%d weights (looked for %s, %s and %s)", scale, cand[0], cand[1],
                    cand[2]);
 }
 
+ob_status ob_sr_open(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale)
+{
+    if (!strcmp(model, "shipped")) return ob_sr_load_shipped(u, ctx, scale ? scale : 3);
+    OB_TRY(ob_sr_load(u, ctx, model));
+    if (!scale || scale == u->scale) return OB_OK;
+    const int have = u->scale;
+    ob_sr_release(u);
+    return OB_FAIL(OB_ERR_ARG, "%s is a x%d net, not x%d", model, have, scale);
+}
+
 /* ---- enlarging one image --------------------------------------------------- */
 
-/* x (c, h, w) host through the net where ctx computes -> y (c, H', W') host. */
+/* x (c, h, w) host through the net where ctx computes -> y (1, c, H', W')
+ * host (its buffer kept from call to call while the tile shape repeats). */
 static ob_status run_net(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *y, const float *x, int c, int h, int w)
 {
     const int64_t xs[4] = {1, c, h, w};
@@ -167,19 +175,8 @@ static ob_status run_net(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *y, con
         in = &dx;
     }
     if (s == OB_OK) s = ob_model_forward(u->m, ctx, &out, in, 0);
-    if (s == OB_OK) {
-        ob_tensor_free(y);
-        s = out->loc == OB_HOST ? ob_tensor_alloc(y, OB_F32, OB_HOST, 3, out->shape + 1) : OB_OK;
-        if (s == OB_OK && out->loc == OB_HOST)
-            memcpy(y->data, out->data, sizeof(float) * (size_t)ob_tensor_numel(out));
-        else if (s == OB_OK) {
-            ob_tensor host = {0};
-            s = ob_tensor_clone_to(&host, out, OB_HOST);
-            if (s == OB_OK) s = ob_tensor_alloc(y, OB_F32, OB_HOST, 3, host.shape + 1);
-            if (s == OB_OK) memcpy(y->data, host.data, sizeof(float) * (size_t)ob_tensor_numel(&host));
-            ob_tensor_free(&host);
-        }
-    }
+    if (s == OB_OK) s = ob_tensor_ensure(y, OB_F32, OB_HOST, out->ndim, out->shape);
+    if (s == OB_OK) s = ob_tensor_copy(y, out);
     ob_tensor_free(&dx);
     return s;
 }
@@ -248,7 +245,7 @@ static void clip01(float *p, int64_t n)
 
 ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, const ob_tensor *lr)
 {
-    ob_tensor rgb = {0}, up = {0}, net = {0}, pre = {0};
+    ob_tensor rgb = {0}, up = {0}, net = {0};
     OB_TRY(rgb_of(&rgb, lr));
     const int h = (int)rgb.shape[1], w = (int)rgb.shape[2], r = u->scale, H = h * r, W = w * r;
     const int64_t hs[3] = {3, H, W}, n = (int64_t)H * W;
@@ -278,7 +275,7 @@ ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, co
         }
     }
     if (s == OB_OK) clip01(ob_tensor_f32(&up), 3 * n);
-    ob_tensor_free(&rgb), ob_tensor_free(&net), ob_tensor_free(&pre);
+    ob_tensor_free(&rgb), ob_tensor_free(&net);
     if (s != OB_OK) {
         ob_tensor_free(&up);
         return s;

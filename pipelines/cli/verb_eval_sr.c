@@ -79,12 +79,9 @@ int ob_cli_eval_sr(ob_cli *cli)
     int cols = 0;
     if (ckpt) {
         ob_sr_upscaler net;
-        const ob_status ls = strcmp(ckpt, "shipped") ? ob_sr_load(&net, ctx, ckpt)
-                                                     : ob_sr_load_shipped(&net, ctx, scale ? scale : 3, NULL, 0);
-        if (ls != OB_OK) rc = ob_cli_error("--model: %s", ob_last_error());
-        else if (scale && net.scale != scale)
-            rc = ob_cli_error("--model %s is a x%d net, not x%d", ckpt, net.scale, scale), ob_sr_release(&net);
-        else {
+        if (ob_sr_open(&net, ctx, ckpt, scale) != OB_OK) {
+            rc = ob_cli_error("--model: %s", ob_last_error());
+        } else {
             scale = net.scale;
             const ob_resize_method m[3] = {OB_RESIZE_NEAREST, OB_RESIZE_BILINEAR, OB_RESIZE_BICUBIC};
             for (int k = 0; k < 3; k++) ob_sr_interp(&u[cols++], m[k], scale);

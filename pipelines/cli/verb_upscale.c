@@ -67,21 +67,10 @@ static int make_upscaler(ob_cli *cli, ob_ctx *ctx, ob_sr_upscaler *u)
     if ((v = ob_cli_get(cli, "--tile")) && ob_cli_parse_int(&tile, v, "--tile", 0, 1 << 16)) return OB_CLI_EXIT_ERROR;
     if (tile > 0 && tile < 16) return ob_cli_error("--tile %d: use 16 or more (or 0 for the whole image)", tile);
     if (ckpt && method) return ob_cli_error("upscale takes --model or --method, not both");
-    if (!ckpt && !method) { /* the shipped net */
-        if (ob_sr_load_shipped(u, ctx, scale ? scale : 3, NULL, 0) != OB_OK)
-            return ob_cli_error("%s; pass --model RUN_DIR/model.safetensors or --method bicubic", ob_last_error());
-        u->tile = tile;
-        return 0;
-    }
-    if (ckpt) {
-        if ((strcmp(ckpt, "shipped") ? ob_sr_load(u, ctx, ckpt) : ob_sr_load_shipped(u, ctx, scale ? scale : 3, NULL, 0)) !=
-            OB_OK)
-            return ob_cli_error("--model: %s", ob_last_error());
-        if (scale && scale != u->scale) {
-            const int s = u->scale;
-            ob_sr_release(u);
-            return ob_cli_error("--model %s is a x%d net, not x%d", ckpt, s, scale);
-        }
+    if (!method) { /* a net: --model, or the shipped one */
+        if (ob_sr_open(u, ctx, ckpt ? ckpt : "shipped", scale) != OB_OK)
+            return ckpt ? ob_cli_error("--model: %s", ob_last_error())
+                        : ob_cli_error("%s; pass --model RUN_DIR/model.safetensors or --method bicubic", ob_last_error());
         u->tile = tile;
         return 0;
     }
