@@ -32,11 +32,33 @@ static ob_status to_planes(ob_tensor *out, const ob_tensor *in, int channels)
     for (int64_t i = 0; i < hw; i++) {
         const float r = p[i], g = rgb ? p[hw + i] : r, b = rgb ? p[2 * hw + i] : r;
         if (channels == 1) {
-            q[i] = ob_sr_luma(r, g, b);
+            q[i] = ob_bt601_luma(r, g, b);
         } else {
             q[i] = r, q[hw + i] = g, q[2 * hw + i] = b;
         }
     }
+    return OB_OK;
+}
+
+/* Stage 1b — the planes shrunk (bicubic-aa, in place) so that the longer
+ * side is max_side. */
+static ob_status shrink_planes(ob_tensor *t, int max_side)
+{
+    const int64_t c = t->shape[0], h = t->shape[1], w = t->shape[2], side = h > w ? h : w;
+    if (side <= max_side) return OB_OK;
+    const double f = (double)side / max_side;
+    const int64_t sh = (int64_t)((double)h / f + 0.5), sw = (int64_t)((double)w / f + 0.5);
+    const int64_t shape[3] = {c, sh < 1 ? 1 : sh, sw < 1 ? 1 : sw};
+    ob_tensor small = {0};
+    OB_TRY(ob_tensor_alloc(&small, OB_F32, OB_HOST, 3, shape));
+    ob_status s = ob_resize_cpu(ob_tensor_f32(&small), ob_tensor_f32(t), (int)c, (int)h, (int)w, (int)shape[1],
+                                (int)shape[2], OB_RESIZE_BICUBIC_AA);
+    if (s != OB_OK) {
+        ob_tensor_free(&small);
+        return s;
+    }
+    ob_tensor_free(t);
+    *t = small;
     return OB_OK;
 }
 
@@ -79,6 +101,8 @@ static ob_status make_pair(ob_sample *out, const sr_state *st, int k, int y0, in
     return s;
 }
 
+static int random_crops(const sr_state *st) { return st->cfg.split == OB_SR_TRAIN || st->cfg.split == OB_SR_ALL_TRAIN; }
+
 static int64_t positions(const ob_tensor *t, int hr) { return (t->shape[1] - hr + 1) * (t->shape[2] - hr + 1); }
 
 /* Training: sample i of `epoch` from Philox(seed, SR_CROP, epoch * 2^40 + i). */
@@ -99,7 +123,7 @@ static ob_status sr_get_keyed(const ob_dataset *ds, ob_sample *out, int64_t i, u
 static ob_status sr_get(const ob_dataset *ds, ob_sample *out, int64_t i)
 {
     const sr_state *st = ds->state;
-    if (st->cfg.split == OB_SR_TRAIN) return sr_get_keyed(ds, out, i, 0, 0);
+    if (random_crops(st)) return sr_get_keyed(ds, out, i, 0, 0);
     const int k = (int)(i / st->cfg.val_crops), j = (int)(i % st->cfg.val_crops);
     int g = 1;
     while (g * g < st->cfg.val_crops) g++;
@@ -112,7 +136,7 @@ static ob_status sr_get(const ob_dataset *ds, ob_sample *out, int64_t i)
 static const char *sr_path(const ob_dataset *ds, int64_t i)
 {
     const sr_state *st = ds->state;
-    if (st->cfg.split == OB_SR_TRAIN) return st->paths.n == 1 ? st->paths.items[0] : "";
+    if (random_crops(st)) return st->paths.n == 1 ? st->paths.items[0] : "";
     return st->paths.items[i / st->cfg.val_crops];
 }
 
@@ -164,7 +188,7 @@ static ob_status load_split(sr_state *st, const char *dir)
     all.cap = all.n;
     const int64_t n_val = all.n / 10 > 1 ? all.n / 10 : 1;
     int64_t lo = 0, hi = all.n;
-    if (s == OB_OK && st->cfg.split != OB_SR_ALL) {
+    if (s == OB_OK && st->cfg.split != OB_SR_ALL && st->cfg.split != OB_SR_ALL_TRAIN) {
         if (all.n < 2)
             s = OB_FAIL(OB_ERR_ARG, "%s: %lld image(s); holding out validation images needs 2 or more", dir,
                         (long long)all.n);
@@ -186,12 +210,15 @@ static ob_status load_split(sr_state *st, const char *dir)
         ob_tensor raw = {0};
         ob_image_info info;
         s = ob_image_read(&raw, &info, path);
-        if (s == OB_OK && (raw.shape[1] < st->hr || raw.shape[2] < st->hr))
-            s = OB_FAIL(OB_ERR_FORMAT, "%s: %lldx%lld is smaller than the %dx%d crop (%d LR pixels x scale %d)", path,
-                        (long long)raw.shape[2], (long long)raw.shape[1], st->hr, st->hr, st->cfg.patch,
-                        st->cfg.scale);
-        if (s == OB_OK) s = to_planes(&st->img[st->n_img], &raw, st->cfg.channels);
-        if (s == OB_OK) st->n_img++, s = ob_strlist_push(&st->paths, path);
+        ob_tensor *img = &st->img[st->n_img];
+        if (s == OB_OK) s = to_planes(img, &raw, st->cfg.channels);
+        if (s == OB_OK) st->n_img++; /* owned from here: freed by sr_destroy */
+        if (s == OB_OK && st->cfg.max_side > 0) s = shrink_planes(img, st->cfg.max_side);
+        if (s == OB_OK && (img->shape[1] < st->hr || img->shape[2] < st->hr))
+            s = OB_FAIL(OB_ERR_FORMAT, "%s: %lldx%lld%s is smaller than the %dx%d crop (%d LR pixels x scale %d)",
+                        path, (long long)img->shape[2], (long long)img->shape[1],
+                        st->cfg.max_side > 0 ? " once shrunk" : "", st->hr, st->hr, st->cfg.patch, st->cfg.scale);
+        if (s == OB_OK) s = ob_strlist_push(&st->paths, path);
         ob_tensor_free(&raw);
         free(path);
     }
@@ -207,9 +234,10 @@ ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data
     OB_REQUIRE(cfg->channels == 1 || cfg->channels == 3, "sr data: %d channels (1: Y, 3: RGB)", cfg->channels);
     OB_REQUIRE(cfg->patch == 0 || (cfg->patch >= 4 && cfg->patch <= 1024), "sr data: patch %d outside 4..1024",
                cfg->patch);
-    OB_REQUIRE(cfg->split >= OB_SR_TRAIN && cfg->split <= OB_SR_ALL, "sr data: unknown split %d", (int)cfg->split);
+    OB_REQUIRE(cfg->split >= OB_SR_TRAIN && cfg->split <= OB_SR_ALL_TRAIN, "sr data: unknown split %d", (int)cfg->split);
     OB_REQUIRE(cfg->samples >= 0 && cfg->samples < ((int64_t)1 << 40), "sr data: %lld samples per epoch",
                (long long)cfg->samples);
+    OB_REQUIRE(cfg->max_side >= 0, "sr data: max_side %d", cfg->max_side);
     OB_REQUIRE(cfg->val_crops >= 0 && cfg->val_crops <= 1024, "sr data: %d crops per image", cfg->val_crops);
     ob_dataset *ds = calloc(1, sizeof *ds);
     sr_state *st = calloc(1, sizeof *st);
@@ -225,7 +253,7 @@ ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data
     ds->state = st, ds->destroy = sr_destroy, ds->get = sr_get, ds->sample_path = sr_path;
     snprintf(ds->source, sizeof ds->source, "%s", hr_dir);
     ob_status s = load_split(st, hr_dir);
-    if (s == OB_OK && st->cfg.split == OB_SR_TRAIN) {
+    if (s == OB_OK && random_crops(st)) {
         st->cum = malloc(sizeof *st->cum * (size_t)st->n_img);
         if (!st->cum) s = OB_FAIL(OB_ERR_NOMEM, "sr data: out of memory");
         for (int k = 0; s == OB_OK && k < st->n_img; k++)
@@ -236,7 +264,7 @@ ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data
         ob_dataset_close(ds);
         return s;
     }
-    ds->n = st->cfg.split == OB_SR_TRAIN ? st->cfg.samples : (int64_t)st->n_img * st->cfg.val_crops;
+    ds->n = random_crops(st) ? st->cfg.samples : (int64_t)st->n_img * st->cfg.val_crops;
     ds->channels = st->cfg.channels;
     ds->height = ds->width = st->cfg.pre_upscale ? st->hr : st->cfg.patch;
     *out = ds;

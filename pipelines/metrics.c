@@ -1,6 +1,8 @@
 /* metrics.c — PSNR / SSIM on colour channels and on BT.601 luma (ob_metrics.h). */
 #include "ob_metrics.h"
 
+#include "ob_bt601.h"
+
 #include "psnr.h"
 #include "ssim.h"
 
@@ -16,7 +18,7 @@ ob_status ob_luma_bt601(ob_tensor *y, const ob_tensor *img, double data_range)
         return OB_OK;
     }
     const float offset = (float)(16.0 / 255.0 * data_range);
-    const float kr = 65.481f / 255.0f, kg = 128.553f / 255.0f, kb = 24.966f / 255.0f;
+    const float kr = (float)OB_BT601_Y_R / 255.0f, kg = (float)OB_BT601_Y_G / 255.0f, kb = (float)OB_BT601_Y_B / 255.0f;
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < hw; i++) out[i] = offset + kr * p[i] + kg * p[hw + i] + kb * p[2 * hw + i];
     return OB_OK;

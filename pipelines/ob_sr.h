@@ -24,14 +24,19 @@
  *   three 3x3), so that every output pixel sees exactly the inputs it sees
  *   in the whole image (zero padding only at the image's own border): the
  *   result equals the whole-image one up to the convolutions' rounding.
- *   Memory: the image planes (3 floats per output pixel for the result,
- *   as many for the bicubic colour, the LR planes) plus one tile's
- *   activations — about 100 floats per pixel of (tile + 2 halo)^2 for
- *   ESPCN, 200 per pixel for SRCNN — whatever the image size.
- *   ob_sr_evaluate(ctx, u, q, hr): the protocol of the SR papers — hr (C, H, W)
- *   is cropped to multiples of r (top-left), its LR image made by bicubic-aa
- *   (MATLAB imresize), enlarged by u, and PSNR and SSIM computed on Y
- *   (BT.601 16-235, ob_metrics.h) with r pixels shaved off every border.
+ *   Memory: the result, 3 floats per output pixel (the bicubic colour is
+ *   made in it and ESPCN writes its Y or RGB over it; SRCNN, which reads the
+ *   enlargement it replaces, needs C floats more per output pixel), the LR
+ *   planes (3 floats per input pixel), plus one tile's activations — about
+ *   100 floats per pixel of (tile + 2 halo)^2 for ESPCN, 200 per pixel for
+ *   SRCNN — whatever the image size.
+ *   ob_sr_evaluate(ctx, u, q, enlarged, hr): the protocol of the SR papers —
+ *   hr (C, H, W) is cropped to multiples of r (top-left), its LR image made
+ *   by bicubic-aa (MATLAB imresize), enlarged by u, and PSNR and SSIM
+ *   computed on Y (BT.601 16-235, ob_metrics.h) with r pixels shaved off
+ *   every border. enlarged: NULL, or it receives the enlargement, RGB
+ *   (3, H - H % r, W - W % r) with pixel (y, x) in place over hr's (y, x);
+ *   the caller frees it.
  *
  * Errors: OB_ERR_ARG (bad shapes, scale outside 2..4, an image too small
  * for the protocol: under 3r + 1 pixels on a side), OB_ERR_FORMAT (a
@@ -64,19 +69,20 @@ typedef struct {
 int ob_sr_halo(const ob_sr_upscaler *u);
 
 ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *checkpoint);
-/* The shipped ESPCN for `scale` on Y (data/sr/espcn_xR_y.safetensors, found in
- * the source tree the binary was built from, or beside the binary as
- * ../data/sr or ../share/obscura/sr); OB_ERR_IO naming the places looked in
- * when none is there. */
-ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale);
-/* What a --model option names: "shipped" (the shipped net for `scale`, 3 when
- * 0) or a checkpoint; a net of another scale than a nonzero `scale` is
- * OB_ERR_ARG ("... is a xR net, not xS"), nothing kept. */
+/* The shipped net `model` ("espcn" or "srcnn") for `scale` on Y
+ * (data/sr/MODEL_xR_y.safetensors, found in the source tree the binary was
+ * built from, or beside the binary as ../data/sr or ../share/obscura/sr);
+ * OB_ERR_IO naming the places looked in when none is there. */
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale);
+/* What a --model option names: "shipped" (the shipped ESPCN for `scale`, 3
+ * when 0), "shipped-srcnn" (the shipped SRCNN-style net) or a checkpoint; a
+ * net of another scale than a nonzero `scale` is OB_ERR_ARG ("... is a xR
+ * net, not xS"), nothing kept. */
 ob_status ob_sr_open(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale);
 ob_status ob_sr_interp(ob_sr_upscaler *u, ob_resize_method method, int scale);
 void ob_sr_release(ob_sr_upscaler *u);
 ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, const ob_tensor *lr);
-ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, const ob_tensor *hr);
+ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, ob_tensor *enlarged, const ob_tensor *hr);
 
 /* BT.601 (MATLAB rgb2ycbcr) on [0, 1] planes, in place on 3 planes of n. */
 void ob_sr_rgb_to_ycbcr(float *p, int64_t n);

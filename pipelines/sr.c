@@ -8,28 +8,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ob_bt601.h"
 #include "ob_checkpoint.h"
 #include "ob_layer.h"
 #include "ob_zoo.h"
 
 /* ---- colour: MATLAB's rgb2ycbcr / ycbcr2rgb on [0, 1] --------------------- */
 
-static const double to_ycc[3][3] = {{65.481, 128.553, 24.966}, {-37.797, -74.203, 112.0}, {112.0, -93.786, -18.214}};
-static const double ycc_offset[3] = {16.0, 128.0, 128.0};
 
 void ob_sr_rgb_to_ycbcr(float *p, int64_t n)
 {
     for (int64_t i = 0; i < n; i++) {
         const double r = p[i], g = p[n + i], b = p[2 * n + i];
         for (int k = 0; k < 3; k++)
-            p[k * n + i] = (float)((ycc_offset[k] + to_ycc[k][0] * r + to_ycc[k][1] * g + to_ycc[k][2] * b) / 255.0);
+            p[k * n + i] = (float)((ob_bt601_offset[k] + ob_bt601_rgb_to_ycc[k][0] * r + ob_bt601_rgb_to_ycc[k][1] * g + ob_bt601_rgb_to_ycc[k][2] * b) / 255.0);
     }
 }
 
-/* The inverse of to_ycc (by the adjugate, once). */
+/* The inverse of ob_bt601_rgb_to_ycc (by the adjugate, once). */
 static void inverse(double inv[3][3])
 {
-    const double(*a)[3] = to_ycc;
+    const double(*a)[3] = ob_bt601_rgb_to_ycc;
     const double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
                        a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
                        a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
@@ -46,7 +45,7 @@ void ob_sr_ycbcr_to_rgb(float *p, int64_t n)
     inverse(inv);
     for (int64_t i = 0; i < n; i++) {
         double v[3];
-        for (int k = 0; k < 3; k++) v[k] = 255.0 * p[k * n + i] - ycc_offset[k];
+        for (int k = 0; k < 3; k++) v[k] = 255.0 * p[k * n + i] - ob_bt601_offset[k];
         for (int k = 0; k < 3; k++) p[k * n + i] = (float)(inv[k][0] * v[0] + inv[k][1] * v[1] + inv[k][2] * v[2]);
     }
 }
@@ -129,10 +128,12 @@ static int exists(const char *p)
     return f != NULL;
 }
 
-ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale)
+ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale)
 {
     memset(u, 0, sizeof u[0]);
     OB_REQUIRE(scale >= 2 && scale <= 4, "sr: scale %d outside 2..4", scale);
+    OB_REQUIRE(model && (!strcmp(model, "espcn") || !strcmp(model, "srcnn")), "sr: no shipped '%s' net",
+               model ? model : "(null)");
     char exe[4096] = "", cand[3][4600];
     const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -140,18 +141,19 @@ ob_status ob_sr_load_shipped(ob_sr_upscaler *u, ob_ctx *ctx, int scale)
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
     }
-    snprintf(cand[0], sizeof cand[0], "%s/espcn_x%d_y.safetensors", OB_SR_WEIGHTS_DIR, scale);
-    snprintf(cand[1], sizeof cand[1], "%s/../data/sr/espcn_x%d_y.safetensors", exe, scale);
-    snprintf(cand[2], sizeof cand[2], "%s/../share/obscura/sr/espcn_x%d_y.safetensors", exe, scale);
+    snprintf(cand[0], sizeof cand[0], "%s/%s_x%d_y.safetensors", OB_SR_WEIGHTS_DIR, model, scale);
+    snprintf(cand[1], sizeof cand[1], "%s/../data/sr/%s_x%d_y.safetensors", exe, model, scale);
+    snprintf(cand[2], sizeof cand[2], "%s/../share/obscura/sr/%s_x%d_y.safetensors", exe, model, scale);
     for (int i = 0; i < 3; i++)
         if (exists(cand[i])) return ob_sr_load(u, ctx, cand[i]);
-    return OB_FAIL(OB_ERR_IO, "no shipped ESPCN x%d weights (looked for %s, %s and %s)", scale, cand[0], cand[1],
+    return OB_FAIL(OB_ERR_IO, "no shipped %s x%d weights (looked for %s, %s and %s)", model, scale, cand[0], cand[1],
                    cand[2]);
 }
 
 ob_status ob_sr_open(ob_sr_upscaler *u, ob_ctx *ctx, const char *model, int scale)
 {
-    if (!strcmp(model, "shipped")) return ob_sr_load_shipped(u, ctx, scale ? scale : 3);
+    if (!strcmp(model, "shipped")) return ob_sr_load_shipped(u, ctx, "espcn", scale ? scale : 3);
+    if (!strcmp(model, "shipped-srcnn")) return ob_sr_load_shipped(u, ctx, "srcnn", scale ? scale : 3);
     OB_TRY(ob_sr_load(u, ctx, model));
     if (!scale || scale == u->scale) return OB_OK;
     const int have = u->scale;
@@ -256,23 +258,19 @@ ob_status ob_sr_upscale(ob_ctx *ctx, const ob_sr_upscaler *u, ob_tensor *out, co
     if (s == OB_OK && u->net) {
         float *hp = ob_tensor_f32(&up);
         const int c = u->channels;
-        const int64_t ns[3] = {c, H, W};
-        s = ob_tensor_alloc(&net, OB_F32, OB_HOST, 3, ns);
-        if (s == OB_OK && c == 1) {
-            ob_sr_rgb_to_ycbcr(hp, n);
-            if (u->pre_upscale) {
-                s = run_tiled(ctx, u, ob_tensor_f32(&net), hp, 1, H, W);
-            } else {
-                ob_sr_rgb_to_ycbcr(ob_tensor_f32(&rgb), (int64_t)h * w);
-                s = run_tiled(ctx, u, ob_tensor_f32(&net), ob_tensor_f32(&rgb), 1, h, w);
-            }
-            if (s == OB_OK) memcpy(hp, net.data, sizeof(float) * (size_t)n); /* Y from the net */
-            ob_sr_ycbcr_to_rgb(hp, n);
-        } else if (s == OB_OK) {
-            s = u->pre_upscale ? run_tiled(ctx, u, ob_tensor_f32(&net), hp, 3, H, W)
-                               : run_tiled(ctx, u, ob_tensor_f32(&net), ob_tensor_f32(&rgb), 3, h, w);
-            if (s == OB_OK) memcpy(hp, net.data, sizeof(float) * (size_t)(3 * n));
+        if (c == 1) ob_sr_rgb_to_ycbcr(hp, n);
+        if (c == 1 && !u->pre_upscale) ob_sr_rgb_to_ycbcr(ob_tensor_f32(&rgb), (int64_t)h * w);
+        if (u->pre_upscale) {
+            /* SRCNN reads the enlargement it replaces (halos overlap): a plane set of its own */
+            const int64_t ns[3] = {c, H, W};
+            s = ob_tensor_alloc(&net, OB_F32, OB_HOST, 3, ns);
+            if (s == OB_OK) s = run_tiled(ctx, u, ob_tensor_f32(&net), hp, c, H, W);
+            if (s == OB_OK) memcpy(hp, net.data, sizeof(float) * (size_t)(c * n));
+        } else {
+            /* ESPCN reads the LR planes: its output goes straight over Y (or RGB) */
+            s = run_tiled(ctx, u, hp, ob_tensor_f32(&rgb), c, h, w);
         }
+        if (s == OB_OK && c == 1) ob_sr_ycbcr_to_rgb(hp, n);
     }
     if (s == OB_OK) clip01(ob_tensor_f32(&up), 3 * n);
     ob_tensor_free(&rgb), ob_tensor_free(&net);
@@ -301,7 +299,7 @@ static ob_status shave(ob_tensor *out, const ob_tensor *t, int b)
     return OB_OK;
 }
 
-ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, const ob_tensor *hr)
+ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, ob_tensor *enlarged, const ob_tensor *hr)
 {
     ob_tensor rgb = {0}, crop = {0}, lr = {0}, sr = {0}, a = {0}, b = {0};
     OB_TRY(rgb_of(&rgb, hr));
@@ -328,6 +326,7 @@ ob_status ob_sr_evaluate(ob_ctx *ctx, const ob_sr_upscaler *u, ob_quality *y, co
     ob_metrics_result m;
     if (s == OB_OK) s = ob_image_metrics(ctx, &m, &a, &b, 1.0);
     if (s == OB_OK) *y = m.y;
+    if (s == OB_OK && enlarged) *enlarged = sr, sr = (ob_tensor){0};
     ob_tensor_free(&rgb), ob_tensor_free(&crop), ob_tensor_free(&lr), ob_tensor_free(&sr);
     ob_tensor_free(&a), ob_tensor_free(&b);
     return s;

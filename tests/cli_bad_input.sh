@@ -2,7 +2,7 @@
 # no output file left behind and no existing output overwritten.
 . "$(dirname "$0")/clilib.sh"
 
-expect_ok "demo for inputs" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo --job sr -o "$work/d" --quiet
+expect_ok "demo for inputs" "$OBSCURA" demo --job interp --image chart -o "$work/d" --quiet
 good="$work/d/original.png"
 small="$work/d/small.png"
 

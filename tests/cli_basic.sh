@@ -30,7 +30,7 @@ grep -q "cpu-impl ref" "$work/out" && ok || bad "--cpu-impl ref not reported: $(
 expect_error "--cpu-impl bogus" "unknown --cpu-impl 'bogus'" "$OBSCURA" version --cpu-impl bogus
 
 # the main job on its embedded default (the chart when no photo is installed)
-expect_ok "demo" env OB_DEMO_IMAGE=/nonexistent "$OBSCURA" demo --job sr -o "$work/demo" --factor 3
+expect_ok "demo" "$OBSCURA" demo --job interp --image chart -o "$work/demo" --factor 3
 for f in original.png small.png up_nearest.png up_bilinear.png up_bicubic.png report.json index.html; do
   [ -s "$work/demo/$f" ] && ok || bad "demo did not write $f"
 done

@@ -1,6 +1,6 @@
 # cli_quilt.sh — `obscura quilt` and `obscura transfer` end to end: every
 # method and transfer on a procedural texture (a crop of the test chart
-# `obscura demo --job sr` draws) and on a real one (scikit-image's brick and
+# `obscura demo --job interp --image chart` draws) and on a real one (scikit-image's brick and
 # gravel, downscaled; that part prints SKIPPED when the data is missing); the
 # same seed gives the same file; --batch with a bad file in the folder, a
 # re-run that skips the finished outputs; bad input is "obscura: error: ...",
@@ -15,7 +15,7 @@ expect_ok "--help lists both" "$OBSCURA" --help
 grep -q "^  quilt " "$work/out" && grep -q "^  transfer " "$work/out" && ok || bad "--help does not list quilt and transfer"
 
 # procedural sample: the sr demo's test chart, shrunk to 72x64
-expect_ok "demo chart" "$OBSCURA" demo --job sr -o "$work/demo" --quiet
+expect_ok "demo chart" "$OBSCURA" demo --job interp --image chart -o "$work/demo" --quiet
 expect_ok "chart sample" "$OBSCURA" resize "$work/demo/small.png" -o "$work/chart.png" --size 72x64 --quiet
 smp="$work/chart.png"
 for m in random simple cut; do

@@ -12,7 +12,7 @@ sk=/usr/lib/python3/dist-packages/skimage/data
 photos="$work/photos"
 mkdir -p "$photos" "$work/empty" "$work/small"
 for f in astronaut.png chelsea.png coffee.png rocket.jpg; do
-  [ -f "$sk/$f" ] || { echo "SKIPPED: $sk/$f missing (apt install python3-skimage)"; finish; exit $?; }
+  [ -f "$sk/$f" ] || { echo "SKIPPED: $sk/$f missing (apt install python3-skimage)"; exit 77; }
   "$OBSCURA" resize "$sk/$f" -o "$photos/${f%.*}.png" --size 200x200 --method area --quiet || bad "cutting $f"
 done
 "$OBSCURA" resize "$photos/coffee.png" -o "$work/small/a.png" --size 40x40 --quiet
@@ -41,12 +41,28 @@ n = struct.unpack("<Q", b[:8])[0]
 m = json.loads(b[8:8 + n])["__metadata__"]
 assert (m["task"], m["model"], m["scale"], m["channels"], m["patch"]) == ("sr", "espcn", "3", "y", "17"), m
 PY
+# a tiny real set (three full-size photos) beats bicubic within its first
+# epochs, on two other photos given as --val-data
+mkdir -p "$work/tiny" "$work/tinyval"
+for f in astronaut.png chelsea.png coffee.png; do ln -s "$sk/$f" "$work/tiny/$f"; done
+for f in rocket.jpg motorcycle_left.png; do ln -s "$sk/$f" "$work/tinyval/$f"; done
+expect_ok "train sr on a tiny real set" "$OBSCURA" train sr --model espcn --scale 3 --data "$work/tiny" \
+  --val-data "$work/tinyval" -o "$work/tinyrun" --epochs 3 --samples 8000 --lr 3e-3 --val-patch 32 --seed 1 --json \
+  --device cpu --threads 2
+python3 - "$work/out" "$work/tinyrun/loss.csv" <<'PY' && ok || bad "tiny set vs bicubic: $(cat "$work/out")"
+import csv, json, sys
+r = json.load(open(sys.argv[1]))
+psnr = [float(row["val_psnr"]) for row in csv.DictReader(open(sys.argv[2]))]
+print("tiny set: bicubic %.2f dB, val PSNR per epoch %s" % (r["bicubic_psnr"], ", ".join("%.2f" % p for p in psnr)))
+assert len(psnr) == 3 and max(psnr) > r["bicubic_psnr"] + 0.15 and psnr[-1] > r["bicubic_psnr"], (psnr, r)
+PY
 expect_ok "train sr --resume" "$OBSCURA" train sr --model espcn --scale 3 --data "$photos" --resume "$run" --epochs 3 \
   --samples 320 --val-patch 24 --quiet --device cpu --threads 2
 [ "$(wc -l <"$run/loss.csv")" -eq 4 ] && ok || bad "resume did not add an epoch: $(cat "$run/loss.csv")"
 expect_ok "train sr srcnn x2 rgb" "$OBSCURA" train sr --model srcnn --scale 2 --channels rgb --data "$photos" \
-  -o "$work/srcnn" --epochs 1 --samples 64 --batch 8 --val-patch 24 --quiet --device cpu --threads 2
-[ -s "$work/srcnn/model.safetensors" ] && ok || bad "srcnn run folder"
+  -o "$work/srcnn" --epochs 1 --samples 64 --batch 8 --val-patch 24 --max-side 150 --quiet --device cpu --threads 2
+[ -s "$work/srcnn/model.safetensors" ] && grep -aq '"max_side":"150"' "$work/srcnn/model.safetensors" && ok ||
+  bad "srcnn run folder (with max_side 150 in its metadata)"
 
 # eval sr: the papers' table, the net beside the interpolations
 expect_ok "eval sr --model" "$OBSCURA" eval sr --model "$run/model.safetensors" --data "$photos" --device cpu
@@ -72,8 +88,27 @@ expect_error "eval sr of a non-sr file" "not a checkpoint of obscura train sr" "
 head -c 100 "$run/model.safetensors" >"$work/corrupt.safetensors"
 expect_error "eval sr of a corrupt file" "corrupt.safetensors" "$OBSCURA" eval sr --model "$work/corrupt.safetensors" \
   --data "$photos"
-expect_error "eval sr without a model or method" "--model CKPT or --method" "$OBSCURA" eval sr --data "$photos"
+expect_error "eval sr without a model or method" "or --method nearest" "$OBSCURA" eval sr --data "$photos"
 expect_error "eval sr of an empty folder" "no .png/.jpg/.jpeg" "$OBSCURA" eval sr --method bicubic --data "$work/empty"
+
+# two nets side by side and the page of crops
+expect_ok "eval sr two nets --html" "$OBSCURA" eval sr --model "shipped,$run/model.safetensors" --data "$photos" \
+  --html "$work/page" --json --device cpu
+python3 - "$work/out" "$work/page" <<'PY' && ok || bad "eval sr --html: $(cat "$work/out"; ls "$work/page")"
+import json, os, re, sys
+r = json.load(open(sys.argv[1]))
+assert r["methods"] == ["nearest", "bilinear", "bicubic", "espcn", "espcn-2"], r
+page = open(os.path.join(sys.argv[2], "index.html")).read()
+srcs = re.findall(r'<img src="([^"]+)"', page)
+assert len(srcs) == 4 * 6, srcs  # per photo: the original and five methods
+for s in srcs:
+    assert os.path.getsize(os.path.join(sys.argv[2], s)) > 0, s
+assert "astronaut_hr.png" in srcs and "rocket_espcn-2.png" in srcs, srcs
+assert page.count("<tr>") == 1 + 4 + 1, page  # header, photos, mean
+PY
+expect_error "eval sr --html with a bad net" "nope.safetensors" "$OBSCURA" eval sr --model "shipped,$work/nope.safetensors" \
+  --data "$photos" --html "$work/bad_page"
+expect_absent "no page after a refused eval" "$work/bad_page"
 
 # upscale: x3 with the net, in tiles and whole, a folder
 expect_ok "upscale --model" "$OBSCURA" upscale "$photos/coffee.png" -o "$work/up.png" --model "$run/model.safetensors" \
@@ -121,5 +156,9 @@ expect_error "photo smaller than the crop" "smaller than the 51x51 crop" "$OBSCU
   --data "$work/small" -o "$work/bad6"
 expect_error "resume at another scale" "x3 on y.*asks for espcn x2" "$OBSCURA" train sr --scale 2 --data "$photos" \
   --resume "$run" --epochs 4
+expect_error "max side below 16" "--max-side" "$OBSCURA" train sr --max-side 8 --data "$photos" -o "$work/bad7"
+expect_error "photos too small once shrunk" "once shrunk is smaller than the 51x51 crop" "$OBSCURA" train sr --scale 3 \
+  --max-side 50 --data "$photos" -o "$work/bad8"
+expect_absent "no run folder after refused input" "$work/bad7" "$work/bad8"
 expect_absent "no run folder after refused input" "$work/bad1" "$work/bad2" "$work/bad3" "$work/bad4" "$work/bad5" "$work/bad6"
 finish

@@ -54,7 +54,7 @@ static void test_protocol(void)
     for (int k = 0; k < 3; k++) {
         ob_sr_upscaler u;
         OB_CHECK_OK(ob_sr_interp(&u, m[k], 3));
-        OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &q[k], &img));
+        OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &q[k], NULL, &img));
         ob_sr_release(&u);
     }
     printf("x3 on a 77x101 pattern: nearest %.2f, bilinear %.2f, bicubic %.2f dB\n", q[0].psnr, q[1].psnr, q[2].psnr);
@@ -70,11 +70,11 @@ static void test_protocol(void)
     OB_CHECK(lo >= 0 && hi <= 1, "upscaled values clipped to [0, 1]: %g..%g", lo, hi);
     for (int64_t i = 0; i < ob_tensor_numel(&img); i++) ob_tensor_f32(&img)[i] = 0.4f;
     ob_quality flat;
-    OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &flat, &img));
+    OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &flat, NULL, &img));
     OB_CHECK(isinf(flat.psnr) || flat.psnr > 90, "a flat image scores +inf (%g)", flat.psnr);
     ob_tensor tiny = {0};
     make_image(&tiny, 12, 40);
-    OB_CHECK_FAILS(ob_sr_evaluate(ctx, &u, &flat, &tiny), OB_ERR_ARG);
+    OB_CHECK_FAILS(ob_sr_evaluate(ctx, &u, &flat, NULL, &tiny), OB_ERR_ARG);
     OB_CHECK_FAILS(ob_sr_interp(&u, OB_RESIZE_BICUBIC, 5), OB_ERR_ARG);
     OB_CHECK_FAILS(ob_sr_interp(&u, OB_RESIZE_AREA, 2), OB_ERR_ARG);
     ob_tensor_free(&out), ob_tensor_free(&img), ob_tensor_free(&tiny);

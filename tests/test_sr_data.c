@@ -124,9 +124,9 @@ static void test_train_pairs(void)
 
 static void test_luma_and_splits(void)
 {
-    const float y = ob_sr_luma(0.2f, 0.5f, 0.8f);
+    const float y = ob_bt601_luma(0.2f, 0.5f, 0.8f);
     OB_CHECK(fabsf(y - (16 + 65.481f * 0.2f + 128.553f * 0.5f + 24.966f * 0.8f) / 255) < 1e-6f &&
-                 fabsf(ob_sr_luma(0, 0, 0) - 16.0f / 255) < 1e-7f && fabsf(ob_sr_luma(1, 1, 1) - 235.0f / 255) < 1e-6f,
+                 fabsf(ob_bt601_luma(0, 0, 0) - 16.0f / 255) < 1e-7f && fabsf(ob_bt601_luma(1, 1, 1) - 235.0f / 255) < 1e-6f,
              "BT.601 studio-range luma: black 16, white 235");
     ob_dataset *tr, *va, *all;
     const ob_sr_data_cfg t = {.scale = 2, .channels = 1, .patch = 12, .split = OB_SR_TRAIN, .samples = 5};
@@ -139,6 +139,38 @@ static void test_luma_and_splits(void)
              (long long)va->n, (long long)all->n);
     OB_CHECK(strstr(ob_dataset_sample_path(va, 0), "c_photo.png") != NULL, "the last photo is held out: %s",
              ob_dataset_sample_path(va, 0));
+    /* every photo with random crops: training beside a separate validation folder */
+    ob_sr_data_cfg at = t;
+    at.split = OB_SR_ALL_TRAIN, at.samples = 40;
+    ob_dataset *alltr;
+    if (OB_CHECK_OK(ob_sr_data_open(&alltr, dir, &at))) {
+        ob_sample e1 = {0}, e2 = {0};
+        int differ = 0;
+        for (int64_t i = 0; i < alltr->n; i++) {
+            OB_CHECK_OK(ob_dataset_get_keyed(alltr, &e1, i, 7, 1));
+            OB_CHECK_OK(ob_dataset_get_keyed(alltr, &e2, i, 7, 2));
+            differ += memcmp(e1.target.data, e2.target.data, 24 * 24 * 4) != 0;
+            ob_sample_free(&e1), ob_sample_free(&e2);
+        }
+        OB_CHECK(alltr->n == 40 && differ > 30, "all-train: 40 random crops a epoch, new ones each epoch (%d of 40)",
+                 differ);
+        ob_dataset_close(alltr);
+    }
+    /* max_side: the held-out 100 x 100 photo shrunk to 50 x 50, so a row of its
+     * crop steps by 2 source columns (R = x / 255) instead of 1 */
+    ob_sr_data_cfg vs = v;
+    vs.channels = 3, vs.max_side = 50;
+    ob_dataset *shr;
+    if (OB_CHECK_OK(ob_sr_data_open(&shr, dir, &vs))) {
+        ob_sample e = {0};
+        OB_CHECK_OK(ob_dataset_get(shr, &e, 0));
+        const float step = (ob_tensor_f32(&e.target)[20] - ob_tensor_f32(&e.target)[4]) * 255 / 16;
+        OB_CHECK(fabsf(step - 2) < 0.2f, "max_side 50 halves a 100-pixel photo: %.2f source columns per pixel", step);
+        ob_sample_free(&e);
+        ob_dataset_close(shr);
+    }
+    vs.max_side = 20;
+    OB_CHECK_FAILS(ob_sr_data_open(&shr, dir, &vs), OB_ERR_FORMAT);
     ob_sample s1 = {0}, s2 = {0};
     OB_CHECK_OK(ob_dataset_get(va, &s1, 2));
     OB_CHECK_OK(ob_dataset_get_keyed(va, &s2, 2, 99, 5));

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 int ob_demo_hdr(ob_cli *cli, const char *dir);
+int ob_demo_interp(ob_cli *cli, const char *dir);
 int ob_demo_sr(ob_cli *cli, const char *dir);
 
 #endif

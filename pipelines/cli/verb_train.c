@@ -84,6 +84,8 @@ static const ob_cli_opt train_opts[] = {
     {"--patch", NULL, "P", "sr: LR crop side in pixels (default 17: HR crops of 17R)"},
     {"--samples", NULL, "N", "sr: random crops per epoch (default 1600)"},
     {"--val-patch", NULL, "P", "sr: LR side of the 16 fixed validation crops per held-out photo (default 48)"},
+    {"--max-side", NULL, "N", "sr: shrink photos larger than N pixels on their longer side first (bicubic-aa; default: "
+                              "as they are): more detail per crop"},
     {"--val-data", NULL, "DIR", "sr: validation photos (default: the last tenth of --data, held out)"},
     {0},
 };
@@ -262,8 +264,10 @@ const ob_cli_verb ob_verb_train = {
 static const ob_cli_opt eval_opts[] = {
     {"--data", NULL, "DIR|IDX", "labelled data (the test split of a folder)"},
     {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run; sr: of a train sr run (also --model)"},
-    {"--model", NULL, "CKPT", "sr: the trained net (model.safetensors of train sr, or 'shipped'), scored beside the "
-                              "interpolations"},
+    {"--model", NULL, "CKPT[,CKPT...]",
+     "sr: trained nets (model.safetensors of train sr, 'shipped' or 'shipped-srcnn'), one column each beside the "
+     "interpolations"},
+    {"--html", NULL, "DIR", "sr: also write DIR/index.html, the same detailed crop of each image by each method"},
     {"--method", NULL, "nearest|bilinear|bicubic", "sr: score this interpolation only"},
     {"--scale", NULL, "R", "sr: the factor 2..4 (default: the checkpoint's, else 3)"},
     {"--split", NULL, "train|test", "which split of --data (default test)"},

@@ -18,6 +18,7 @@ typedef struct {
     const char *model; /* "espcn" | "srcnn" */
     int scale, channels, patch, val_patch;
     int64_t samples;
+    int max_side;
     const char *val_data;
 } sr_job;
 
@@ -53,6 +54,9 @@ static int parse_sr(const ob_cli *cli, sr_job *s)
         if (ob_cli_parse_int(&n, v, "--samples", 1, 1 << 30)) return OB_CLI_EXIT_ERROR;
         s->samples = n;
     }
+    s->max_side = 0;
+    if ((v = ob_cli_get(cli, "--max-side")) && ob_cli_parse_int(&s->max_side, v, "--max-side", 16, 1 << 20))
+        return OB_CLI_EXIT_ERROR;
     s->val_data = ob_cli_get(cli, "--val-data");
     return 0;
 }
@@ -138,10 +142,12 @@ int ob_cli_train_sr(ob_cli *cli)
     if (j.cfg.resume_dir && (rc = check_resume(j.cfg.resume_dir, &s))) return rc;
     const int pre = strcmp(s.model, "srcnn") == 0;
     ob_sr_data_cfg tc = {.scale = s.scale, .channels = s.channels, .patch = s.patch, .pre_upscale = pre,
-                         .split = s.val_data ? OB_SR_ALL : OB_SR_TRAIN, .samples = s.samples};
+                         .split = s.val_data ? OB_SR_ALL_TRAIN : OB_SR_TRAIN, .samples = s.samples,
+                         .max_side = s.max_side};
     /* validation: 16 larger fixed crops per held-out photo (a 4 x 4 grid) */
     ob_sr_data_cfg vc = tc;
     vc.split = s.val_data ? OB_SR_ALL : OB_SR_VAL, vc.patch = s.val_patch, vc.val_crops = 16;
+    if (s.val_data) vc.max_side = 0; /* photos given for validation are taken as they are */
     ob_dataset *train = NULL, *val = NULL;
     ob_ctx *ctx = NULL;
     ob_model *m = NULL;
@@ -154,10 +160,11 @@ int ob_cli_train_sr(ob_cli *cli)
     } else if (!(rc = bicubic_psnr(&bicubic, val, pre)) && !(rc = ob_cli_make_ctx(cli, &ctx))) {
         const int side = pre ? s.patch * s.scale : s.patch;
         ob_zoo_opts zo = {.in_channels = s.channels, .height = side, .width = side, .scale = s.scale};
-        char meta[256];
+        char meta[320];
         snprintf(meta, sizeof meta,
-                 "\"task\": \"sr\", \"model\": \"%s\", \"scale\": \"%d\", \"channels\": \"%s\", \"patch\": \"%d\"",
-                 s.model, s.scale, s.channels == 1 ? "y" : "rgb", s.patch);
+                 "\"task\": \"sr\", \"model\": \"%s\", \"scale\": \"%d\", \"channels\": \"%s\", \"patch\": \"%d\", "
+                 "\"max_side\": \"%d\"",
+                 s.model, s.scale, s.channels == 1 ? "y" : "rgb", s.patch, s.max_side);
         j.cfg.metadata = meta;
         j.cfg.loss = sr_loss;
         j.cfg.psnr = 1;

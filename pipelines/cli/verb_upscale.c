@@ -14,7 +14,8 @@
 static const ob_cli_opt opts[] = {
     {"--output", "-o", "OUT", "output PNG (or, with --batch, the output folder); written atomically"},
     {"--scale", NULL, "R", "factor 2..4 (default: the net's, else 3)"},
-    {"--model", NULL, "CKPT", "a net trained by 'obscura train sr' (default: the shipped ESPCN for --scale)"},
+    {"--model", NULL, "CKPT", "a net trained by 'obscura train sr', 'shipped' (the default: the shipped ESPCN for "
+                              "--scale) or 'shipped-srcnn'"},
     {"--method", NULL, "nearest|bilinear|bicubic", "an interpolation instead of a net"},
     {"--tile", NULL, "T", "the net's input tile side in pixels (default 256; 0: the whole image at once)"},
     {"--batch", NULL, "DIR", "upscale every .png/.jpg/.jpeg of DIR into -o OUT_DIR (same names, .png)"},
@@ -32,7 +33,9 @@ static int upscale_one(ob_cli *cli, ob_ctx *ctx, const ob_sr_upscaler *u, const 
     const double t0 = ob_now_seconds();
     int rc = 0;
     if (ob_sr_upscale(ctx, u, &out, &in) != OB_OK) rc = ob_cli_error("upscale %s: %s", in_path, ob_last_error());
-    if (!rc && in.shape[0] <= 2) { /* gray: the three channels are equal */
+    const int64_t in_c = in.shape[0], in_w = in.shape[2], in_h = in.shape[1];
+    ob_tensor_free(&in); /* before the encoder's own buffers: a lower peak */
+    if (!rc && in_c <= 2) { /* gray: the three channels are equal */
         const int64_t s[3] = {1, out.shape[1], out.shape[2]};
         ob_tensor gray;
         ob_tensor_wrap(&gray, out.data, OB_F32, OB_HOST, 3, s);
@@ -48,14 +51,14 @@ static int upscale_one(ob_cli *cli, ob_ctx *ctx, const ob_sr_upscaler *u, const 
         ob_json_string(stdout, out_path);
         printf(", \"in_size\": [%lld, %lld], \"out_size\": [%lld, %lld], \"method\": \"%s\", \"scale\": %d, "
                "\"backend\": \"%s\", \"ms\": %.1f}\n",
-               (long long)in.shape[2], (long long)in.shape[1], (long long)out.shape[2], (long long)out.shape[1],
+               (long long)in_w, (long long)in_h, (long long)out.shape[2], (long long)out.shape[1],
                u->model, u->scale, ob_backend_name(ob_ctx_backend(ctx)), ms);
     } else if (!rc && !cli->quiet) {
-        printf("%s: %lldx%lld -> %lldx%lld (%s x%d, %s, %.0f ms) -> %s\n", in_path, (long long)in.shape[2],
-               (long long)in.shape[1], (long long)out.shape[2], (long long)out.shape[1], u->model, u->scale,
+        printf("%s: %lldx%lld -> %lldx%lld (%s x%d, %s, %.0f ms) -> %s\n", in_path, (long long)in_w,
+               (long long)in_h, (long long)out.shape[2], (long long)out.shape[1], u->model, u->scale,
                ob_backend_name(ob_ctx_backend(ctx)), ms, out_path);
     }
-    ob_tensor_free(&in), ob_tensor_free(&out);
+    ob_tensor_free(&out);
     return rc;
 }
 
