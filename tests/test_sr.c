@@ -54,7 +54,11 @@ static void test_protocol(void)
     for (int k = 0; k < 3; k++) {
         ob_sr_upscaler u;
         OB_CHECK_OK(ob_sr_interp(&u, m[k], 3));
-        OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &q[k], NULL, &img));
+        ob_tensor big = {0};
+        OB_CHECK_OK(ob_sr_evaluate(ctx, &u, &q[k], &big, &img));
+        OB_CHECK(big.ndim == 3 && big.shape[0] == 3 && big.shape[1] == 99 && big.shape[2] == 75,
+                 "the enlargement kept: (3, 99, 75), the 77x101 image cropped to multiples of 3");
+        ob_tensor_free(&big);
         ob_sr_release(&u);
     }
     printf("x3 on a 77x101 pattern: nearest %.2f, bilinear %.2f, bicubic %.2f dB\n", q[0].psnr, q[1].psnr, q[2].psnr);
