@@ -26,6 +26,21 @@
  *       nn.Sequential(nn.Conv2d(C, 128, 3, padding=1), nn.ReLU(),            # 0 1
  *                     nn.Conv2d(128, 64, 3, padding=1), nn.ReLU(),           # 2 3
  *                     nn.Conv2d(64, C, 3, padding=1))                        # 4
+ *   "nose"        the first seed's nose-tip regressor, input C x 80 x 60
+ *                 (default), K points (default 1), valid convolutions:
+ *       features = nn.Sequential(
+ *           nn.Conv2d(C, 12, 7), nn.ReLU(), nn.MaxPool2d(2),                # 0 1 2
+ *           nn.Conv2d(12, 24, 5), nn.ReLU(), nn.MaxPool2d(2),               # 3 4 5
+ *           nn.Conv2d(24, 32, 3), nn.ReLU(), nn.MaxPool2d(2))               # 6 7 8
+ *       head = nn.Sequential(nn.Flatten(), nn.Linear(32 * 7 * 4, 128),       # 0 1
+ *                            nn.ReLU(), nn.Linear(128, 2 K))               # 2 3
+ *                 (80 x 60 -> 37 x 27 -> 16 x 11 -> 7 x 4; 129,842 parameters.)
+ *   "face"        the seed's full-face regressor, input C x 180 x 240
+ *                 (default), K points (default 58): six blocks of
+ *                 nn.Conv2d(., W, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)
+ *                 with W = 32, 64, 128, 256, 512, 512 (features.0..17), then
+ *                 head = Flatten, Linear(512 * 2 * 3, 2048), ReLU,
+ *                 Linear(2048, 2 K) (10,458,996 parameters at K = 58).
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
  * (ob_init_default) with seed ob_init_seed(seed, node index).
@@ -46,6 +61,7 @@ typedef struct {
     int height, width; /* input size; 0: the model's default */
     int classes;       /* classifier: 0 -> 10 */
     int scale;         /* espcn, srcnn: 2..4; 0 -> 3 */
+    int keypoints;     /* nose, face: K points, 2K outputs; 0 -> 1 (nose), 58 (face) */
 } ob_zoo_opts;
 
 /* The names, NULL-terminated. */

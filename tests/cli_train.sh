@@ -16,6 +16,16 @@ expect_ok "nets summary espcn3 --json" "$OBSCURA" nets summary espcn3 --json
 grep -q '"total_params": 22729' "$work/out" && ok || bad "espcn3 --json: $(cat "$work/out")"
 expect_ok "nets summary classifier 3x32x32" "$OBSCURA" nets summary classifier --input 3x32x32 --classes 100
 grep -q "\[-1, 100\]" "$work/out" && ok || bad "classifier --classes 100: $(cat "$work/out")"
+# the first seed's keypoint nets: its tables' parameter counts
+expect_ok "nets summary nose" "$OBSCURA" nets summary nose
+grep -q "Total params: 129842" "$work/out" && grep -q "features.6 (conv2d)  *\[-1, 32, 14, 9\]  *6944" "$work/out" &&
+  grep -q "head.3 (linear)  *\[-1, 2\]  *258" "$work/out" && ok || bad "nose summary: $(cat "$work/out")"
+expect_ok "nets summary face --json" "$OBSCURA" nets summary face --json
+grep -q '"input": \[1, 180, 240\]' "$work/out" && grep -q '"total_params": 10458996' "$work/out" && ok ||
+  bad "face --json: $(cat "$work/out")"
+expect_ok "nets summary face 68 points" "$OBSCURA" nets summary face --keypoints 68 --json
+grep -q '"output": \[136\]' "$work/out" && ok || bad "face --keypoints 68: $(cat "$work/out")"
+expect_error "nets summary nose too small" "too small" "$OBSCURA" nets summary nose --input 1x20x20
 expect_error "nets summary unknown" "no built-in model 'resnet'" "$OBSCURA" nets summary resnet
 expect_error "nets without summary" "usage" "$OBSCURA" nets classifier
 

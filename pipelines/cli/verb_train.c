@@ -412,6 +412,8 @@ const ob_cli_verb ob_verb_eval = {
 static const ob_cli_opt nets_opts[] = {
     {"--input", NULL, "CxHxW", "input size (default: the model's, e.g. 1x28x28 for classifier)"},
     {"--classes", NULL, "K", "classifier: number of classes (default 10)"},
+    {"--scale", NULL, "R", "espcn, srcnn: upscaling factor 2..4 (default 3)"},
+    {"--keypoints", NULL, "K", "nose, face: number of keypoints, 2K outputs (default 1 for nose, 58 for face)"},
     {0},
 };
 
@@ -429,6 +431,9 @@ static int run_nets(ob_cli *cli)
         zo.in_channels = c, zo.height = h, zo.width = w;
     }
     if ((v = ob_cli_get(cli, "--classes")) && ob_cli_parse_int(&zo.classes, v, "--classes", 2, 100000))
+        return OB_CLI_EXIT_ERROR;
+    if ((v = ob_cli_get(cli, "--scale")) && ob_cli_parse_int(&zo.scale, v, "--scale", 2, 4)) return OB_CLI_EXIT_ERROR;
+    if ((v = ob_cli_get(cli, "--keypoints")) && ob_cli_parse_int(&zo.keypoints, v, "--keypoints", 1, 1024))
         return OB_CLI_EXIT_ERROR;
     ob_model *m = NULL;
     int64_t shape[4];
@@ -469,9 +474,11 @@ static int run_nets(ob_cli *cli)
 
 const ob_cli_verb ob_verb_nets = {
     .name = "nets",
-    .usage = "summary MODEL [--input CxHxW] [--classes K] [--json]",
+    .usage = "summary MODEL [--input CxHxW] [--classes K] [--scale R] [--keypoints K] [--json]",
     .summary = "describe a built-in net: layers, output shapes, parameter counts (torchsummary style)",
-    .details = "Models: classifier (the seed's Fashion-MNIST net), espcn3 (ESPCN x3 super-resolution).",
+    .details = "Models: classifier (the seed's Fashion-MNIST net), espcn and srcnn (super-resolution; espcn3 is\n"
+               "espcn at x3), nose and face (the first seed's keypoint regressors: 129,842 and, for 58 points on\n"
+               "180x240, 10,458,996 parameters).",
     .opts = nets_opts,
     .run = run_nets,
 };
