@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int ob_test_passed, ob_test_failed;
 
@@ -77,6 +78,14 @@ void ob_test_skip(const char *why)
 {
     printf("SKIPPED: %s\n", why);
     exit(77);
+}
+
+const char *ob_test_torch_python(void)
+{
+    const char *py = getenv("OB_TORCH_PYTHON") ? getenv("OB_TORCH_PYTHON") : "/tmp/torchenv/bin/python";
+    if (access(py, X_OK) == 0) return py;
+    printf("%s not found: PyTorch + safetensors are not installed here\n", py);
+    return NULL;
 }
 
 uint64_t ob_test_rand_u64(uint64_t *s)

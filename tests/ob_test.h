@@ -8,6 +8,10 @@
  *   ob_test_finish()            prints "N passed, M failed" and returns the exit
  *                               code (0 only when nothing failed and something ran)
  *   ob_test_skip(why)           exits 77 (ctest reports SKIPPED, never passed)
+ *   ob_test_torch_python()      the python with PyTorch + safetensors the tests
+ *                               compare with ($OB_TORCH_PYTHON, which ctest sets
+ *                               to .ci/setup's venv; else /tmp/torchenv), or NULL
+ *                               (after saying so) where it is not installed
  *
  * Parity tests (tests/parity_NAME.c) are built twice, as emu_NAME (OB_TEST_EMU:
  * the kernel's .cu source under cuda-emu, host memory) and cuda_NAME
@@ -53,6 +57,7 @@ int ob_test_allclose(const char *label, const float *got, const float *ref, size
 double ob_test_tolerance_used(const float *got, const float *ref, size_t n, double atol, double rtol);
 int ob_test_finish(void);
 void ob_test_skip(const char *why);
+const char *ob_test_torch_python(void);
 
 /* Deterministic data: splitmix64 stream, uniform in [lo, hi). */
 uint64_t ob_test_rand_u64(uint64_t *state);

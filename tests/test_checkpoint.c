@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "nets_golden.h"
 #include "ob_checkpoint.h"
@@ -195,9 +194,9 @@ static const char *py_script =
 
 static void check_python(void)
 {
-    const char *py = getenv("OB_TORCH_PYTHON") ? getenv("OB_TORCH_PYTHON") : "/tmp/torchenv/bin/python";
-    if (access(py, X_OK) != 0) {
-        printf("skip python interop: %s not found (PyTorch + safetensors not installed here)\n", py);
+    const char *py = ob_test_torch_python();
+    if (!py) {
+        printf("skip python interop\n");
         return;
     }
     net a, b;

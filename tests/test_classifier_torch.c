@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ob_checkpoint.h"
 #include "ob_loss.h"
@@ -40,11 +39,8 @@ static const char *py_script =
 
 int main(void)
 {
-    const char *py = getenv("OB_TORCH_PYTHON") ? getenv("OB_TORCH_PYTHON") : "/tmp/torchenv/bin/python";
-    if (access(py, X_OK) != 0) {
-        printf("%s not found: PyTorch + safetensors are not installed here\n", py);
-        ob_test_skip("no PyTorch");
-    }
+    const char *py = ob_test_torch_python();
+    if (!py) ob_test_skip("no PyTorch");
     ob_ctx *ctx;
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
     ob_model *m;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ob_checkpoint.h"
 #include "ob_test.h"
@@ -93,11 +92,8 @@ static void check_net(ob_ctx *ctx, const char *py, const char *name, int c, int 
 
 int main(void)
 {
-    const char *py = getenv("OB_TORCH_PYTHON") ? getenv("OB_TORCH_PYTHON") : "/tmp/torchenv/bin/python";
-    if (access(py, X_OK) != 0) {
-        printf("%s not found: PyTorch + safetensors are not installed here\n", py);
-        ob_test_skip("no PyTorch");
-    }
+    const char *py = ob_test_torch_python();
+    if (!py) ob_test_skip("no PyTorch");
     ob_ctx *ctx;
     if (ob_ctx_create(&ctx, OB_BACKEND_CPU, 0) != OB_OK) return 1;
     check_net(ctx, py, "nose", 1, 80, 60, 1);
