@@ -64,13 +64,13 @@ static ob_status add_conv_pad(ob_model *m, const char *prefix, int idx, int c_in
     return ob_model_add(m, name, l);
 }
 
-/* made: the status of the constructor that wrote *l (read only after it ran). */
 /* conv with padding k/2: the size kept */
 static ob_status add_conv(ob_model *m, const char *prefix, int idx, int c_in, int c_out, int k)
 {
     return add_conv_pad(m, prefix, idx, c_in, c_out, k, k / 2);
 }
 
+/* made: the status of the constructor that wrote *l (read only after it ran). */
 static ob_status add_plain(ob_model *m, const char *prefix, int idx, ob_status made, ob_layer *const *l)
 {
     OB_TRY(made);
@@ -79,30 +79,12 @@ static ob_status add_plain(ob_model *m, const char *prefix, int idx, ob_status m
     return ob_model_add(m, name, *l);
 }
 
-static ob_status build_classifier(ob_model *m, const zoo_dims *d)
-{
-    static const int widths[3] = {32, 64, 128};
-    int c = d->c, h = d->h, w = d->w;
-    ob_layer *l = NULL;
-    for (int b = 0; b < 3; b++) {
-        OB_TRY(add_conv(m, "features.", 3 * b, c, widths[b], 3));
-        OB_TRY(add_plain(m, "features.", 3 * b + 1, ob_act_create(&l, OB_ACT_RELU, 0), &l));
-        OB_TRY(add_plain(m, "features.", 3 * b + 2, ob_max_pool2d_create(&l, 2, 0, 0), &l));
-        c = widths[b], h /= 2, w /= 2;
-    }
-    OB_TRY(add_plain(m, "classifier.", 0, ob_flatten_create(&l), &l));
-    OB_TRY(add_plain(m, "classifier.", 1,
-                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = c * h * w, .out_features = 128, .bias = 1}), &l));
-    OB_TRY(add_plain(m, "classifier.", 2, ob_act_create(&l, OB_ACT_RELU, 0), &l));
-    return add_plain(m, "classifier.", 3,
-                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = 128, .out_features = d->k, .bias = 1}), &l);
-}
-
-/* The keypoint regressors: `blocks` of conv(k, pad) + ReLU + max-pool 2 as
- * features.0.., then Flatten, Linear(-> hidden), ReLU, Linear(-> 2K) as
- * head.0..3. Sizes: conv out = in + 2 pad - k + 1, pool floors. */
-static ob_status build_regressor(ob_model *m, const zoo_dims *d, int blocks, const int *widths, const int *ks, int pad_same,
-                                 int hidden)
+/* The classifier and the keypoint regressors: `blocks` of conv(k, pad) +
+ * ReLU + max-pool 2 as features.0.., then Flatten, Linear(-> hidden), ReLU,
+ * Linear(-> outputs) as <head>0..3. Sizes: conv out = in + 2 pad - k + 1,
+ * pool floors. */
+static ob_status build_conv_mlp(ob_model *m, const zoo_dims *d, int blocks, const int *widths, const int *ks,
+                                int pad_same, const char *head, int hidden, int outputs)
 {
     int c = d->c, h = d->h, w = d->w;
     ob_layer *l = NULL;
@@ -113,25 +95,30 @@ static ob_status build_regressor(ob_model *m, const zoo_dims *d, int blocks, con
         OB_TRY(add_plain(m, "features.", 3 * b + 2, ob_max_pool2d_create(&l, 2, 0, 0), &l));
         c = widths[b], h = (h + 2 * pad - ks[b] + 1) / 2, w = (w + 2 * pad - ks[b] + 1) / 2;
     }
-    OB_TRY(add_plain(m, "head.", 0, ob_flatten_create(&l), &l));
-    OB_TRY(add_plain(m, "head.", 1,
+    OB_TRY(add_plain(m, head, 0, ob_flatten_create(&l), &l));
+    OB_TRY(add_plain(m, head, 1,
                      ob_linear_create(&l, &(ob_linear_cfg){.in_features = c * h * w, .out_features = hidden, .bias = 1}),
                      &l));
-    OB_TRY(add_plain(m, "head.", 2, ob_act_create(&l, OB_ACT_RELU, 0), &l));
-    return add_plain(m, "head.", 3,
-                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = 2 * d->k, .bias = 1}),
+    OB_TRY(add_plain(m, head, 2, ob_act_create(&l, OB_ACT_RELU, 0), &l));
+    return add_plain(m, head, 3,
+                     ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = outputs, .bias = 1}),
                      &l);
+}
+
+static ob_status build_classifier(ob_model *m, const zoo_dims *d)
+{
+    return build_conv_mlp(m, d, 3, (const int[3]){32, 64, 128}, (const int[3]){3, 3, 3}, 1, "classifier.", 128, d->k);
 }
 
 static ob_status build_nose(ob_model *m, const zoo_dims *d)
 {
-    return build_regressor(m, d, 3, (const int[3]){12, 24, 32}, (const int[3]){7, 5, 3}, 0, 128);
+    return build_conv_mlp(m, d, 3, (const int[3]){12, 24, 32}, (const int[3]){7, 5, 3}, 0, "head.", 128, 2 * d->k);
 }
 
 static ob_status build_face(ob_model *m, const zoo_dims *d)
 {
-    return build_regressor(m, d, 6, (const int[6]){32, 64, 128, 256, 512, 512}, (const int[6]){3, 3, 3, 3, 3, 3}, 1,
-                           2048);
+    return build_conv_mlp(m, d, 6, (const int[6]){32, 64, 128, 256, 512, 512}, (const int[6]){3, 3, 3, 3, 3, 3}, 1,
+                          "head.", 2048, 2 * d->k);
 }
 
 /* Nodes 0..4 of both SR nets: conv(ch[0] -> ch[1], k[0]), act, conv(-> ch[2],
