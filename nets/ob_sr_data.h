@@ -72,7 +72,6 @@ ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data
 ob_status ob_sr_list_photos(char ***names, int64_t *n, const char *dir);
 void ob_sr_free_names(char **names, int64_t n);
 
-
 #ifdef __cplusplus
 }
 #endif

@@ -101,7 +101,10 @@ static ob_status make_pair(ob_sample *out, const sr_state *st, int k, int y0, in
     return s;
 }
 
-static int random_crops(const sr_state *st) { return st->cfg.split == OB_SR_TRAIN || st->cfg.split == OB_SR_ALL_TRAIN; }
+static int random_crops(const sr_state *st)
+{
+    return st->cfg.split == OB_SR_TRAIN || st->cfg.split == OB_SR_ALL_TRAIN;
+}
 
 static int64_t positions(const ob_tensor *t, int hr) { return (t->shape[1] - hr + 1) * (t->shape[2] - hr + 1); }
 
@@ -188,7 +191,7 @@ static ob_status load_split(sr_state *st, const char *dir)
     all.cap = all.n;
     const int64_t n_val = all.n / 10 > 1 ? all.n / 10 : 1;
     int64_t lo = 0, hi = all.n;
-    if (s == OB_OK && st->cfg.split != OB_SR_ALL && st->cfg.split != OB_SR_ALL_TRAIN) {
+    if (s == OB_OK && (st->cfg.split == OB_SR_TRAIN || st->cfg.split == OB_SR_VAL)) { /* a held-out split */
         if (all.n < 2)
             s = OB_FAIL(OB_ERR_ARG, "%s: %lld image(s); holding out validation images needs 2 or more", dir,
                         (long long)all.n);
@@ -234,7 +237,8 @@ ob_status ob_sr_data_open(ob_dataset **out, const char *hr_dir, const ob_sr_data
     OB_REQUIRE(cfg->channels == 1 || cfg->channels == 3, "sr data: %d channels (1: Y, 3: RGB)", cfg->channels);
     OB_REQUIRE(cfg->patch == 0 || (cfg->patch >= 4 && cfg->patch <= 1024), "sr data: patch %d outside 4..1024",
                cfg->patch);
-    OB_REQUIRE(cfg->split >= OB_SR_TRAIN && cfg->split <= OB_SR_ALL_TRAIN, "sr data: unknown split %d", (int)cfg->split);
+    OB_REQUIRE(cfg->split >= OB_SR_TRAIN && cfg->split <= OB_SR_ALL_TRAIN, "sr data: unknown split %d",
+               (int)cfg->split);
     OB_REQUIRE(cfg->samples >= 0 && cfg->samples < ((int64_t)1 << 40), "sr data: %lld samples per epoch",
                (long long)cfg->samples);
     OB_REQUIRE(cfg->max_side >= 0, "sr data: max_side %d", cfg->max_side);

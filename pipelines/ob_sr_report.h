@@ -7,8 +7,9 @@
  *   the most detail (the largest sum of squared luma differences to the
  *   right and below, over a grid of step side / 4), so that the page shows
  *   edges and texture rather than sky; side is clamped to the image.
- *   ob_sr_crop copies img's (C, side, side) window at (y0, x0) into a new
- *   tensor (OB_ERR_ARG when it does not fit).
+ *   ob_sr_crop copies img's side x side window at (y0, x0) into a new
+ *   (3, side, side) RGB tensor (gray replicated, alpha dropped; OB_ERR_ARG
+ *   when it does not fit).
  *   ob_sr_report_write(dir, r) writes into the folder dir (created if
  *   missing): for image i, NAME_hr.png (the original's window) and
  *   NAME_METHOD.png (each method's, same window), 8-bit; then index.html
@@ -45,6 +46,8 @@ typedef struct {
     const char *title;                             /* NULL: "obscura eval sr" */
 } ob_sr_report;
 
+/* mean[c] = the mean over the n_images rows of q (n_images x n_methods, row-major). */
+void ob_sr_quality_mean(ob_quality *mean, const ob_quality *q, int n_images, int n_methods);
 void ob_sr_detail_window(int *y0, int *x0, int *side, const ob_tensor *rgb, int want_side);
 ob_status ob_sr_crop(ob_tensor *out, const ob_tensor *img, int y0, int x0, int side);
 ob_status ob_sr_report_write(const char *dir, const ob_sr_report *r);

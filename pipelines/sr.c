@@ -15,13 +15,13 @@
 
 /* ---- colour: MATLAB's rgb2ycbcr / ycbcr2rgb on [0, 1] --------------------- */
 
-
 void ob_sr_rgb_to_ycbcr(float *p, int64_t n)
 {
+    const double(*a)[3] = ob_bt601_rgb_to_ycc;
     for (int64_t i = 0; i < n; i++) {
         const double r = p[i], g = p[n + i], b = p[2 * n + i];
         for (int k = 0; k < 3; k++)
-            p[k * n + i] = (float)((ob_bt601_offset[k] + ob_bt601_rgb_to_ycc[k][0] * r + ob_bt601_rgb_to_ycc[k][1] * g + ob_bt601_rgb_to_ycc[k][2] * b) / 255.0);
+            p[k * n + i] = (float)((ob_bt601_offset[k] + a[k][0] * r + a[k][1] * g + a[k][2] * b) / 255.0);
     }
 }
 

@@ -10,6 +10,14 @@
 #include "ob_image_io.h"
 #include "ob_bt601.h"
 
+void ob_sr_quality_mean(ob_quality *mean, const ob_quality *q, int n_images, int n_methods)
+{
+    for (int c = 0; c < n_methods; c++) mean[c] = (ob_quality){0};
+    for (int i = 0; i < n_images; i++)
+        for (int c = 0; c < n_methods; c++)
+            mean[c].psnr += q[i * n_methods + c].psnr / n_images, mean[c].ssim += q[i * n_methods + c].ssim / n_images;
+}
+
 void ob_sr_detail_window(int *y0, int *x0, int *side, const ob_tensor *rgb, int want_side)
 {
     const int h = (int)rgb->shape[1], w = (int)rgb->shape[2];
@@ -41,12 +49,14 @@ ob_status ob_sr_crop(ob_tensor *out, const ob_tensor *img, int y0, int x0, int s
     OB_REQUIRE(side >= 1 && y0 >= 0 && x0 >= 0 && y0 + side <= h && x0 + side <= w,
                "sr crop: a %d-pixel window at (%d, %d) does not fit %lldx%lld", side, x0, y0, (long long)w,
                (long long)h);
-    const int64_t shape[3] = {c, side, side};
+    const int64_t shape[3] = {3, side, side};
     OB_TRY(ob_tensor_alloc(out, OB_F32, OB_HOST, 3, shape));
-    for (int64_t k = 0; k < c; k++)
+    for (int64_t k = 0; k < 3; k++) {
+        const int64_t from = c >= 3 ? k : 0; /* gray replicated, alpha dropped */
         for (int i = 0; i < side; i++)
-            memcpy(ob_tensor_f32(out) + (k * side + i) * side, ob_tensor_f32(img) + (k * h + y0 + i) * w + x0,
+            memcpy(ob_tensor_f32(out) + (k * side + i) * side, ob_tensor_f32(img) + (from * h + y0 + i) * w + x0,
                    sizeof(float) * (size_t)side);
+    }
     return OB_OK;
 }
 
@@ -97,12 +107,10 @@ static ob_status write_page(FILE *f, void *user)
         fprintf(f, "</th>");
     }
     fprintf(f, "</tr>\n");
-    ob_quality mean[OB_SR_REPORT_MAX_METHODS] = {{0}};
+    ob_quality mean[OB_SR_REPORT_MAX_METHODS];
+    ob_sr_quality_mean(mean, r->q, r->n_images, m);
     for (int i = 0; i <= r->n_images; i++) {
         const ob_quality *q = i < r->n_images ? r->q + (size_t)i * m : mean;
-        if (i < r->n_images)
-            for (int c = 0; c < m; c++)
-                mean[c].psnr += q[c].psnr / r->n_images, mean[c].ssim += q[c].ssim / r->n_images;
         int best = 0;
         for (int c = 1; c < m; c++)
             if (q[c].psnr > q[best].psnr) best = c;

@@ -116,18 +116,17 @@ static ob_status load_faces(demo_state *st, const char *xml)
     return s;
 }
 
-/* Experiment e on every face: scores and, for the page, each enlargement. */
-static int run_experiment(demo_state *st, ob_ctx *ctx, int e, const char *dir)
+/* Experiment e on every face with its net (loaded by the caller): scores and,
+ * for the page, each enlargement. */
+static int run_experiment(demo_state *st, ob_ctx *ctx, int e, const ob_sr_upscaler *net, const char *dir)
 {
     const experiment *x = &experiments[e];
     ob_sr_upscaler u[N_COLS];
-    memset(u, 0, sizeof u);
-    int rc = 0;
     for (int c = 0; c < 2; c++) ob_sr_interp(&u[c], x->interp[c], x->scale);
-    if (ob_sr_load_shipped(&u[2], ctx, x->net, x->scale) != OB_OK) rc = ob_cli_error("demo: %s", ob_last_error());
+    u[2] = *net;
+    int rc = 0;
     ob_tensor *crops = calloc((size_t)st->n * (N_COLS + 1), sizeof *crops);
-    ob_quality *q = calloc((size_t)st->n * N_COLS, sizeof *q);
-    if (!rc && (!crops || !q)) rc = ob_cli_error("out of memory");
+    if (!crops) rc = ob_cli_error("out of memory");
     for (int c = 0; c < N_COLS; c++) snprintf(st->cols[e][c], sizeof st->cols[e][c], "%s", u[c].model);
     for (int i = 0; !rc && i < st->n; i++) {
         ob_tensor *slot = &crops[(size_t)i * (N_COLS + 1)];
@@ -136,25 +135,24 @@ static int run_experiment(demo_state *st, ob_ctx *ctx, int e, const char *dir)
         for (int c = 0; !rc && c < N_COLS; c++) {
             if (ob_sr_evaluate(ctx, &u[c], &st->q[e][i][c], &slot[c + 1], &st->hr[i]) != OB_OK)
                 rc = ob_cli_error("demo: %s: %s", st->names[i], ob_last_error());
-            q[(size_t)i * N_COLS + c] = st->q[e][i][c];
-            st->mean[e][c].psnr += st->q[e][i][c].psnr / st->n, st->mean[e][c].ssim += st->q[e][i][c].ssim / st->n;
             if (st->q[e][i][c].psnr > st->q[e][i][best].psnr) best = c;
         }
         st->wins[e] += best == N_COLS - 1;
     }
+    /* st->q[e] is n x N_COLS row-major: the report's table as it stands */
+    ob_sr_quality_mean(st->mean[e], &st->q[e][0][0], st->n, N_COLS);
     if (!rc) {
         char sub[4096];
         const char *names[MAX_FACES];
         for (int i = 0; i < st->n; i++) names[i] = st->names[i];
-        ob_sr_report rep = {.scale = x->scale, .n_images = st->n, .n_methods = N_COLS, .images = names, .q = q,
-                            .crops = crops, .title = x->title};
+        ob_sr_report rep = {.scale = x->scale, .n_images = st->n, .n_methods = N_COLS, .images = names,
+                            .q = &st->q[e][0][0], .crops = crops, .title = x->title};
         for (int c = 0; c < N_COLS; c++) rep.methods[c] = st->cols[e][c];
         snprintf(sub, sizeof sub, "%s/%s", dir, x->name);
         if (ob_sr_report_write(sub, &rep) != OB_OK) rc = ob_cli_error("demo: %s", ob_last_error());
     }
     for (int i = 0; crops && i < st->n * (N_COLS + 1); i++) ob_tensor_free(&crops[i]);
-    free(crops), free(q);
-    for (int c = 0; c < N_COLS; c++) ob_sr_release(&u[c]);
+    free(crops);
     return rc;
 }
 
@@ -255,13 +253,13 @@ int ob_demo_sr(ob_cli *cli, const char *dir)
     ob_ctx *ctx = NULL;
     int rc = ob_cli_make_ctx(cli, &ctx);
     if (!rc) st.backend = ob_backend_name(ob_ctx_backend(ctx));
-    for (int e = 0; !rc && e < N_EXP; e++) { /* every net there before any page is written */
-        ob_sr_upscaler u;
-        if (ob_sr_load_shipped(&u, ctx, experiments[e].net, experiments[e].scale) != OB_OK)
+    ob_sr_upscaler nets[N_EXP];
+    memset(nets, 0, sizeof nets);
+    for (int e = 0; !rc && e < N_EXP; e++) /* every net there before any page is written */
+        if (ob_sr_load_shipped(&nets[e], ctx, experiments[e].net, experiments[e].scale) != OB_OK)
             rc = ob_cli_error("demo: %s", ob_last_error());
-        ob_sr_release(&u);
-    }
-    for (int e = 0; !rc && e < N_EXP; e++) rc = run_experiment(&st, ctx, e, dir);
+    for (int e = 0; !rc && e < N_EXP; e++) rc = run_experiment(&st, ctx, e, &nets[e], dir);
+    for (int e = 0; e < N_EXP; e++) ob_sr_release(&nets[e]);
     char path[4096];
     snprintf(path, sizeof path, "%s/report.json", dir);
     if (!rc && ob_atomic_write(path, write_json, &st) != OB_OK) rc = ob_cli_fail_status(path);

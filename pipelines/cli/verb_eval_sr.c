@@ -17,29 +17,24 @@
 #define MAX_COLS (3 + MAX_NETS)
 #define CROP_SIDE 96 /* HR pixels of the page's crops */
 
-typedef struct {
-    char name[256];
-    ob_quality q[MAX_COLS];
-} row;
-
-static void print_table(const ob_cli *cli, const row *rows, int n, char names[][24], int cols, int scale)
+/* q: n images x cols, row-major. */
+static void print_table(const ob_cli *cli, const ob_quality *q_all, char **images, int n, char names[][24], int cols,
+                        int scale)
 {
     ob_quality mean[MAX_COLS];
-    memset(mean, 0, sizeof mean);
-    for (int i = 0; i < n; i++)
-        for (int c = 0; c < cols; c++) mean[c].psnr += rows[i].q[c].psnr / n, mean[c].ssim += rows[i].q[c].ssim / n;
+    ob_sr_quality_mean(mean, q_all, n, cols);
     if (cli->json) {
         printf("{\"scale\": %d, \"methods\": [", scale);
         for (int c = 0; c < cols; c++) printf("%s\"%s\"", c ? ", " : "", names[c]);
         printf("], \"images\": [");
         for (int i = 0; i < n; i++) {
             printf("%s{\"image\": ", i ? ", " : "");
-            ob_json_string(stdout, rows[i].name);
+            ob_json_string(stdout, images[i]);
             for (int c = 0; c < cols; c++) {
                 printf(", \"%s\": {\"psnr\": ", names[c]);
-                ob_json_number(stdout, rows[i].q[c].psnr);
+                ob_json_number(stdout, q_all[i * cols + c].psnr);
                 printf(", \"ssim\": ");
-                ob_json_number(stdout, rows[i].q[c].ssim);
+                ob_json_number(stdout, q_all[i * cols + c].ssim);
                 printf("}");
             }
             printf("}");
@@ -59,30 +54,11 @@ static void print_table(const ob_cli *cli, const row *rows, int n, char names[][
     for (int c = 0; c < cols; c++) printf(" %17s", names[c]);
     printf("\n");
     for (int i = 0; i <= n; i++) {
-        const ob_quality *q = i < n ? rows[i].q : mean;
-        printf("%-28.28s", i < n ? rows[i].name : "mean");
+        const ob_quality *q = i < n ? q_all + i * cols : mean;
+        printf("%-28.28s", i < n ? images[i] : "mean");
         for (int c = 0; c < cols; c++) printf("   %6.2f / %.4f", q[c].psnr, q[c].ssim);
         printf("\n");
     }
-}
-
-/* The original's window as RGB (gray replicated, alpha dropped); hr's
- * top-left is the modcropped image the enlargements stand over. */
-static ob_status crop_original(ob_tensor *out, const ob_tensor *hr, int y0, int x0, int side)
-{
-    ob_tensor t = {0};
-    OB_TRY(ob_sr_crop(&t, hr, y0, x0, side));
-    if (t.shape[0] == 3) {
-        *out = t;
-        return OB_OK;
-    }
-    const int64_t shape[3] = {3, side, side}, plane = (int64_t)side * side;
-    ob_status s = ob_tensor_alloc(out, OB_F32, OB_HOST, 3, shape);
-    for (int k = 0; s == OB_OK && k < 3; k++)
-        memcpy(ob_tensor_f32(out) + k * plane, ob_tensor_f32(&t) + (t.shape[0] >= 3 ? k : 0) * plane,
-               sizeof(float) * (size_t)plane);
-    ob_tensor_free(&t);
-    return s;
 }
 
 /* Column names: the model's, made unique ("espcn", "espcn-2", ...). */
@@ -146,28 +122,28 @@ int ob_cli_eval_sr(ob_cli *cli)
     name_columns(names_col, u, cols);
     char **names = NULL;
     int64_t n = 0;
-    row *rows = NULL;
+    ob_quality *q = NULL; /* n images x cols */
     ob_tensor *crops = NULL; /* per image: the original's window, then each column's */
     if (!rc && ob_sr_list_photos(&names, &n, data) != OB_OK) rc = ob_cli_error("--data: %s", ob_last_error());
-    if (!rc && !(rows = calloc((size_t)n, sizeof *rows))) rc = ob_cli_error("out of memory");
+    if (!rc && !(q = calloc((size_t)n * cols, sizeof *q))) rc = ob_cli_error("out of memory");
     if (!rc && html && !(crops = calloc((size_t)n * (cols + 1), sizeof *crops))) rc = ob_cli_error("out of memory");
     for (int64_t i = 0; !rc && i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", data, names[i]);
-        snprintf(rows[i].name, sizeof rows[i].name, "%s", names[i]);
         ob_tensor hr = {0};
         ob_image_info info;
         int y0 = 0, x0 = 0, side = 0;
         if (ob_image_read(&hr, &info, path) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
         for (int c = 0; !rc && c < cols; c++) {
             ob_tensor big = {0};
-            if (ob_sr_evaluate(ctx, &u[c], &rows[i].q[c], crops ? &big : NULL, &hr) != OB_OK) {
+            if (ob_sr_evaluate(ctx, &u[c], &q[i * cols + c], crops ? &big : NULL, &hr) != OB_OK) {
                 rc = ob_cli_error("%s: %s", path, ob_last_error());
             } else if (crops) { /* the window is chosen on the first enlargement's (modcropped) extent */
                 ob_tensor *slot = &crops[(size_t)i * (cols + 1)];
                 if (c == 0) {
                     ob_sr_detail_window(&y0, &x0, &side, &big, CROP_SIDE);
-                    if (crop_original(&slot[0], &hr, y0, x0, side) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
+                    /* hr's top-left is the modcropped original the enlargements stand over */
+                    if (ob_sr_crop(&slot[0], &hr, y0, x0, side) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
                 }
                 if (!rc && ob_sr_crop(&slot[c + 1], &big, y0, x0, side) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
             }
@@ -176,20 +152,16 @@ int ob_cli_eval_sr(ob_cli *cli)
         ob_tensor_free(&hr);
     }
     if (!rc && html) {
-        ob_sr_report rep = {.scale = scale, .n_images = (int)n, .n_methods = cols, .q = NULL, .crops = crops};
-        ob_quality *q = calloc((size_t)n * cols, sizeof *q);
-        if (!q) rc = ob_cli_error("out of memory");
-        for (int64_t i = 0; !rc && i < n; i++) memcpy(q + i * cols, rows[i].q, sizeof(ob_quality) * (size_t)cols);
+        ob_sr_report rep = {.scale = scale, .n_images = (int)n, .n_methods = cols, .q = q, .crops = crops,
+                            .images = (const char *const *)names};
         for (int c = 0; c < cols; c++) rep.methods[c] = names_col[c];
-        rep.q = q, rep.images = (const char *const *)names;
-        if (!rc && ob_sr_report_write(html, &rep) != OB_OK) rc = ob_cli_error("--html: %s", ob_last_error());
-        free(q);
+        if (ob_sr_report_write(html, &rep) != OB_OK) rc = ob_cli_error("--html: %s", ob_last_error());
     }
-    if (!rc) print_table(cli, rows, (int)n, names_col, cols, scale);
+    if (!rc) print_table(cli, q, names, (int)n, names_col, cols, scale);
     for (int64_t i = 0; crops && i < n * (cols + 1); i++) ob_tensor_free(&crops[i]);
     free(crops);
     ob_sr_free_names(names, n);
-    free(rows);
+    free(q);
     for (int c = 0; c < cols; c++) ob_sr_release(&u[c]);
     ob_ctx_destroy(ctx);
     return rc;
