@@ -41,9 +41,32 @@
  *                 with W = 32, 64, 128, 256, 512, 512 (features.0..17), then
  *                 head = Flatten, Linear(512 * 2 * 3, 2048), ReLU,
  *                 Linear(2048, 2 K) (10,458,996 parameters at K = 58).
+ *   "resnet18", "resnet50"  keypoint regression on torchvision's ResNets with
+ *                 a C-channel stem and 2K outputs, default input C x 224 x 224,
+ *                 module names as torchvision's (conv1, bn1, layer1.0.conv1, ...,
+ *                 layerL.0.downsample.0/1, fc):
+ *       conv1 = Conv2d(C, 64, 7, stride 2, padding 3, bias=False), bn1, ReLU,
+ *       maxpool = MaxPool2d(3, 2, 1); layer1..4 of 64, 128, 256, 512 planes,
+ *       the first block of layers 2..4 with stride 2; resnet18: [2, 2, 2, 2]
+ *       BasicBlocks (3x3 conv-BN-ReLU, 3x3 conv-BN), resnet50: [3, 4, 6, 3]
+ *       Bottlenecks (1x1 -> planes, 3x3 with the stride, 1x1 -> 4 planes, each
+ *       with BN); a 1x1 conv + BN shortcut ("downsample") where the stride or
+ *       width changes; sum, ReLU; avgpool = AdaptiveAvgPool2d(1), flatten,
+ *       fc = Linear(512 (resnet18) or 2048 (resnet50), 2K). Input sides >= 32.
+ *   "unet"        K heatmaps of the input's H x W (default input C x 96 x 96,
+ *                 sides multiples of 8), D = opts.features channels at every
+ *                 level (default 128, the seed's width):
+ *       enc0..2 = DoubleConv, each followed by MaxPool2d(2); bottleneck =
+ *       DoubleConv; for i = 2, 1, 0: Upsample(2, bilinear), cat with enc_i's
+ *       output, dec_i = DoubleConv(2D -> D); head = Conv2d(D, K, 1); then the
+ *       spatial softmax over H*W per keypoint (the output sums to 1 per map).
+ *       DoubleConv(c -> D) = Sequential(Conv2d(c, D, 3, padding=1,
+ *       bias=False), BatchNorm2d(D), ReLU, Conv2d(D, D, 3, padding=1,
+ *       bias=False), BatchNorm2d(D), ReLU) (entries 0..5).
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
- * (ob_init_default) with seed ob_init_seed(seed, node index).
+ * (ob_init_default) with seed ob_init_seed(seed, node index); batch norm
+ * starts at weight 1, bias 0, running mean 0, variance 1.
  */
 #ifndef OB_ZOO_H
 #define OB_ZOO_H
@@ -61,11 +84,15 @@ typedef struct {
     int height, width; /* input size; 0: the model's default */
     int classes;       /* classifier: 0 -> 10 */
     int scale;         /* espcn, srcnn: 2..4; 0 -> 3 */
-    int keypoints;     /* nose, face: K points, 2K outputs; 0 -> 1 (nose), 58 (face) */
+    int keypoints;     /* keypoint nets: K points (2K outputs, or K heatmaps); 0 -> 1 (nose), 58 (others) */
+    int features;      /* unet: channels D at every level; 0 -> 128 */
 } ob_zoo_opts;
 
 /* The names, NULL-terminated. */
 extern const char *const ob_zoo_names[];
+
+/* 1 for the keypoint nets (nose, face, resnet18, resnet50, unet). */
+int ob_zoo_is_keypoint_net(const char *name);
 
 /* Builds the model (parameters declared, not allocated); opts may be NULL. */
 ob_status ob_zoo_build(ob_model **m, const char *name, const ob_zoo_opts *opts);

@@ -8,14 +8,26 @@
 #include "ob_layers.h"
 #include "ob_linear.h"
 
-const char *const ob_zoo_names[] = {"classifier", "espcn", "srcnn", "espcn3", "nose", "face", NULL};
+const char *const ob_zoo_names[] = {"classifier", "espcn",    "srcnn", "espcn3", "nose",
+                                     "face",       "resnet18", "resnet50", "unet", NULL};
 
-typedef enum { Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE } zoo_kind;
+typedef enum { Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET } zoo_kind;
 
 typedef struct {
     zoo_kind kind;
     int c, h, w, k, r;
+    int d; /* unet: channels at every level */
 } zoo_dims;
+
+/* The model names of the keypoint nets, in zoo_kind order from Z_NOSE. */
+static const char *const keypoint_names[] = {"nose", "face", "resnet18", "resnet50", "unet"};
+
+int ob_zoo_is_keypoint_net(const char *name)
+{
+    for (int i = 0; i < 5; i++)
+        if (name && strcmp(name, keypoint_names[i]) == 0) return 1;
+    return 0;
+}
 
 static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
 {
@@ -23,16 +35,22 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     if (!o) o = &z;
     int classifier = strcmp(name, "classifier") == 0, espcn3 = strcmp(name, "espcn3") == 0;
     int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
-    int nose = strcmp(name, "nose") == 0, face = strcmp(name, "face") == 0;
-    if (!classifier && !espcn && !srcnn && !nose && !face)
-        return OB_FAIL(OB_ERR_ARG, "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face)", name);
-    d->kind = classifier ? Z_CLASSIFIER : espcn ? Z_ESPCN : srcnn ? Z_SRCNN : nose ? Z_NOSE : Z_FACE;
-    const int sr = espcn || srcnn, kp = nose || face;
+    int kp_index = -1;
+    for (int i = 0; i < 5; i++)
+        if (strcmp(name, keypoint_names[i]) == 0) kp_index = i;
+    if (!classifier && !espcn && !srcnn && kp_index < 0)
+        return OB_FAIL(OB_ERR_ARG,
+                       "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet)",
+                       name);
+    d->kind = classifier ? Z_CLASSIFIER : espcn ? Z_ESPCN : srcnn ? Z_SRCNN : (zoo_kind)(Z_NOSE + kp_index);
+    const int sr = espcn || srcnn, kp = kp_index >= 0, nose = d->kind == Z_NOSE, face = d->kind == Z_FACE;
+    const int resnet = d->kind == Z_RESNET18 || d->kind == Z_RESNET50, unet = d->kind == Z_UNET;
     d->r = o->scale ? o->scale : 3;
     OB_REQUIRE(!espcn3 || d->r == 3, "espcn3: scale %d (espcn3 is espcn at scale 3)", d->r);
     OB_REQUIRE(!sr || (d->r >= 2 && d->r <= 4), "%s: scale %d outside 2..4", name, d->r);
     d->c = o->in_channels ? o->in_channels : 1;
-    static const int default_h[5] = {28, 17, 17, 80, 180}, default_w[5] = {28, 17, 17, 60, 240};
+    static const int default_h[8] = {28, 17, 17, 80, 180, 224, 224, 96};
+    static const int default_w[8] = {28, 17, 17, 60, 240, 224, 224, 96};
     d->h = o->height ? o->height : default_h[d->kind];
     d->w = o->width ? o->width : default_w[d->kind];
     d->k = kp ? (o->keypoints ? o->keypoints : nose ? 1 : 58) : o->classes ? o->classes : 10;
@@ -40,9 +58,14 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     OB_REQUIRE(kp || (d->k >= 2 && d->k <= 100000), "%s: %d classes, expected 2..100000", name, d->k);
     OB_REQUIRE(!kp || (d->k >= 1 && d->k <= 1024), "%s: %d keypoints, expected 1..1024", name, d->k);
     /* the smallest input whose feature map is still 1 x 1 after the last pool */
-    const int min_side = classifier ? 8 : nose ? 36 : face ? 64 : 1;
+    const int min_side = classifier ? 8 : nose ? 36 : face ? 64 : resnet ? 32 : unet ? 8 : 1;
     OB_REQUIRE(d->h >= min_side && d->w >= min_side && d->h <= 4096 && d->w <= 4096,
                "%s: input %dx%d too small or too large", name, d->w, d->h);
+    /* three 2x poolings and three 2x upsamplings must give the size back */
+    OB_REQUIRE(!unet || (d->h % 8 == 0 && d->w % 8 == 0), "unet: input %dx%d, both sides must be multiples of 8",
+               d->w, d->h);
+    d->d = o->features ? o->features : 128;
+    OB_REQUIRE(!unet || (d->d >= 1 && d->d <= 1024), "unet: width %d outside 1..1024", d->d);
     return OB_OK;
 }
 
@@ -121,6 +144,129 @@ static ob_status build_face(ob_model *m, const zoo_dims *d)
                           "head.", 2048, 2 * d->k);
 }
 
+/* ---- ResNet regression (torchvision's resnet18 / resnet50 layout) ---------- */
+
+/* Adds `layer` reading node `from`; *id <- the new node. */
+static ob_status node(ob_model *m, const char *name, ob_status made, ob_layer *const *l, int from, int *id)
+{
+    OB_TRY(made);
+    return ob_model_add_node(m, name, *l, &from, 1, id);
+}
+
+/* conv (no bias: batch norm follows) + BatchNorm2d named <p>conv<i>, <p>bn<i>. */
+static ob_status conv_bn(ob_model *m, const char *p, const char *conv, const char *bn, int c_in, int c_out, int k,
+                         int stride, int from, int *id)
+{
+    char name[OB_MODEL_NAME_MAX];
+    ob_layer *l = NULL;
+    snprintf(name, sizeof name, "%s%s", p, conv);
+    OB_TRY(node(m, name,
+                ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = c_in, .c_out = c_out, .k = k, .stride = stride,
+                                                      .pad = k / 2}),
+                &l, from, id));
+    snprintf(name, sizeof name, "%s%s", p, bn);
+    return node(m, name, ob_batch_norm2d_create(&l, c_out), &l, *id, id);
+}
+
+static ob_status relu_node(ob_model *m, int from, int *id)
+{
+    ob_layer *l = NULL;
+    return node(m, "", ob_act_create(&l, OB_ACT_RELU, 0), &l, from, id);
+}
+
+/* One residual block of layer<L>.<b>: basic (two 3x3) or bottleneck (1x1,
+ * 3x3 with the stride, 1x1 to 4 planes), a 1x1 conv + BN "downsample" on the
+ * shortcut when the stride or the width changes, the sum, ReLU. */
+static ob_status res_block(ob_model *m, const char *p, int bottleneck, int c_in, int planes, int stride, int from,
+                           int *id)
+{
+    const int c_out = bottleneck ? 4 * planes : planes;
+    int y = from, shortcut = from;
+    if (bottleneck) {
+        OB_TRY(conv_bn(m, p, "conv1", "bn1", c_in, planes, 1, 1, y, &y));
+        OB_TRY(relu_node(m, y, &y));
+        OB_TRY(conv_bn(m, p, "conv2", "bn2", planes, planes, 3, stride, y, &y));
+        OB_TRY(relu_node(m, y, &y));
+        OB_TRY(conv_bn(m, p, "conv3", "bn3", planes, c_out, 1, 1, y, &y));
+    } else {
+        OB_TRY(conv_bn(m, p, "conv1", "bn1", c_in, planes, 3, stride, y, &y));
+        OB_TRY(relu_node(m, y, &y));
+        OB_TRY(conv_bn(m, p, "conv2", "bn2", planes, planes, 3, 1, y, &y));
+    }
+    if (stride != 1 || c_in != c_out) OB_TRY(conv_bn(m, p, "downsample.0", "downsample.1", c_in, c_out, 1, stride, from, &shortcut));
+    ob_layer *l = NULL;
+    OB_TRY(ob_add_create(&l));
+    OB_TRY(ob_model_add_node(m, "", l, (const int[2]){y, shortcut}, 2, NULL));
+    return relu_node(m, m->n_nodes - 1, id);
+}
+
+static ob_status build_resnet(ob_model *m, const zoo_dims *d, int bottleneck, const int blocks[4])
+{
+    int y = OB_MODEL_INPUT;
+    ob_layer *l = NULL;
+    OB_TRY(conv_bn(m, "", "conv1", "bn1", d->c, 64, 7, 2, y, &y)); /* 7x7 stride 2: padding 3 */
+    OB_TRY(relu_node(m, y, &y));
+    OB_TRY(node(m, "maxpool", ob_max_pool2d_create(&l, 3, 2, 1), &l, y, &y));
+    int c = 64;
+    for (int layer = 0; layer < 4; layer++) {
+        const int planes = 64 << layer;
+        for (int b = 0; b < blocks[layer]; b++) {
+            char p[OB_MODEL_NAME_MAX];
+            snprintf(p, sizeof p, "layer%d.%d.", layer + 1, b);
+            OB_TRY(res_block(m, p, bottleneck, c, planes, b == 0 && layer > 0 ? 2 : 1, y, &y));
+            c = bottleneck ? 4 * planes : planes;
+        }
+    }
+    OB_TRY(node(m, "avgpool", ob_global_avg_pool_create(&l), &l, y, &y));
+    OB_TRY(node(m, "", ob_flatten_create(&l), &l, y, &y));
+    return node(m, "fc", ob_linear_create(&l, &(ob_linear_cfg){.in_features = c, .out_features = 2 * d->k, .bias = 1}),
+                &l, y, &y);
+}
+
+/* ---- UNet heatmaps ----------------------------------------------------------- */
+
+/* <p>0..5: conv 3x3 (no bias) + BN + ReLU, twice, D channels out. */
+static ob_status double_conv(ob_model *m, const char *p, int c_in, int d, int from, int *id)
+{
+    char name[OB_MODEL_NAME_MAX];
+    ob_layer *l = NULL;
+    int y = from;
+    for (int i = 0; i < 2; i++) {
+        snprintf(name, sizeof name, "%s%d", p, 3 * i);
+        OB_TRY(node(m, name, ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = i ? d : c_in, .c_out = d, .k = 3, .pad = 1}),
+                    &l, y, &y));
+        snprintf(name, sizeof name, "%s%d", p, 3 * i + 1);
+        OB_TRY(node(m, name, ob_batch_norm2d_create(&l, d), &l, y, &y));
+        snprintf(name, sizeof name, "%s%d", p, 3 * i + 2);
+        OB_TRY(node(m, name, ob_act_create(&l, OB_ACT_RELU, 0), &l, y, &y));
+    }
+    *id = y;
+    return OB_OK;
+}
+
+static ob_status build_unet(ob_model *m, const zoo_dims *d)
+{
+    int enc[3], y = OB_MODEL_INPUT;
+    ob_layer *l = NULL;
+    char p[OB_MODEL_NAME_MAX];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "enc%d.", i);
+        OB_TRY(double_conv(m, p, i ? d->d : d->c, d->d, y, &enc[i]));
+        OB_TRY(node(m, "", ob_max_pool2d_create(&l, 2, 0, 0), &l, enc[i], &y));
+    }
+    OB_TRY(double_conv(m, "bottleneck.", d->d, d->d, y, &y));
+    for (int i = 2; i >= 0; i--) {
+        OB_TRY(node(m, "", ob_upsample_create(&l, 2, OB_UPSAMPLE_BILINEAR), &l, y, &y));
+        OB_TRY(ob_concat_create(&l));
+        OB_TRY(ob_model_add_node(m, "", l, (const int[2]){y, enc[i]}, 2, &y));
+        snprintf(p, sizeof p, "dec%d.", i);
+        OB_TRY(double_conv(m, p, 2 * d->d, d->d, y, &y));
+    }
+    OB_TRY(node(m, "head",
+                ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = d->d, .c_out = d->k, .k = 1, .bias = 1}), &l, y, &y));
+    return node(m, "", ob_spatial_softmax_create(&l), &l, y, &y);
+}
+
 /* Nodes 0..4 of both SR nets: conv(ch[0] -> ch[1], k[0]), act, conv(-> ch[2],
  * k[1]), act, conv(-> ch[3], k[2]); padding k/2 keeps the size. */
 static ob_status conv_chain(ob_model *m, const int ch[4], const int k[3], ob_act_kind act)
@@ -156,7 +302,10 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
                   : d.kind == Z_ESPCN    ? build_espcn(m, &d)
                   : d.kind == Z_SRCNN    ? build_srcnn(m, &d)
                   : d.kind == Z_NOSE     ? build_nose(m, &d)
-                                         : build_face(m, &d);
+                  : d.kind == Z_FACE     ? build_face(m, &d)
+                  : d.kind == Z_RESNET18 ? build_resnet(m, &d, 0, (const int[4]){2, 2, 2, 2})
+                  : d.kind == Z_RESNET50 ? build_resnet(m, &d, 1, (const int[4]){3, 4, 6, 3})
+                                         : build_unet(m, &d);
     if (s != OB_OK) {
         ob_model_destroy(m);
         return s;
@@ -167,6 +316,11 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
 
 ob_status ob_zoo_init(ob_model *m, uint64_t seed)
 {
-    for (int i = 0; i < m->n_nodes; i++) OB_TRY(ob_init_default(m->layers[i], ob_init_seed(seed, (uint64_t)i)));
+    for (int i = 0; i < m->n_nodes; i++) {
+        ob_layer *l = m->layers[i];
+        /* batch norm starts as PyTorch's: weight 1, bias 0, running 0 / 1 */
+        if (strcmp(l->ops->kind, "batch_norm2d") == 0) OB_TRY(ob_batch_norm2d_reset(l));
+        else OB_TRY(ob_init_default(l, ob_init_seed(seed, (uint64_t)i)));
+    }
     return OB_OK;
 }

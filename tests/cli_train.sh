@@ -25,6 +25,16 @@ grep -q '"input": \[1, 180, 240\]' "$work/out" && grep -q '"total_params": 10458
   bad "face --json: $(cat "$work/out")"
 expect_ok "nets summary face 68 points" "$OBSCURA" nets summary face --keypoints 68 --json
 grep -q '"output": \[136\]' "$work/out" && ok || bad "face --keypoints 68: $(cat "$work/out")"
+# ResNets as torchvision builds them (1-channel stem, fc to 2K) and the heatmap unet
+expect_ok "nets summary resnet18" "$OBSCURA" nets summary resnet18 --keypoints 68 --json
+grep -q '"total_params": 11240008' "$work/out" && grep -q '"name": "layer4.1.bn2", "type": "batch_norm2d", "output": \[512, 7, 7\]' "$work/out" &&
+  grep -q '"name": "fc", "type": "linear", "output": \[136\]' "$work/out" && ok || bad "resnet18: $(cat "$work/out")"
+expect_ok "nets summary resnet50" "$OBSCURA" nets summary resnet50 --keypoints 68 --json
+grep -q '"total_params": 23780424' "$work/out" && grep -q '"name": "layer2.0.downsample.0", "type": "conv2d", "output": \[512, 28, 28\]' "$work/out" &&
+  ok || bad "resnet50: $(cat "$work/out")"
+expect_ok "nets summary unet" "$OBSCURA" nets summary unet --keypoints 5 --features 32 --input 1x64x48 --json
+grep -q '"type": "spatial_softmax", "output": \[5, 64, 48\]' "$work/out" && ok || bad "unet: $(cat "$work/out")"
+expect_error "nets summary unet odd size" "multiples of 8" "$OBSCURA" nets summary unet --input 1x60x60
 expect_error "nets summary nose too small" "too small" "$OBSCURA" nets summary nose --input 1x20x20
 expect_error "nets summary unknown" "no built-in model 'resnet'" "$OBSCURA" nets summary resnet
 expect_error "nets without summary" "usage" "$OBSCURA" nets classifier

@@ -413,14 +413,16 @@ static const ob_cli_opt nets_opts[] = {
     {"--input", NULL, "CxHxW", "input size (default: the model's, e.g. 1x28x28 for classifier)"},
     {"--classes", NULL, "K", "classifier: number of classes (default 10)"},
     {"--scale", NULL, "R", "espcn, srcnn: upscaling factor 2..4 (default 3)"},
-    {"--keypoints", NULL, "K", "nose, face: number of keypoints, 2K outputs (default 1 for nose, 58 for face)"},
+    {"--keypoints", NULL, "K",
+     "keypoint nets: number of keypoints, 2K outputs or K heatmaps (default 1 for nose, 58 for the others)"},
+    {"--features", NULL, "D", "unet: channels at every level (default 128, the seed's)"},
     {0},
 };
 
 static int run_nets(ob_cli *cli)
 {
     if (cli->n_positional != 2 || strcmp(cli->positional[0], "summary") != 0)
-        return ob_cli_error("usage: obscura nets summary MODEL (models: classifier, espcn3)");
+        return ob_cli_error("usage: obscura nets summary MODEL (see obscura nets --help for the models)");
     ob_zoo_opts zo = {0};
     const char *v;
     if ((v = ob_cli_get(cli, "--input"))) {
@@ -434,6 +436,8 @@ static int run_nets(ob_cli *cli)
         return OB_CLI_EXIT_ERROR;
     if ((v = ob_cli_get(cli, "--scale")) && ob_cli_parse_int(&zo.scale, v, "--scale", 2, 4)) return OB_CLI_EXIT_ERROR;
     if ((v = ob_cli_get(cli, "--keypoints")) && ob_cli_parse_int(&zo.keypoints, v, "--keypoints", 1, 1024))
+        return OB_CLI_EXIT_ERROR;
+    if ((v = ob_cli_get(cli, "--features")) && ob_cli_parse_int(&zo.features, v, "--features", 1, 1024))
         return OB_CLI_EXIT_ERROR;
     ob_model *m = NULL;
     int64_t shape[4];
@@ -474,11 +478,12 @@ static int run_nets(ob_cli *cli)
 
 const ob_cli_verb ob_verb_nets = {
     .name = "nets",
-    .usage = "summary MODEL [--input CxHxW] [--classes K] [--scale R] [--keypoints K] [--json]",
+    .usage = "summary MODEL [--input CxHxW] [--classes K] [--scale R] [--keypoints K] [--features D] [--json]",
     .summary = "describe a built-in net: layers, output shapes, parameter counts (torchsummary style)",
     .details = "Models: classifier (the seed's Fashion-MNIST net), espcn and srcnn (super-resolution; espcn3 is\n"
                "espcn at x3), nose and face (the first seed's keypoint regressors: 129,842 and, for 58 points on\n"
-               "180x240, 10,458,996 parameters).",
+               "180x240, 10,458,996 parameters), resnet18 and resnet50 (torchvision's layout with a C-channel\n"
+               "stem and 2K outputs) and unet (K heatmaps, D channels per level, spatial softmax).",
     .opts = nets_opts,
     .run = run_nets,
 };
