@@ -779,3 +779,16 @@ ob_status ob_optim_load(ob_optim *o, const char *path, ob_layer *const *layers, 
     ob_checkpoint_meta_free(&m);
     return st;
 }
+
+ob_status ob_checkpoint_load_model(const char *path, ob_layer *const *layers, const char *const *prefixes,
+                                   int n_layers, ob_checkpoint_meta *meta)
+{
+    const int cap = n_layers * OB_LAYER_MAX_PARAMS;
+    ob_named_tensor *named = calloc((size_t)(cap > 0 ? cap : 1), sizeof *named);
+    if (!named) return OB_FAIL(OB_ERR_NOMEM, "checkpoint: out of memory");
+    int n = 0;
+    ob_status s = ob_checkpoint_collect(named, cap, &n, layers, prefixes, n_layers);
+    if (s == OB_OK) s = ob_checkpoint_load(path, named, n, meta);
+    free(named);
+    return s;
+}

@@ -214,7 +214,7 @@ ob_status ob_dataset_check_opts(ob_dataset *ds, const ob_dataset_opts *opts)
 }
 
 /* in (C, H, W) -> out (c_out, H, W): gray replicated, RGB to luma, alpha dropped. */
-static ob_status convert_channels(ob_tensor *img, int c_out)
+ob_status ob_image_to_channels(ob_tensor *img, int c_out)
 {
     int c = (int)img->shape[0];
     if (c_out == 0 || c == c_out) return OB_OK;
@@ -245,7 +245,7 @@ ob_status ob_dataset_load_image(ob_sample *s, const char *path, const ob_dataset
     if (rel_kp)
         for (int i = 0; i < k; i++) kp[2 * i] *= (float)w, kp[2 * i + 1] *= (float)h;
     if (!opts) return OB_OK;
-    OB_TRY(convert_channels(&s->image, opts->channels));
+    OB_TRY(ob_image_to_channels(&s->image, opts->channels));
     if (opts->width > 0 && (opts->width != w || opts->height != h)) {
         int c = (int)s->image.shape[0];
         int64_t shape[3] = {c, opts->height, opts->width};
@@ -455,6 +455,14 @@ static ob_status subset_get(const ob_dataset *ds, ob_sample *out, int64_t i)
     return st->base->get(st->base, out, st->indices[i]);
 }
 
+/* keyed draws follow the base's own index, so a sample is augmented alike in
+ * every view of it */
+static ob_status subset_get_keyed(const ob_dataset *ds, ob_sample *out, int64_t i, uint64_t seed, int epoch)
+{
+    const subset_state *st = ds->state;
+    return st->base->get_keyed(st->base, out, st->indices[i], seed, epoch);
+}
+
 static const char *subset_path(const ob_dataset *ds, int64_t i)
 {
     const subset_state *st = ds->state;
@@ -488,6 +496,7 @@ ob_status ob_dataset_subset(ob_dataset **out, const ob_dataset *base, const int6
     snprintf(ds->source, sizeof ds->source, "%.400s (subset of %lld)", base->source, (long long)n);
     ds->n = n, ds->state = st;
     ds->get = subset_get, ds->sample_path = subset_path, ds->destroy = subset_destroy;
+    ds->get_keyed = base->get_keyed ? subset_get_keyed : NULL;
     *out = ds;
     return OB_OK;
 }

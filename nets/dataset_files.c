@@ -306,6 +306,18 @@ ob_status ob_dataset_open_pts(ob_dataset **out, const char *dir, const ob_datase
         if (s == OB_OK) s = files_add_landmarks(ds, img, kp, k, NULL, path);
         free(img), free(kp), free(path);
     }
+    /* an image without its .pts is a set with a hole, not an image to skip */
+    for (int64_t f = 0; s == OB_OK && f < files.n; f++) {
+        const char *name = files.items[f], *dot = strrchr(name, '.');
+        if (name[0] == '.' || !dot || !(ob_has_ext(name, ".png") || ob_has_ext(name, ".jpg") || ob_has_ext(name, ".jpeg")))
+            continue;
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%.*s.pts", (int)(dot - name), name);
+        char *pts = ob_path_join(dir, buf), *img = ob_path_join(dir, name);
+        if (!pts || !img) s = OB_FAIL(OB_ERR_NOMEM, "out of memory");
+        else if (!ob_file_exists(pts)) s = OB_FAIL(OB_ERR_FORMAT, "%s: an image with no landmark file (%s)", img, buf);
+        free(pts), free(img);
+    }
     ob_strlist_free(&files);
     return finish(out, ds, s, ".pts files");
 }

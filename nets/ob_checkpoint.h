@@ -93,6 +93,11 @@ void ob_checkpoint_meta_free(ob_checkpoint_meta *meta);
  * param name, into out[0 .. *n); OB_ERR_ARG past `cap` or for a name too long. */
 ob_status ob_checkpoint_collect(ob_named_tensor *out, int cap, int *n, ob_layer *const *layers,
                                 const char *const *prefixes, int n_layers);
+/* A model's every parameter and buffer (ob_model.h names) filled from the
+ * file at path: ob_checkpoint_collect + ob_checkpoint_load, with meta as
+ * there (NULL: not read). The model's parameters must be allocated. */
+ob_status ob_checkpoint_load_model(const char *path, ob_layer *const *layers, const char *const *prefixes,
+                                   int n_layers, ob_checkpoint_meta *meta);
 
 /* The optimiser's state file (see above); layers and prefixes as for collect,
  * and the layers the optimiser was created on. */

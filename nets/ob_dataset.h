@@ -33,7 +33,8 @@
  *   landmarks, all with the image decoded at get time and labels -1:
  *     iBUG .pts (300-W): "version: 1", "n_points: K", "{", K lines "x y", "}".
  *       Coordinates taken as stored. ob_dataset_open_pts takes a folder: every
- *       NAME.pts in it (sorted) with an image NAME.{png,jpg,jpeg} beside it.
+ *       NAME.pts in it (sorted) with an image NAME.{png,jpg,jpeg} beside it;
+ *       an image there without its NAME.pts is refused (a hole in the set).
  *     IMM .asf (IMM face database, 58 points): '#' lines are comments; the
  *       first non-comment line is the point count K; then K lines
  *       "path type x y point_num connects_from connects_to [user fields]" with
@@ -161,9 +162,14 @@ ob_status ob_dataset_open_path(ob_dataset **out, const char *path, int split, co
 
 /* A view of `n` samples of base (indices[j] -> sample j; repeats allowed):
  * train/validation splits, subsets. The indices are copied; base must outlive
- * the view; closing the view leaves base open. */
+ * the view; closing the view leaves base open. A base with get_keyed keeps
+ * it in the view, keyed by the base's index. */
 ob_status ob_dataset_subset(ob_dataset **out, const ob_dataset *base, const int64_t *indices, int64_t n);
 
+/* img (C, H, W) host f32 in place -> c_out channels as the loaders convert
+ * (opts.channels: gray replicated, RGB to 0.299 R + 0.587 G + 0.114 B, alpha
+ * dropped); c_out 0 or C: unchanged. */
+ob_status ob_image_to_channels(ob_tensor *img, int c_out);
 /* Single-file parsers (the landmark loaders use them; exposed for tests/tools).
  * *kp is malloc'd (K, 2); the caller frees it. */
 ob_status ob_pts_parse(float **kp, int *k, const char *path);

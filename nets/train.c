@@ -109,7 +109,7 @@ static ob_status run_eval(ob_ctx *ctx, ob_stepper *st, ob_loader *ld, ob_eval_re
     res->correct = correct;
     /* a non-finite batch makes the mean non-finite (the validation guard) */
     res->loss = !n ? NAN : total.bad ? total.first_bad : total.sum / (double)n;
-    res->accuracy = n ? (double)correct / (double)n : NAN;
+    res->accuracy = n && res->n_classes > 0 ? (double)correct / (double)n : NAN; /* no labels: no accuracy */
     return OB_OK;
 }
 
@@ -487,6 +487,9 @@ static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_datase
             ob_log_info("epoch %d/%d: train loss %.6f, val loss %.6f, val PSNR %.2f dB, lr %.3g, %.1f s (%.0f img/s)",
                         e + 1, cfg->epochs, tl, ev.loss, metric, t->opt->cfg.lr, res->seconds[e],
                         (double)ni / res->seconds[e]);
+        else if (!cfg->quiet && !isfinite(ev.accuracy)) /* no labels (keypoints), or no validation */
+            ob_log_info("epoch %d/%d: train loss %.5g, val loss %.5g, lr %.3g, %.1f s (%.0f img/s)", e + 1,
+                        cfg->epochs, tl, ev.loss, t->opt->cfg.lr, res->seconds[e], (double)ni / res->seconds[e]);
         else if (!cfg->quiet)
             ob_log_info("epoch %d/%d: train loss %.4f, val loss %.4f, val accuracy %.2f%%, lr %.3g, %.1f s (%.0f img/s)",
                         e + 1, cfg->epochs, tl, ev.loss, 100.0 * ev.accuracy, t->opt->cfg.lr, res->seconds[e],

@@ -104,15 +104,9 @@ ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *path)
     ob_checkpoint_meta_free(&meta);
     OB_TRY(s);
     const ob_zoo_opts zo = {.in_channels = u->channels, .scale = u->scale};
-    ob_named_tensor *named = NULL;
-    int n = 0;
     s = ob_zoo_build(&u->m, u->model, &zo);
     if (s == OB_OK) s = ob_model_alloc_params(u->m, ob_ctx_location(ctx));
-    const int cap = u->m ? u->m->n_nodes * OB_LAYER_MAX_PARAMS : 0;
-    if (s == OB_OK && !(named = calloc((size_t)cap, sizeof *named))) s = OB_FAIL(OB_ERR_NOMEM, "sr: out of memory");
-    if (s == OB_OK) s = ob_checkpoint_collect(named, cap, &n, u->m->layers, u->m->prefixes, u->m->n_nodes);
-    if (s == OB_OK) s = ob_checkpoint_load(path, named, n, NULL);
-    free(named);
+    if (s == OB_OK) s = ob_checkpoint_load_model(path, u->m->layers, u->m->prefixes, u->m->n_nodes, NULL);
     if (s != OB_OK) ob_sr_release(u);
     return s;
 }

@@ -90,6 +90,9 @@ typedef struct {
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
 /* `obscura train sr` (verb_train_sr.c), `obscura eval sr` (verb_eval_sr.c). */
 int ob_cli_train_sr(ob_cli *cli);
+/* `obscura train keypoints`, `obscura eval keypoints` (verb_keypoints.c). */
+int ob_cli_train_keypoints(ob_cli *cli);
+int ob_cli_eval_keypoints(ob_cli *cli);
 int ob_cli_eval_sr(ob_cli *cli);
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
@@ -98,6 +101,6 @@ int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int li
 
 /* The verbs. */
 extern const ob_cli_verb ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
-    ob_verb_upscale;
+    ob_verb_upscale, ob_verb_keypoints;
 
 #endif

@@ -78,7 +78,7 @@ static const ob_cli_opt train_opts[] = {
     {"--resume", NULL, "RUN_DIR", "continue the run saved in RUN_DIR (bit-exact; -o defaults to it)"},
     {"--no-cuda-graph", NULL, NULL,
      "cuda: run every step eagerly (by default a fixed-shape step is captured once as a CUDA graph and replayed)"},
-    {"--model", NULL, "espcn|srcnn", "sr: the net (default espcn)"},
+    {"--model", NULL, "NAME", "sr: espcn (default) or srcnn; keypoints: nose, face (default), resnet18, resnet50, unet"},
     {"--scale", NULL, "R", "sr: upscaling factor 2..4 (default 3)"},
     {"--channels", NULL, "y|rgb", "sr: on the Y channel (BT.601; colour from bicubic Cb/Cr) or on RGB (default y)"},
     {"--patch", NULL, "P", "sr: LR crop side in pixels (default 17: HR crops of 17R)"},
@@ -86,7 +86,14 @@ static const ob_cli_opt train_opts[] = {
     {"--val-patch", NULL, "P", "sr: LR side of the 16 fixed validation crops per held-out photo (default 48)"},
     {"--max-side", NULL, "N", "sr: shrink photos larger than N pixels on their longer side first (bicubic-aa; default: "
                               "as they are): more detail per crop"},
-    {"--val-data", NULL, "DIR", "sr: validation photos (default: the last tenth of --data, held out)"},
+    {"--val-data", NULL, "DIR", "sr, keypoints: validation data (default: the last tenth of --data, held out)"},
+    {"--input", NULL, "CxHxW", "keypoints: the net's input, C 1 (gray) or 3 (RGB) (default: the model's)"},
+    {"--crop", NULL, "auto|box|landmarks|none",
+     "keypoints: the face crop: the set's box, the landmarks' bounding box, or the whole image (default auto: "
+     "the box where the set has one)"},
+    {"--margin", NULL, "M", "keypoints: grow the crop box by M of its size on each side (default 0.1)"},
+    {"--flip", NULL, "P", "keypoints: mirror a face with probability P, renumbering left/right (68 points)"},
+    {"--features", NULL, "D", "keypoints unet: channels at every level (default 128)"},
     {0},
 };
 
@@ -200,9 +207,11 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
 
 static int run_train(ob_cli *cli)
 {
-    if (cli->n_positional != 1 || (strcmp(cli->positional[0], "classify") != 0 && strcmp(cli->positional[0], "sr") != 0))
-        return ob_cli_error("usage: obscura train classify|sr --data DIR -o RUN_DIR [options]");
-    if (cli->n_positional == 1 && strcmp(cli->positional[0], "sr") == 0) return ob_cli_train_sr(cli);
+    if (cli->n_positional != 1 || (strcmp(cli->positional[0], "classify") != 0 && strcmp(cli->positional[0], "sr") != 0 &&
+                                   strcmp(cli->positional[0], "keypoints") != 0))
+        return ob_cli_error("usage: obscura train classify|sr|keypoints --data DIR -o RUN_DIR [options]");
+    if (strcmp(cli->positional[0], "sr") == 0) return ob_cli_train_sr(cli);
+    if (strcmp(cli->positional[0], "keypoints") == 0) return ob_cli_train_keypoints(cli);
     train_job j;
     int rc = ob_cli_parse_train(cli, &j, "classify");
     if (rc) return rc;
@@ -241,7 +250,9 @@ const ob_cli_verb ob_verb_train = {
     .name = "train",
     .usage = "classify --data DIR|IDX -o RUN_DIR [--epochs N] [--batch B] [--lr LR] [--optim adam|sgd] [--seed S]\n"
              "       obscura train classify --data DIR|IDX --resume RUN_DIR [--epochs N]\n"
-             "       obscura train sr --model espcn|srcnn --scale R --data HR_DIR -o RUN_DIR [--channels y|rgb]",
+             "       obscura train sr --model espcn|srcnn --scale R --data HR_DIR -o RUN_DIR [--channels y|rgb]\n"
+             "       obscura train keypoints --model nose|face|resnet18|resnet50|unet --data SET -o RUN_DIR\n"
+             "                               [--val-data SET] [--input CxHxW] [--crop auto|box|landmarks|none]",
     .summary = "train the seed's classifier on Fashion-MNIST or another labelled set, or a super-resolution net",
     .details = "The net: 3 x (conv 3x3 pad 1 -> ReLU -> max-pool 2) with 32/64/128 channels, FC 128 + ReLU, FC\n"
                "classes ('obscura nets summary classifier'). Inputs are normalised with the training set's\n"
@@ -254,7 +265,15 @@ const ob_cli_verb ob_verb_train = {
                "enlargement, then 3x3 convs C-128-64-C with ReLU) on random HR crops of the photos in HR_DIR\n"
                "(17R x 17R, flips and quarter turns), each paired with its LR image made by antialiased bicubic\n"
                "downscaling (MATLAB imresize), MSE loss, Adam; validation PSNR each epoch on held-out photos\n"
-               "(loss.csv, loss.svg, psnr.svg), beside the bicubic baseline on the same crops.",
+               "(loss.csv, loss.svg, psnr.svg), beside the bicubic baseline on the same crops.\n"
+               "train keypoints: the first seed's facial-keypoint nets on a landmark set (a folder of iBUG .pts\n"
+               "or IMM .asf files, or a dlib XML file): each face cropped by its box (or its landmarks' box)\n"
+               "grown by --margin, resized to the net's input, im - 0.5; keypoints normalised to [0, 1]. Each\n"
+               "epoch draws the seed's augmentation: rotation up to 15 degrees, translation up to 10%, colour\n"
+               "jitter 0.1 (--flip P adds mirrored faces with the left/right table). Regressors (nose, face,\n"
+               "resnet18, resnet50) learn the 2K coordinates by MSE; unet learns K heatmaps (Gaussians of\n"
+               "sigma 0.05, each summing to 1) by MSE with sum reduction, read out by soft-argmax. The run\n"
+               "prints the validation errors beside those of the training set's mean shape.",
     .opts = train_opts,
     .run = run_train,
 };
@@ -263,11 +282,13 @@ const ob_cli_verb ob_verb_train = {
 
 static const ob_cli_opt eval_opts[] = {
     {"--data", NULL, "DIR|IDX", "labelled data (the test split of a folder)"},
-    {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run; sr: of a train sr run (also --model)"},
+    {"--checkpoint", NULL, "FILE", "model.safetensors of a classify run; sr, keypoints: of their train runs (also --model)"},
     {"--model", NULL, "CKPT[,CKPT...]",
      "sr: trained nets (model.safetensors of train sr, 'shipped' or 'shipped-srcnn'), one column each beside the "
      "interpolations"},
-    {"--html", NULL, "DIR", "sr: also write DIR/index.html, the same detailed crop of each image by each method"},
+    {"--html", NULL, "DIR",
+     "sr: also write DIR/index.html, the same detailed crop of each image by each method; keypoints: the error "
+     "table, loss curves, best and worst faces as overlays, the first layer's filters"},
     {"--method", NULL, "nearest|bilinear|bicubic", "sr: score this interpolation only"},
     {"--scale", NULL, "R", "sr: the factor 2..4 (default: the checkpoint's, else 3)"},
     {"--split", NULL, "train|test", "which split of --data (default test)"},
@@ -346,23 +367,18 @@ static int eval_with(ob_cli *cli, const char *ckpt, const ob_dataset *ds, int ba
     /* the net is built for the data; a checkpoint for another shape fails to load, naming the tensor */
     ob_zoo_opts zo = {.in_channels = ds->channels, .height = ds->height, .width = ds->width, .classes = ds->n_classes};
     ob_model *m = NULL;
-    ob_named_tensor *named = NULL;
-    int n = 0;
     ob_eval_result r;
     int64_t *conf = calloc((size_t)ds->n_classes * (size_t)ds->n_classes, sizeof *conf);
     if (!conf || ob_zoo_build(&m, "classifier", &zo) != OB_OK || ob_model_alloc_params(m, ob_ctx_location(ctx)) != OB_OK)
         rc = ob_cli_error("classifier: %s", conf ? ob_last_error() : "out of memory");
-    else if (!(named = calloc((size_t)m->n_nodes * OB_LAYER_MAX_PARAMS, sizeof *named)) ||
-             ob_checkpoint_collect(named, m->n_nodes * OB_LAYER_MAX_PARAMS, &n, m->layers, m->prefixes, m->n_nodes) != OB_OK)
-        rc = ob_cli_error("classifier: %s", named ? ob_last_error() : "out of memory");
-    else if (ob_checkpoint_load(ckpt, named, n, NULL) != OB_OK) rc = ob_cli_error("--checkpoint: %s", ob_last_error());
+    else if (ob_checkpoint_load_model(ckpt, m->layers, m->prefixes, m->n_nodes, NULL) != OB_OK)
+        rc = ob_cli_error("--checkpoint: %s", ob_last_error());
     else if (ob_train_evaluate(ctx, m, ds, batch, 1, mean, std, &r, conf) != OB_OK) rc = ob_cli_error("%s", ob_last_error());
     else {
         const char *const *names = ds->class_names;
         if (!names && ds->n_classes == 10 && strstr(ds->source, "fashion")) names = fashion_names;
         print_eval(cli, &r, conf, names, ob_backend_name(ob_ctx_backend(ctx)));
     }
-    free(named);
     free(conf);
     ob_model_destroy(m);
     return rc;
@@ -371,8 +387,9 @@ static int eval_with(ob_cli *cli, const char *ckpt, const ob_dataset *ds, int ba
 static int run_eval(ob_cli *cli)
 {
     if (cli->n_positional == 1 && strcmp(cli->positional[0], "sr") == 0) return ob_cli_eval_sr(cli);
+    if (cli->n_positional == 1 && strcmp(cli->positional[0], "keypoints") == 0) return ob_cli_eval_keypoints(cli);
     if (cli->n_positional != 1 || strcmp(cli->positional[0], "classify") != 0)
-        return ob_cli_error("usage: obscura eval classify|sr --data DIR ... (see obscura eval --help)");
+        return ob_cli_error("usage: obscura eval classify|sr|keypoints --data DIR ... (see obscura eval --help)");
     const char *data = ob_cli_get(cli, "--data"), *ckpt = ob_cli_get(cli, "--checkpoint"), *v;
     if (!data || !ckpt) return ob_cli_error("eval classify needs --data DIR|IDX and --checkpoint FILE");
     int split = 1, batch = 256;
@@ -394,7 +411,8 @@ static int run_eval(ob_cli *cli)
 const ob_cli_verb ob_verb_eval = {
     .name = "eval",
     .usage = "classify --data DIR|IDX --checkpoint RUN_DIR/model.safetensors [--split train|test] [--json]\n"
-             "       obscura eval sr (--model CKPT | --method nearest|bilinear|bicubic) [--scale R] --data DIR [--json]",
+             "       obscura eval sr (--model CKPT | --method nearest|bilinear|bicubic) [--scale R] --data DIR [--json]\n"
+             "       obscura eval keypoints --checkpoint CKPT --data SET [--html DIR] [--json]",
     .summary = "evaluate a trained classifier, or super-resolution by the field's PSNR/SSIM protocol",
     .details = "The classifier is rebuilt for the data's image size and class count and loaded by name; a\n"
                "checkpoint with missing or mis-shaped tensors is an error naming the tensor. Inputs are\n"
@@ -402,7 +420,10 @@ const ob_cli_verb ob_verb_eval = {
                "eval sr: each image of DIR is cropped to a multiple of R, shrunk by antialiased bicubic\n"
                "(MATLAB imresize), enlarged again, and scored by PSNR and SSIM on Y (BT.601, 16-235) with R\n"
                "border pixels shaved; one row per image and the mean, nearest, bilinear, bicubic and the net\n"
-               "side by side.",
+               "side by side.\n"
+               "eval keypoints: every face of SET cropped as in training; per face and on average the\n"
+               "normalised MSE (the seed's loss), the MAE in crop pixels, and the NME over the outer eye\n"
+               "corners (300-W; 68-point faces), beside the training set's mean shape.",
     .opts = eval_opts,
     .run = run_eval,
 };
