@@ -99,6 +99,14 @@ ob_status ob_zoo_build(ob_model **m, const char *name, const ob_zoo_opts *opts);
 /* (1, C, H, W): the input the model expects with these opts. */
 ob_status ob_zoo_input_shape(int64_t shape[4], const char *name, const ob_zoo_opts *opts);
 ob_status ob_zoo_init(ob_model *m, uint64_t seed);
+/* torchvision's initialisation of VGG and ResNet, for deep nets trained from
+ * scratch: conv weights He-normal (fan_out, ReLU gain), hidden linear weights
+ * He-normal (fan_in), biases 0, batch norm 1 / 0; the last layer with
+ * parameters keeps PyTorch's default. PyTorch's default (kaiming_uniform with
+ * a = sqrt 5) has a gain of 1/sqrt 3 per layer: through the face net's eight
+ * ReLU layers without batch norm the input's signal shrinks ~1000x, and the
+ * net learns the mean shape long before it learns where anything is. */
+ob_status ob_zoo_init_he(ob_model *m, uint64_t seed);
 
 #ifdef __cplusplus
 }

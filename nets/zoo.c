@@ -324,3 +324,31 @@ ob_status ob_zoo_init(ob_model *m, uint64_t seed)
     }
     return OB_OK;
 }
+
+ob_status ob_zoo_init_he(ob_model *m, uint64_t seed)
+{
+    int last = -1; /* the output layer keeps PyTorch's default: small outputs at the start */
+    for (int i = 0; i < m->n_nodes; i++)
+        if (m->layers[i]->n_params > 0 && strcmp(m->layers[i]->ops->kind, "batch_norm2d") != 0) last = i;
+    for (int i = 0; i < m->n_nodes; i++) {
+        ob_layer *l = m->layers[i];
+        const int conv = strcmp(l->ops->kind, "conv2d") == 0, linear = strcmp(l->ops->kind, "linear") == 0;
+        if (strcmp(l->ops->kind, "batch_norm2d") == 0) {
+            OB_TRY(ob_batch_norm2d_reset(l));
+            continue;
+        }
+        if (i == last || (!conv && !linear)) {
+            OB_TRY(ob_init_default(l, ob_init_seed(seed, (uint64_t)i)));
+            continue;
+        }
+        for (int p = 0; p < l->n_params; p++) {
+            ob_param *pr = &l->params[p];
+            if (!strcmp(pr->name, "weight"))
+                OB_TRY(ob_init_kaiming_normal(&pr->value, 0, conv ? OB_FAN_OUT : OB_FAN_IN, OB_NL_RELU,
+                                              ob_init_seed(seed, (uint64_t)i)));
+            else if (!strcmp(pr->name, "bias"))
+                OB_TRY(ob_init_zeros(&pr->value));
+        }
+    }
+    return OB_OK;
+}

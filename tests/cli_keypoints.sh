@@ -5,8 +5,7 @@
 #   face, resnet18 and unet each trained briefly must predict held-out faces
 #   with under a quarter of the normalised MSE of the training set's mean
 #   shape (a threshold that fails for a net that learns nothing).
-#   Real faces: dlib's example faces (68 points; 18 to train, 25 held out;
-#   SKIPPED without them) — unet beats the mean shape on held-out NME.
+#   (Real faces: cli_keypoints_dlib.sh.)
 #   Detection writes .pts, JSON and overlays; eval --html its page; bad input
 #   (a wrong point count, points far outside, an image with no landmark file,
 #   a checkpoint of another K or task, a box outside the image) is
@@ -91,21 +90,10 @@ expect_error "unknown model" "not a keypoint net" "$OBSCURA" train keypoints --m
 expect_error "flip without a table" "left/right" "$OBSCURA" train keypoints --model nose --input 1x64x64 --data "$blobs/test" -o "$work/bad10" --flip 0.5
 expect_error "eval: checkpoint of another task" "not a checkpoint of obscura train keypoints" "$OBSCURA" eval keypoints --checkpoint "$OB_SOURCE_DIR/data/sr/espcn_x2_y.safetensors" --data "$blobs/test"
 
-# real faces: dlib's 68-point examples
+# the K check on real faces: dlib's 68-point set against the 5-point net
 if [ -n "${OB_DLIB_FACES_XML:-}" ] && [ -f "$OB_DLIB_FACES_XML" ]; then
-  faces=$(dirname "$OB_DLIB_FACES_XML")
-  expect_ok "train unet on dlib's 18 faces" "$OBSCURA" train keypoints --model unet --features 32 --input 1x64x64 \
-    --data "$OB_DLIB_FACES_XML" --val-data "$faces/testing_with_face_landmarks.xml" -o "$work/dlib_unet" \
-    --epochs 60 --batch 4 --flip 0.5 --quiet
-  expect_ok "eval unet on dlib's 25" "$OBSCURA" eval keypoints --checkpoint "$work/dlib_unet/model.safetensors" \
-    --data "$faces/testing_with_face_landmarks.xml" --json
-  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); \
-print('dlib unet: NME %.4f, mean shape %.4f' % (r['nme'], r['mean_shape']['nme'])); \
-sys.exit(0 if r['nme'] < r['mean_shape']['nme'] else 1)" "$work/out" && ok || bad "unet does not beat the mean shape on dlib's faces"
-  expect_error "checkpoint of another K" "68 points per face, the model expects 5|5 points" "$OBSCURA" eval keypoints \
-    --checkpoint "$work/run_nose/model.safetensors" --data "$faces/testing_with_face_landmarks.xml"
-else
-  echo "dlib's example faces not unpacked (.ci/setup): the real-face check skipped"
+  expect_error "checkpoint of another K" "68 points per face, the model expects 5" "$OBSCURA" eval keypoints \
+    --checkpoint "$work/run_nose/model.safetensors" --data "$OB_DLIB_FACES_XML"
 fi
 
 finish

@@ -202,6 +202,33 @@ static ob_status mean_shape(float *mean, const ob_dataset *kp, int k)
     return s;
 }
 
+/* Regressors start at the baseline: the output layer's bias is the training
+ * set's mean shape and its weights are scaled down 100x, so the first
+ * predictions are the mean shape and training spends its steps on the
+ * deviations from it (the start cascaded shape regression takes) rather than
+ * on finding the mean through a noisy output. */
+static ob_status start_at_mean_shape(ob_model *m, const float *mean, int k)
+{
+    ob_layer *out = NULL;
+    for (int i = 0; i < m->n_nodes; i++)
+        if (!strcmp(m->layers[i]->ops->kind, "linear")) out = m->layers[i];
+    OB_REQUIRE(out, "keypoints: the regressor has no output layer");
+    for (int p = 0; p < out->n_params; p++) {
+        ob_param *pr = &out->params[p];
+        const int bias = !strcmp(pr->name, "bias");
+        ob_tensor host = {0};
+        OB_TRY(ob_tensor_clone_to(&host, &pr->value, OB_HOST));
+        float *v = ob_tensor_f32(&host);
+        const int64_t n = ob_tensor_numel(&host);
+        OB_REQUIRE(!bias || n == 2 * k, "keypoints: output bias of %lld for %d points", (long long)n, k);
+        for (int64_t i = 0; i < n; i++) v[i] = bias ? mean[i] : 0.01f * v[i];
+        ob_status s = ob_tensor_copy(&pr->value, &host);
+        ob_tensor_free(&host);
+        OB_TRY(s);
+    }
+    return OB_OK;
+}
+
 static int check_resume(const char *dir, const ob_kp_net_info *in)
 {
     char path[4096];
@@ -345,7 +372,7 @@ int ob_cli_train_keypoints(ob_cli *cli)
         train = lim;
     }
     in.mean_shape = malloc((size_t)in.k * 2 * sizeof *in.mean_shape);
-    if (!in.mean_shape || mean_shape(in.mean_shape, kp_plain, in.k) != OB_OK) {
+    if (!in.mean_shape || mean_shape(in.mean_shape, train, in.k) != OB_OK) { /* plain crops: get, not get_keyed */
         rc = ob_cli_error("--data: %s", in.mean_shape ? ob_last_error() : "out of memory");
         goto done;
     }
@@ -353,7 +380,8 @@ int ob_cli_train_keypoints(ob_cli *cli)
     const ob_zoo_opts zo = {.in_channels = in.c, .height = in.h, .width = in.w, .keypoints = in.k,
                             .features = in.features};
     if (ob_zoo_build(&m, in.model, &zo) != OB_OK || ob_model_alloc_params(m, ob_ctx_location(ctx)) != OB_OK ||
-        ob_zoo_init(m, j.cfg.seed) != OB_OK || ob_kp_net_metadata(&meta, &in) != OB_OK) {
+        ob_zoo_init_he(m, j.cfg.seed) != OB_OK ||
+        (!in.heatmaps && start_at_mean_shape(m, in.mean_shape, in.k) != OB_OK) || ob_kp_net_metadata(&meta, &in) != OB_OK) {
         rc = ob_cli_error("%s: %s", in.model, ob_last_error());
         goto done;
     }
