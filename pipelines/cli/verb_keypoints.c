@@ -491,7 +491,7 @@ static int write_report(const char *dir, const char *ckpt, const char *data, ob_
     int rc = 0;
     const int scale = (256 + sc->w - 1) / sc->w > 1 ? (256 + sc->w - 1) / sc->w : 1;
     for (int i = 0; i < nb + nw && !rc; i++) {
-        const int64_t im = i < nb ? order[i] : order[n - nw + (i - nb)];
+        const int64_t im = i < nb ? order[i] : order[n - 1 - (i - nb)]; /* worst first */
         shown[i] = im;
         snprintf(files[i], sizeof files[i], "%s_%d.png", i < nb ? "best" : "worst", i < nb ? i : i - nb);
         overlays[i] = files[i];
