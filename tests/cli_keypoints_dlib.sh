@@ -29,7 +29,7 @@ train_dlib() { # NAME [options]
   cp "$work/out" "$work/eval_$name.json"
   if beats_mean_shape "$name" "$work/eval_$name.json"; then ok; else bad "$name does not beat the mean shape on dlib's faces"; fi
 }
-train_dlib face --epochs 150 --batch 6 --lr 1e-4 --schedule cosine
+train_dlib face --epochs 80 --batch 6 --lr 1e-4 --schedule cosine
 train_dlib unet --features 32 --epochs 60 --batch 4
 
 finish

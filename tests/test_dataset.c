@@ -434,20 +434,22 @@ static void test_xml(void)
  * (never a crash, never another status); run under ASan by the sanitizer build. */
 static void test_truncations(void)
 {
-    char dir[1024], p[2048];
+    char dir[1024], pts_dir[1024], p[2048];
     fresh_dir(dir, "trunc");
     write_png(at(p, dir, "01-1m.png"), 1, 4, 4, 0.5f);
     write_png(at(p, dir, "f.png"), 1, 4, 4, 0.5f);
-    write_png(at(p, dir, "a.png"), 1, 4, 4, 0.5f);
+    /* the .pts set in a folder of its own: an image there without its .pts is refused */
+    fresh_dir(pts_dir, "trunc_pts");
+    write_png(at(p, pts_dir, "a.png"), 1, 4, 4, 0.5f);
     const char *texts[3] = {PTS_OK, ASF_OK, XML_OK}, *names[3] = {"a.pts", "01-1m.asf", "faces.xml"};
     int bad = 0, total = 0;
     for (int t = 0; t < 3; t++) {
         size_t n = strlen(texts[t]);
-        snprintf(p, sizeof p, "%s/%s", dir, names[t]);
+        snprintf(p, sizeof p, "%s/%s", t == 0 ? pts_dir : dir, names[t]);
         for (size_t len = 0; len < n; len++) {
             write_bytes(p, texts[t], len, 0);
             ob_dataset *ds = NULL;
-            ob_status s = t == 0 ? ob_dataset_open_pts(&ds, dir, NULL)
+            ob_status s = t == 0 ? ob_dataset_open_pts(&ds, pts_dir, NULL)
                           : t == 1 ? ob_dataset_open_asf(&ds, dir, NULL)
                                    : ob_dataset_open_dlib_xml(&ds, p, NULL);
             if (s != OB_OK && s != OB_ERR_FORMAT) bad++, printf("%s cut at %zu: %s\n", names[t], len, ob_last_error());
