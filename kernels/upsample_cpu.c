@@ -37,16 +37,20 @@ static void taps_free(axis_taps *t)
     free(t->i0), free(t->i1), free(t->l1);
 }
 
+/* The taps of both axes of an (h s) x (w s) output. */
+static ob_status plane_taps(axis_taps *ty, axis_taps *tx, int h, int w, int s, int bilinear)
+{
+    OB_TRY(taps_make(ty, h * s, h, s, bilinear));
+    ob_status st = taps_make(tx, w * s, w, s, bilinear);
+    if (st != OB_OK) taps_free(ty);
+    return st;
+}
+
 ob_status ob_upsample_cpu(float *y, const float *x, int planes, int h, int w, int s, int bilinear)
 {
     const int oh = h * s, ow = w * s;
     axis_taps ty, tx;
-    OB_TRY(taps_make(&ty, oh, h, s, bilinear));
-    ob_status st = taps_make(&tx, ow, w, s, bilinear);
-    if (st != OB_OK) {
-        taps_free(&ty);
-        return st;
-    }
+    OB_TRY(plane_taps(&ty, &tx, h, w, s, bilinear));
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < (int64_t)planes * oh; r++) {
         const int o = (int)(r % oh);
@@ -80,12 +84,7 @@ ob_status ob_upsample_backward_cpu(float *gx, const float *gy, int planes, int h
 {
     const int oh = h * s, ow = w * s;
     axis_taps ty, tx;
-    OB_TRY(taps_make(&ty, oh, h, s, bilinear));
-    ob_status st = taps_make(&tx, ow, w, s, bilinear);
-    if (st != OB_OK) {
-        taps_free(&ty);
-        return st;
-    }
+    OB_TRY(plane_taps(&ty, &tx, h, w, s, bilinear));
     int failed = 0;
 #pragma omp parallel
     {

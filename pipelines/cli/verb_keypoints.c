@@ -110,33 +110,32 @@ static ob_status evaluate(kp_scores *sc, ob_ctx *ctx, ob_kp_net *net, const ob_d
     return s;
 }
 
+/* "nmse": ..., "mae_px": ..., "nme": ... (null where not defined) */
+static void print_error_json(const ob_kp_error *e)
+{
+    printf("\"nmse\": ");
+    ob_json_number(stdout, e->nmse);
+    printf(", \"mae_px\": ");
+    ob_json_number(stdout, e->mae_px);
+    printf(", \"nme\": ");
+    ob_json_number(stdout, e->nme);
+}
+
 static void print_scores_json(const kp_scores *sc, const ob_dataset *ds, const char *model, int per_image)
 {
-    printf("{\"model\": \"%s\", \"images\": %lld, \"keypoints\": %d, \"crop\": [%d, %d], \"nmse\": ", model,
+    printf("{\"model\": \"%s\", \"images\": %lld, \"keypoints\": %d, \"crop\": [%d, %d], ", model,
            (long long)sc->n, sc->k, sc->w, sc->h);
-    ob_json_number(stdout, sc->mean.nmse);
-    printf(", \"mae_px\": ");
-    ob_json_number(stdout, sc->mean.mae_px);
-    printf(", \"nme\": ");
-    ob_json_number(stdout, sc->mean.nme);
-    printf(", \"mean_shape\": {\"nmse\": ");
-    ob_json_number(stdout, sc->base_mean.nmse);
-    printf(", \"mae_px\": ");
-    ob_json_number(stdout, sc->base_mean.mae_px);
-    printf(", \"nme\": ");
-    ob_json_number(stdout, sc->base_mean.nme);
+    print_error_json(&sc->mean);
+    printf(", \"mean_shape\": {");
+    print_error_json(&sc->base_mean);
     printf("}");
     if (per_image) {
         printf(", \"per_image\": [");
         for (int64_t i = 0; i < sc->n; i++) {
             printf("%s{\"file\": ", i ? ", " : "");
             ob_json_string(stdout, ob_dataset_sample_path(ds, i));
-            printf(", \"nmse\": ");
-            ob_json_number(stdout, sc->err[i].nmse);
-            printf(", \"mae_px\": ");
-            ob_json_number(stdout, sc->err[i].mae_px);
-            printf(", \"nme\": ");
-            ob_json_number(stdout, sc->err[i].nme);
+            printf(", ");
+            print_error_json(&sc->err[i]);
             printf("}");
         }
         printf("]");
