@@ -34,6 +34,12 @@ train_blobs() { # NAME EPOCHS [options]
   if nmse_below "$work/eval_$name.json" 0.25; then ok; else bad "$name did not learn the rendered faces"; fi
 }
 train_blobs nose 25
+# --resume continues the run (the same model, points and input), and refuses another
+expect_ok "train keypoints --resume" "$OBSCURA" train keypoints --model nose --input 1x64x64 --crop none \
+  --data "$blobs/train" --val-data "$blobs/test" --resume "$work/run_nose" --epochs 27 --batch 16 --quiet
+[ "$(tail -n +2 "$work/run_nose/loss.csv" | wc -l)" = 27 ] && ok || bad "resume: loss.csv has $(wc -l < "$work/run_nose/loss.csv") lines"
+expect_error "resume as another model" "the run is nose" "$OBSCURA" train keypoints --model face --input 1x64x64 \
+  --crop none --data "$blobs/train" --resume "$work/run_nose" --epochs 30
 train_blobs face 10 --lr 1e-4
 train_blobs resnet18 10
 train_blobs unet 10 --features 16

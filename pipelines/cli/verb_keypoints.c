@@ -322,7 +322,6 @@ int ob_cli_train_keypoints(ob_cli *cli)
     if (!rc) rc = parse_kp(cli, &in, &flip_p);
     if (rc) return rc;
     if (!ob_cli_get(cli, "--batch")) j.cfg.batch_size = 16;
-    if (j.cfg.resume_dir && (rc = check_resume(j.cfg.resume_dir, &in))) return rc;
     const char *val_path = ob_cli_get(cli, "--val-data");
     ob_dataset *kp = NULL, *vkp = NULL, *train = NULL, *val = NULL;
     ob_dataset *kp_plain = NULL; /* the training crops without augmentation */
@@ -335,6 +334,7 @@ int ob_cli_train_keypoints(ob_cli *cli)
     static ob_train_result r; /* large */
     if ((rc = open_kp_set(&kp, j.data, 0, &in, j.augment, flip_p, "--data"))) goto done;
     in.k = kp->n_keypoints;
+    if (j.cfg.resume_dir && (rc = check_resume(j.cfg.resume_dir, &in))) goto done; /* the same task: model, K, input */
     if (ob_kp_data_plain(&kp_plain, kp) != OB_OK) {
         rc = ob_cli_error("%s", ob_last_error());
         goto done;
