@@ -18,9 +18,12 @@ ob_status ob_spatial_softmax_cpu(float *p, const float *x, int planes, int hw)
         float *pp = p + (int64_t)k * hw;
         const float m = plane_max(xp, hw);
         double s = 0;
-        for (int i = 0; i < hw; i++) s += expf(xp[i] - m);
+        for (int i = 0; i < hw; i++) { /* each exponential once: kept, then scaled */
+            pp[i] = expf(xp[i] - m);
+            s += pp[i];
+        }
         const float inv = (float)(1.0 / s);
-        for (int i = 0; i < hw; i++) pp[i] = expf(xp[i] - m) * inv;
+        for (int i = 0; i < hw; i++) pp[i] *= inv;
     }
     return OB_OK;
 }
