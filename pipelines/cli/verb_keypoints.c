@@ -624,12 +624,16 @@ static int read_boxes(float *boxes, int *have, const char *path, const char *con
     return rc;
 }
 
+typedef struct {
+    const float *kp;
+    int k;
+} pts_file;
+
 static ob_status write_pts_cb(FILE *f, void *user)
 {
-    const float *kp = ((const float *const *)user)[0];
-    const int k = *((const int *const *)user)[1];
-    fprintf(f, "version: 1\nn_points: %d\n{\n", k);
-    for (int j = 0; j < k; j++) fprintf(f, "%.3f %.3f\n", kp[2 * j], kp[2 * j + 1]);
+    const pts_file *p = user;
+    fprintf(f, "version: 1\nn_points: %d\n{\n", p->k);
+    for (int j = 0; j < p->k; j++) fprintf(f, "%.3f %.3f\n", p->kp[2 * j], p->kp[2 * j + 1]);
     fprintf(f, "}\n");
     return ferror(f) ? OB_FAIL(OB_ERR_IO, "write failed") : OB_OK;
 }
@@ -661,44 +665,33 @@ static void out_path(char *buf, size_t cap, const char *dir, const char *image, 
     snprintf(buf, cap, "%s/%.*s%s", dir, dot ? (int)(dot - b) : (int)strlen(b), b, suffix);
 }
 
-static int detect_one(ob_ctx *ctx, ob_kp_net *net, const char *image, const float *box, const char *dir, int heat,
-                      float *kp_out)
+static int detect_one(ob_ctx *ctx, ob_kp_net *net, const char *image, const float *box, const char *dir, int heat)
 {
     const ob_kp_net_info *in = &net->info;
-    ob_tensor img = {0}, x = {0}, hm = {0}, rgb = {0};
+    ob_tensor img = {0}, net_img = {0}, x = {0}, x4 = {0}, hm = {0}, rgb = {0};
     float to_image[6];
     const int k = in->k;
     float *kp = malloc((size_t)k * 2 * sizeof *kp);
     ob_image_info info;
     char path[4096];
+    /* decoded once: the net's channels from a copy, the overlay on the image's own colours */
     ob_status s = kp ? ob_image_read(&img, &info, image) : OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    if (s == OB_OK) s = ob_image_to_channels(&img, in->c);
-    if (s == OB_OK) s = ob_kp_crop(&x, to_image, &img, box, in->margin, in->w, in->h);
-    ob_tensor x4 = {0}; /* (1, C, H, W) */
-    if (s == OB_OK) s = ob_tensor_alloc(&x4, OB_F32, OB_HOST, 4, (const int64_t[4]){1, in->c, in->h, in->w});
+    if (s == OB_OK) s = ob_tensor_clone_to(&net_img, &img, OB_HOST);
+    if (s == OB_OK) s = ob_image_to_channels(&net_img, in->c);
+    if (s == OB_OK) s = ob_kp_crop(&x, to_image, &net_img, box, in->margin, in->w, in->h);
+    if (s == OB_OK) /* the crop (C, H, W) seen as a batch of one */
+        s = ob_tensor_wrap(&x4, x.data, OB_F32, OB_HOST, 4, (const int64_t[4]){1, in->c, in->h, in->w});
+    if (s == OB_OK) s = ob_kp_predict(ctx, net, kp, &x4, heat ? &hm : NULL);
     if (s == OB_OK) {
-        memcpy(x4.data, x.data, ob_tensor_nbytes(&x));
-        s = ob_kp_predict(ctx, net, kp, &x4, heat ? &hm : NULL);
-    }
-    ob_tensor_free(&x4);
-    float *crop_kp = kp ? malloc((size_t)k * 2 * sizeof *crop_kp) : NULL;
-    if (s == OB_OK && !crop_kp) s = OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    if (s == OB_OK) {
-        memcpy(crop_kp, kp, (size_t)k * 2 * sizeof *kp);
         ob_affine_points(kp, k, to_image); /* crop pixels -> the image's */
-        memcpy(kp_out, kp, (size_t)k * 2 * sizeof *kp);
-        const void *pts_user[2] = {kp, &k};
+        const pts_file pts = {kp, k};
         out_path(path, sizeof path, dir, image, ".pts");
-        s = ob_atomic_write(path, write_pts_cb, (void *)pts_user);
+        s = ob_atomic_write(path, write_pts_cb, (void *)&pts);
     }
     if (s == OB_OK) {
         const detect_json d = {image, in->model, kp, box, k, info.width, info.height};
         out_path(path, sizeof path, dir, image, ".json");
         s = ob_atomic_write(path, write_json_cb, (void *)&d);
-    }
-    if (s == OB_OK) {
-        ob_tensor_free(&img);
-        s = ob_image_read(&img, &info, image); /* the overlay in the image's own colours */
     }
     if (s == OB_OK) s = ob_kp_overlay(&rgb, &img, kp, NULL, k, 1);
     if (s == OB_OK) {
@@ -713,8 +706,9 @@ static int detect_one(ob_ctx *ctx, ob_kp_net *net, const char *image, const floa
             s = ob_image_write(path, &rgb, OB_FMT_PNG, 8);
         }
     }
-    ob_tensor_free(&img), ob_tensor_free(&x), ob_tensor_free(&hm), ob_tensor_free(&rgb);
-    free(kp), free(crop_kp);
+    ob_tensor_free(&img), ob_tensor_free(&net_img), ob_tensor_free(&x), ob_tensor_free(&x4), ob_tensor_free(&hm);
+    ob_tensor_free(&rgb);
+    free(kp);
     return s == OB_OK ? 0 : ob_cli_error("%s: %s", image, ob_last_error());
 }
 
@@ -731,7 +725,7 @@ static int run_keypoints(ob_cli *cli)
     if (!ckpt) return ob_cli_error("keypoints detect needs --model CKPT (a model.safetensors of train keypoints)");
     if (!dir) return ob_cli_error("keypoints detect needs -o OUT_DIR");
     if (box_text && boxes_file) return ob_cli_error("--box and --boxes: give one of them");
-    float *boxes = calloc((size_t)n * 4, sizeof *boxes), *kp = NULL;
+    float *boxes = calloc((size_t)n * 4, sizeof *boxes);
     int *have = calloc((size_t)n, sizeof *have);
     ob_ctx *ctx = NULL;
     ob_kp_net net = {0};
@@ -752,11 +746,10 @@ static int run_keypoints(ob_cli *cli)
     if (!rc && ob_kp_net_load(&net, ctx, ckpt) != OB_OK) rc = ob_cli_error("--model: %s", ob_last_error());
     if (!rc && heat && !net.info.heatmaps)
         rc = ob_cli_error("--heatmaps: %s regresses coordinates; only unet has heatmaps", net.info.model);
-    if (!rc && !(kp = malloc((size_t)net.info.k * 2 * sizeof *kp))) rc = ob_cli_error("out of memory");
     if (!rc) rc = ob_cli_make_dir(dir);
     if (!rc && cli->json) printf("{\"model\": \"%s\", \"keypoints\": %d, \"images\": [", net.info.model, net.info.k);
     for (int i = 0; !rc && i < n; i++) {
-        rc = detect_one(ctx, &net, images[i], have[i] ? boxes + 4 * i : NULL, dir, heat, kp);
+        rc = detect_one(ctx, &net, images[i], have[i] ? boxes + 4 * i : NULL, dir, heat);
         if (rc) break;
         char path[4096];
         out_path(path, sizeof path, dir, images[i], ".pts");
@@ -771,7 +764,7 @@ static int run_keypoints(ob_cli *cli)
                    heat ? ", _heatmaps.png" : "");
     }
     if (!rc && cli->json) printf("]}\n");
-    free(boxes), free(have), free(kp);
+    free(boxes), free(have);
     ob_kp_net_free(&net);
     ob_ctx_destroy(ctx);
     return rc;
