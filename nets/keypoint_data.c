@@ -105,6 +105,16 @@ static ob_status copy_sample(ob_sample *dst, const ob_sample *src)
     return OB_OK;
 }
 
+void ob_kp_normalize(float *uv, const float *kp, int k, int w, int h)
+{
+    for (int j = 0; j < k; j++) uv[2 * j] = (kp[2 * j] + 0.5f) / w, uv[2 * j + 1] = (kp[2 * j + 1] + 0.5f) / h;
+}
+
+void ob_kp_denormalize(float *kp, const float *uv, int k, int w, int h)
+{
+    for (int j = 0; j < k; j++) kp[2 * j] = uv[2 * j] * w - 0.5f, kp[2 * j + 1] = uv[2 * j + 1] * h - 0.5f;
+}
+
 void ob_kp_heatmaps(float *maps, const float *uv, int k, int h, int w, float sigma)
 {
     const double inv = 1.0 / (2.0 * (double)sigma * sigma);
@@ -120,8 +130,9 @@ void ob_kp_heatmaps(float *maps, const float *uv, int k, int h, int w, float sig
             }
         }
         /* a point so far outside that nothing of its Gaussian is left: a flat map */
-        const float scale = sum > 1e-30 ? (float)(1.0 / sum) : 0.0f;
-        for (size_t i = 0; i < (size_t)h * w; i++) m[i] = sum > 1e-30 ? m[i] * scale : 1.0f / (float)(h * w);
+        const int flat = !(sum > 1e-30);
+        const float scale = flat ? 1.0f / (float)(h * w) : (float)(1.0 / sum);
+        for (size_t i = 0; i < (size_t)h * w; i++) m[i] = flat ? scale : m[i] * scale;
     }
 }
 
@@ -140,7 +151,7 @@ static ob_status make(const ob_dataset *ds, ob_sample *out, int64_t i, const ob_
     float *uv = s == OB_OK ? malloc((size_t)k * 2 * sizeof *uv) : NULL;
     if (s == OB_OK && !uv) s = OB_FAIL(OB_ERR_NOMEM, "out of memory");
     if (s == OB_OK) {
-        for (int j = 0; j < k; j++) uv[2 * j] = (out->kp[2 * j] + 0.5f) / w, uv[2 * j + 1] = (out->kp[2 * j + 1] + 0.5f) / h;
+        ob_kp_normalize(uv, out->kp, k, w, h);
         if (st->cfg.heatmaps) ob_kp_heatmaps(ob_tensor_f32(&out->target), uv, k, h, w, st->cfg.sigma);
         else memcpy(out->target.data, uv, (size_t)k * 2 * sizeof *uv);
     }
@@ -283,9 +294,7 @@ ob_status ob_kp_crop(ob_tensor *x, float to_image[6], const ob_tensor *image, co
                      int h)
 {
     const int ih = (int)image->shape[1], iw = (int)image->shape[2];
-    ob_sample s = {0};
-    s.n_kp = 1;
-    float origin[2] = {0, 0};
+    ob_sample s = {0}; /* the image and its box, through the set's stages 1 and 2 */
     if (box) {
         OB_TRY(ob_kp_check_box(box, iw, ih));
         memcpy(s.box, box, sizeof s.box);
@@ -294,22 +303,16 @@ ob_status ob_kp_crop(ob_tensor *x, float to_image[6], const ob_tensor *image, co
         margin = 0;
     }
     s.has_box = 1;
-    OB_TRY(ob_tensor_alloc(&s.image, OB_F32, OB_HOST, 3, image->shape));
-    memcpy(s.image.data, image->data, ob_tensor_nbytes(image));
-    s.kp = malloc(2 * sizeof *s.kp);
-    if (!s.kp) {
-        ob_sample_free(&s);
-        return OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    }
-    memcpy(s.kp, origin, sizeof origin);
+    OB_TRY(ob_tensor_clone_to(&s.image, image, OB_HOST));
     ob_status st = preshrink(&s, margin, w, h);
-    const float fx = (float)s.image.shape[2] / (float)iw, fy = (float)s.image.shape[1] / (float)ih;
+    const int sh = (int)s.image.shape[1], sw = (int)s.image.shape[2];
+    const float fx = (float)sw / (float)iw, fy = (float)sh / (float)ih;
     float m[6];
     int flipped, ow, oh;
     const ob_augment_cfg crop = {.box_w = w, .box_h = h, .box_margin = margin};
-    if (st == OB_OK)
-        st = ob_augment_matrix(m, &flipped, &ow, &oh, &crop, (int)s.image.shape[2], (int)s.image.shape[1], s.box, 0, 0,
-                               0);
+    /* the matrix for to_image; the warp itself is the sets' own (ob_augment_sample's
+     * double-precision matrix), so a detection crop equals a sample's */
+    if (st == OB_OK) st = ob_augment_matrix(m, &flipped, &ow, &oh, &crop, sw, sh, s.box, 0, 0, 0);
     if (st == OB_OK) st = ob_augment_sample(&s, &crop, 0, 0, 0);
     if (st == OB_OK) {
         /* crop -> shrunk image: the inverse of m (a uniform scale and a shift);

@@ -101,6 +101,11 @@ ob_status ob_kp_data_plain(ob_dataset **out, const ob_dataset *kp);
 /* box <- the crop box of a sample by cfg's rule (before the margin). */
 ob_status ob_kp_box(float box[4], const ob_sample *s, ob_kp_crop_kind crop, int w, int h);
 
+/* uv (k, 2) <- kp (k, 2) in pixels of a w x h crop: u = (x + 0.5) / w,
+ * v = (y + 0.5) / h (0 and 1 the crop's edges); and back, x = u w - 0.5. */
+void ob_kp_normalize(float *uv, const float *kp, int k, int w, int h);
+void ob_kp_denormalize(float *kp, const float *uv, int k, int w, int h);
+
 void ob_kp_heatmaps(float *maps, const float *uv, int k, int h, int w, float sigma);
 
 /* OB_ERR_ARG unless at least half of box (left, top, width, height) lies in

@@ -22,11 +22,17 @@ typedef struct {
 /* The model names of the keypoint nets, in zoo_kind order from Z_NOSE. */
 static const char *const keypoint_names[] = {"nose", "face", "resnet18", "resnet50", "unet"};
 
-int ob_zoo_is_keypoint_net(const char *name)
+/* name's index in keypoint_names, or -1 */
+static int keypoint_index(const char *name)
 {
     for (int i = 0; i < 5; i++)
-        if (name && strcmp(name, keypoint_names[i]) == 0) return 1;
-    return 0;
+        if (name && strcmp(name, keypoint_names[i]) == 0) return i;
+    return -1;
+}
+
+int ob_zoo_is_keypoint_net(const char *name)
+{
+    return keypoint_index(name) >= 0;
 }
 
 static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
@@ -35,9 +41,7 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     if (!o) o = &z;
     int classifier = strcmp(name, "classifier") == 0, espcn3 = strcmp(name, "espcn3") == 0;
     int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
-    int kp_index = -1;
-    for (int i = 0; i < 5; i++)
-        if (strcmp(name, keypoint_names[i]) == 0) kp_index = i;
+    const int kp_index = keypoint_index(name);
     if (!classifier && !espcn && !srcnn && kp_index < 0)
         return OB_FAIL(OB_ERR_ARG,
                        "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet)",

@@ -118,9 +118,7 @@ ob_status ob_kp_predict(ob_ctx *ctx, ob_kp_net *net, float *kp, const ob_tensor 
         if (s == OB_OK && heat) s = ob_tensor_clone_to(heat, y, OB_HOST);
     } else if (s == OB_OK) {
         s = ob_tensor_clone_to(&xy_host, y, OB_HOST);
-        const float *u = ob_tensor_f32(&xy_host);
-        for (int64_t i = 0; s == OB_OK && i < n * k; i++)
-            kp[2 * i] = u[2 * i] * (float)in->w - 0.5f, kp[2 * i + 1] = u[2 * i + 1] * (float)in->h - 0.5f;
+        if (s == OB_OK) ob_kp_denormalize(kp, ob_tensor_f32(&xy_host), (int)(n * k), in->w, in->h);
     }
     ob_tensor_free(&xn), ob_tensor_free(&xd), ob_tensor_free(&xy), ob_tensor_free(&xy_host);
     return s;

@@ -80,8 +80,7 @@ static ob_status evaluate(kp_scores *sc, ob_ctx *ctx, ob_kp_net *net, const ob_d
     if (!sc->err || !sc->base || !sc->pred || !sc->truth) return OB_FAIL(OB_ERR_NOMEM, "out of memory");
     float *base_px = malloc((size_t)k * 2 * sizeof *base_px);
     if (!base_px) return OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    for (int j = 0; j < k && in->mean_shape; j++)
-        base_px[2 * j] = in->mean_shape[2 * j] * in->w - 0.5f, base_px[2 * j + 1] = in->mean_shape[2 * j + 1] * in->h - 0.5f;
+    if (in->mean_shape) ob_kp_denormalize(base_px, in->mean_shape, k, in->w, in->h);
     ob_status s = OB_OK;
     ob_tensor x = {0};
     const int64_t plane = (int64_t)in->c * in->h * in->w;
@@ -187,17 +186,17 @@ static ob_status kp_loss(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad,
 static ob_status mean_shape(float *mean, const ob_dataset *kp, int k)
 {
     double *acc = calloc((size_t)k * 2, sizeof *acc);
-    if (!acc) return OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    ob_status s = OB_OK;
+    float *uv = malloc((size_t)k * 2 * sizeof *uv);
+    ob_status s = acc && uv ? OB_OK : OB_FAIL(OB_ERR_NOMEM, "out of memory");
     for (int64_t i = 0; s == OB_OK && i < kp->n; i++) {
         ob_sample smp = {0};
         s = ob_dataset_get(kp, &smp, i);
-        for (int j = 0; s == OB_OK && j < k; j++)
-            acc[2 * j] += (smp.kp[2 * j] + 0.5) / kp->width, acc[2 * j + 1] += (smp.kp[2 * j + 1] + 0.5) / kp->height;
+        if (s == OB_OK) ob_kp_normalize(uv, smp.kp, k, kp->width, kp->height);
+        for (int j = 0; s == OB_OK && j < 2 * k; j++) acc[j] += uv[j];
         ob_sample_free(&smp);
     }
-    for (int j = 0; j < 2 * k; j++) mean[j] = (float)(acc[j] / (double)kp->n);
-    free(acc);
+    for (int j = 0; s == OB_OK && j < 2 * k; j++) mean[j] = (float)(acc[j] / (double)kp->n);
+    free(acc), free(uv);
     return s;
 }
 
