@@ -14,6 +14,7 @@ struct ob_ctx {
     ob_stream stream;
     char fallback_reason[256];
     ob_cpu_impl cpu_impl; /* resolved: ref or dnnl */
+    ob_cpu_conv cpu_conv; /* the dnnl path's convolution algorithm policy */
     ob_cuda_libs libs; /* lazily created handles, cuda backend only */
     ob_workspace ws;   /* launchers' scratch, cuda backend only */
     int tf32;          /* cuDNN / cuBLAS may use TF32 tensor-core math */
@@ -80,6 +81,30 @@ ob_status ob_ctx_set_cpu_impl(ob_ctx *ctx, ob_cpu_impl impl)
 }
 
 ob_cpu_impl ob_ctx_cpu_impl(const ob_ctx *ctx) { return ctx->cpu_impl; }
+
+void ob_ctx_set_cpu_conv(ob_ctx *ctx, ob_cpu_conv algo) { ctx->cpu_conv = algo; }
+
+ob_cpu_conv ob_ctx_cpu_conv(const ob_ctx *ctx) { return ctx->cpu_conv; }
+
+const char *ob_cpu_conv_name(ob_cpu_conv a)
+{
+    switch (a) {
+    case OB_CPU_CONV_AUTO: return "auto";
+    case OB_CPU_CONV_DIRECT: return "direct";
+    case OB_CPU_CONV_WINOGRAD: return "winograd";
+    }
+    return "?";
+}
+
+ob_status ob_cpu_conv_parse(ob_cpu_conv *out, const char *name)
+{
+    for (int i = OB_CPU_CONV_AUTO; i <= OB_CPU_CONV_WINOGRAD; i++)
+        if (strcmp(name, ob_cpu_conv_name((ob_cpu_conv)i)) == 0) {
+            *out = (ob_cpu_conv)i;
+            return OB_OK;
+        }
+    return OB_FAIL(OB_ERR_ARG, "unknown --cpu-conv '%s' (expected auto, direct or winograd)", name);
+}
 
 int ob_ctx_uses_dnnl(const ob_ctx *ctx) { return ctx->backend == OB_BACKEND_CPU && ctx->cpu_impl == OB_CPU_IMPL_DNNL; }
 

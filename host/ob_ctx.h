@@ -54,6 +54,12 @@ typedef enum { OB_BACKEND_AUTO = 0, OB_BACKEND_CPU = 1, OB_BACKEND_CUDA = 2 } ob
  * oneDNN's primitives. auto: dnnl when the build has oneDNN, else ref. */
 typedef enum { OB_CPU_IMPL_AUTO = 0, OB_CPU_IMPL_REF = 1, OB_CPU_IMPL_DNNL = 2 } ob_cpu_impl;
 
+/* The convolution algorithm on the CPU's dnnl path (nets/ob_conv2d.h says
+ * where each runs). auto: Winograd F(4x4, 3x3) for the 3x3 layers it is
+ * faster on, direct elsewhere; direct: oneDNN's direct kernels everywhere
+ * (their rounding, nothing else); winograd: Winograd wherever oneDNN has it. */
+typedef enum { OB_CPU_CONV_AUTO = 0, OB_CPU_CONV_DIRECT = 1, OB_CPU_CONV_WINOGRAD = 2 } ob_cpu_conv;
+
 typedef struct ob_ctx ob_ctx;
 struct ob_workspace;
 
@@ -106,6 +112,13 @@ int ob_ctx_uses_dnnl(const ob_ctx *ctx);
 const char *ob_cpu_impl_name(ob_cpu_impl i);
 /* "auto" | "ref" | "dnnl" -> implementation; OB_ERR_ARG otherwise. */
 ob_status ob_cpu_impl_parse(ob_cpu_impl *out, const char *name);
+/* The convolution algorithm policy (default auto); a layer's primitives are
+ * made per shape and policy, so it may change between calls. */
+void ob_ctx_set_cpu_conv(ob_ctx *ctx, ob_cpu_conv algo);
+ob_cpu_conv ob_ctx_cpu_conv(const ob_ctx *ctx);
+const char *ob_cpu_conv_name(ob_cpu_conv a);
+/* "auto" | "direct" | "winograd" -> policy; OB_ERR_ARG otherwise. */
+ob_status ob_cpu_conv_parse(ob_cpu_conv *out, const char *name);
 
 const char *ob_backend_name(ob_backend b);
 /* "auto" | "cpu" | "cuda" -> backend; OB_ERR_ARG otherwise. */

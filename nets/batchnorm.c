@@ -1,5 +1,7 @@
 /* batchnorm.c — batch_norm2d with PyTorch's nn.BatchNorm2d semantics.
- * CPU dnnl: oneDNN's batch normalization (batchnorm_dnnl.c).
+ * CPU dnnl: oneDNN's batch normalization (batchnorm_dnnl.c), in the layout
+ * its input comes in (ob_layer.h: a convolution's blocked output stays
+ * blocked through batch norm and the activation after it).
  * CPU reference: per channel, OpenMP over channels, sums in double (two passes: mean, then
  * the centred second moment). cuda: cuDNN spatial batch norm (batchnorm_cudnn.c),
  * whose running-variance update also uses the unbiased variance; the eval-mode
@@ -9,7 +11,9 @@
 #include "bn_stats.h"
 #include "layers_internal.h"
 #include "ob_dispatch.h"
+#include "ob_dnnl.h"
 #include "ob_layers.h"
+#include "ob_scratch.h"
 
 enum { P_WEIGHT = 0, P_BIAS = 1, P_RMEAN = 2, P_RVAR = 3, P_NBT = 4 };
 
@@ -20,6 +24,8 @@ typedef struct {
     ob_tensor scale;        /* (C) weight * invstd after an eval forward on cuda */
     void *dnnl;             /* oneDNN primitives and statistics (batchnorm_dnnl.c) */
     int last_dnnl;          /* the last forward ran on oneDNN: so does the backward */
+    int dnnl_layout;        /* the layout it ran in (ob_tensor.h) */
+    ob_scratch work_x, work_gx; /* the backward's input / input gradient moved into that layout */
 } bn_state;
 
 static ob_status bn_check(const ob_layer *l, const ob_tensor *const *in, int n_in)
@@ -130,17 +136,33 @@ static ob_status bn_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_t
                (long long)(n * hw));
     OB_TRY(ensure_saves(s, ob_ctx_location(ctx)));
     ob_status st = OB_ERR_UNSUPPORTED;
-    if (ob_ctx_uses_dnnl(ctx))
-        st = ob_bn_dnnl_forward(&s->dnnl, ob_tensor_f32(out), ob_tensor_f32(in[0]), in[0]->shape,
+    const ob_tensor *x = in[0];
+    out->layout = OB_LAYOUT_PLAIN;
+    if (ob_ctx_uses_dnnl(ctx)) {
+        /* in the input's layout; where the output must be plain, the input is
+         * made plain first, into the output (normalised there in place) */
+        const float *xp = ob_tensor_f32(x);
+        int layout = x->layout;
+        if (layout != OB_LAYOUT_PLAIN && !out->layout_ok) {
+            OB_TRY(ob_dnnl_relayout(ob_tensor_f32(out), OB_LAYOUT_PLAIN, xp, layout, x->shape));
+            xp = ob_tensor_f32(out), layout = OB_LAYOUT_PLAIN;
+        }
+        st = ob_bn_dnnl_forward(&s->dnnl, ob_tensor_f32(out), xp, x->shape, layout,
                                 ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
                                 ob_tensor_f32(&l->params[P_RMEAN].value), ob_tensor_f32(&l->params[P_RVAR].value),
                                 training, OB_BN_MOMENTUM, OB_BN_EPS);
+        if (st == OB_OK) out->layout = s->dnnl_layout = layout;
+    }
     s->last_dnnl = st == OB_OK;
     if (st != OB_OK && st != OB_ERR_UNSUPPORTED) return st;
     if (s->last_dnnl) {
         /* done: oneDNN normalised and updated the running statistics */
     } else if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
-        forward_cpu(l, ob_tensor_f32(out), ob_tensor_f32(in[0]), n, hw, training);
+        const float *xp;
+        float *tmp;
+        OB_TRY(ob_layer_plain(x, &xp, &tmp)); /* the reference reads plain NCHW */
+        forward_cpu(l, ob_tensor_f32(out), xp, n, hw, training);
+        free(tmp);
     } else {
         OB_TRY(ob_bn_cudnn_forward(ctx, ob_tensor_f32(out), ob_tensor_f32(in[0]), in[0]->shape,
                                    ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
@@ -184,6 +206,39 @@ static void backward_cpu(ob_layer *l, float *gx, const float *gy, const float *x
     }
 }
 
+/* The oneDNN backward in the forward's layout: x and gy moved into it where
+ * they are in another, gx written in it where the model lets it stay there,
+ * else made plain after. */
+static ob_status backward_dnnl(ob_layer *l, ob_tensor *gx_t, const ob_tensor *gy_t, const ob_tensor *x_t)
+{
+    bn_state *s = (bn_state *)l->state;
+    const int work = s->dnnl_layout;
+    const size_t bytes = ob_tensor_nbytes(x_t);
+    const float *x = ob_tensor_f32(x_t), *gy = ob_tensor_f32(gy_t);
+    float *gx = gx_t ? ob_tensor_f32(gx_t) : NULL, *gx_work = gx;
+    if (x_t->layout != work) {
+        float *t;
+        OB_TRY(ob_scratch_get(&s->work_x, (void **)&t, bytes, "batch_norm2d"));
+        OB_TRY(ob_dnnl_relayout(t, work, x, x_t->layout, x_t->shape));
+        x = t;
+    }
+    if (gx && work != OB_LAYOUT_PLAIN && !gx_t->layout_ok) /* gx must end plain */
+        OB_TRY(ob_scratch_get(&s->work_gx, (void **)&gx_work, bytes, "batch_norm2d"));
+    if (gy_t->layout != work) { /* gy into the working layout: where gx goes (in place), or scratch */
+        float *t = gx_work;
+        if (!t) OB_TRY(ob_scratch_get(&s->work_gx, (void **)&t, bytes, "batch_norm2d"));
+        OB_TRY(ob_dnnl_relayout(t, work, gy, gy_t->layout, x_t->shape));
+        gy = t;
+    }
+    OB_TRY(ob_bn_dnnl_backward(&s->dnnl, gx_work, gy, x, x_t->shape, work, ob_tensor_f32(&l->params[P_WEIGHT].value),
+                               ob_tensor_f32(&l->params[P_BIAS].value), ob_tensor_f32(&l->params[P_WEIGHT].grad),
+                               ob_tensor_f32(&l->params[P_BIAS].grad), OB_BN_EPS));
+    if (!gx) return OB_OK;
+    if (gx_work != gx) return ob_dnnl_relayout(gx, OB_LAYOUT_PLAIN, gx_work, work, x_t->shape);
+    gx_t->layout = work;
+    return OB_OK;
+}
+
 static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
                              const ob_tensor *const *in, int n_in, const ob_tensor *out)
 {
@@ -195,14 +250,16 @@ static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
                "batch_norm2d: input gradient and input differ in shape");
     const int64_t n = in[0]->shape[0], hw = in[0]->shape[2] * in[0]->shape[3];
     float *gx = grad_in[0] ? ob_tensor_f32(grad_in[0]) : NULL;
-    if (s->last_dnnl && ob_ctx_backend(ctx) == OB_BACKEND_CPU)
-        return ob_bn_dnnl_backward(&s->dnnl, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), in[0]->shape,
-                                   ob_tensor_f32(&l->params[P_WEIGHT].value), ob_tensor_f32(&l->params[P_BIAS].value),
-                                   ob_tensor_f32(&l->params[P_WEIGHT].grad), ob_tensor_f32(&l->params[P_BIAS].grad),
-                                   OB_BN_EPS);
+    if (grad_in[0]) grad_in[0]->layout = OB_LAYOUT_PLAIN;
+    if (s->last_dnnl && ob_ctx_backend(ctx) == OB_BACKEND_CPU) return backward_dnnl(l, grad_in[0], grad_out, in[0]);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU) {
-        backward_cpu(l, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), n, hw);
-        return OB_OK;
+        const float *xp, *gy;
+        float *tx, *tgy;
+        OB_TRY(ob_layer_plain(in[0], &xp, &tx)); /* the reference reads plain NCHW */
+        ob_status st = ob_layer_plain(grad_out, &gy, &tgy);
+        if (st == OB_OK) backward_cpu(l, gx, gy, xp, n, hw);
+        free(tx), free(tgy);
+        return st;
     }
     OB_REQUIRE(gx != NULL, "batch_norm2d: cuDNN's backward always writes the input gradient; pass a buffer");
     return ob_bn_cudnn_backward(ctx, gx, ob_tensor_f32(grad_out), ob_tensor_f32(in[0]), in[0]->shape,
@@ -215,11 +272,14 @@ static ob_status bn_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
 static void bn_destroy(ob_layer *l)
 {
     bn_state *s = (bn_state *)l->state;
-    if (s) ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale), ob_bn_dnnl_free(s->dnnl);
+    if (s) {
+        ob_tensor_free(&s->mean), ob_tensor_free(&s->invstd), ob_tensor_free(&s->scale), ob_bn_dnnl_free(s->dnnl);
+        ob_scratch_free(&s->work_x), ob_scratch_free(&s->work_gx);
+    }
     free(s);
 }
 
-static const ob_layer_ops bn_ops = {"batch_norm2d", bn_shape, bn_forward, bn_backward, bn_destroy, 0};
+static const ob_layer_ops bn_ops = {"batch_norm2d", bn_shape, bn_forward, bn_backward, bn_destroy, 1};
 
 ob_status ob_batch_norm2d_create(ob_layer **l, int channels)
 {

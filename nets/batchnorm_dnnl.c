@@ -1,5 +1,8 @@
 /* batchnorm_dnnl.c — batch_norm2d on oneDNN's batch normalization
- * (batchnorm.c's `dnnl` path), on the layer's plain NCHW tensors.
+ * (batchnorm.c's `dnnl` path), on tensors in one layout (ob_tensor.h): plain
+ * NCHW, or the channel-blocked layout a convolution wrote, where oneDNN's
+ * AVX-512 / AVX2 kernels run (its plain-layout kernel is 3-4x slower, and
+ * blocked edges save the convolutions' reorders).
  *
  * Training: oneDNN computes the batch mean and the biased variance; the
  * running statistics then follow PyTorch's convention here —
@@ -13,13 +16,13 @@
 #include "layers_internal.h"
 
 #ifndef OB_HAVE_DNNL
-ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
+ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], int layout, const float *w,
                              const float *b, float *rm, float *rv, int training, float momentum, float eps)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "batch_norm2d: oneDNN not built in");
 }
 ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const int64_t xs[4],
-                              const float *w, const float *b, float *gw, float *gb, float eps)
+                              int layout, const float *w, const float *b, float *gw, float *gb, float eps)
 {
     return OB_FAIL(OB_ERR_UNSUPPORTED, "batch_norm2d: oneDNN not built in");
 }
@@ -34,7 +37,7 @@ typedef struct {
     float *mean, *var;       /* (C) what the last forward normalised with */
     float *dscale, *dshift;  /* (C) oneDNN's overwritten parameter gradients */
     ob_scratch gx;           /* the input gradient nobody asked for */
-} bn_dnnl;                   /* fwd's key: the last forward's shape, mode and eps */
+} bn_dnnl;                   /* fwd's key: the last forward's shape, mode, eps and layout */
 
 void ob_bn_dnnl_free(void *state)
 {
@@ -70,10 +73,11 @@ static unsigned flags_of(int training)
 }
 
 /* The forward for (shape, mode), which is also the backward's hint. */
-static ob_status ready_forward(bn_dnnl *d, const dnnl_memory_desc_t *xm, const int64_t xs[4], int training, float eps)
+static ob_status ready_forward(bn_dnnl *d, const dnnl_memory_desc_t *xm, const int64_t xs[4], int layout,
+                               int training, float eps)
 {
-    int64_t key[OB_DNNL_KEY] = {xs[0], xs[1], xs[2], xs[3], training};
-    memcpy(&key[5], &eps, sizeof eps); /* key[4]: the mode, read back by the backward */
+    int64_t key[OB_DNNL_KEY] = {xs[0], xs[1], xs[2], xs[3], training, 0, layout};
+    memcpy(&key[5], &eps, sizeof eps); /* key[4]: the mode, key[6] the layout, read back by the backward */
     if (ob_dnnl_cached_hit(&d->fwd, key)) return OB_OK;
     dnnl_batch_normalization_desc_t od;
     OB_DNNL_CHECK(dnnl_batch_normalization_forward_desc_init(
@@ -81,14 +85,14 @@ static ob_status ready_forward(bn_dnnl *d, const dnnl_memory_desc_t *xm, const i
     return ob_dnnl_make(&d->fwd.pd, &d->fwd.prim, &od, NULL, "batch_norm2d");
 }
 
-ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
+ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], int layout, const float *w,
                              const float *b, float *rm, float *rv, int training, float momentum, float eps)
 {
     bn_dnnl *d = NULL;
     const int64_t c = xs[1];
     OB_TRY(ensure(&d, state, c));
-    const dnnl_memory_desc_t xm = ob_dnnl_md(4, xs, dnnl_nchw), cm = ob_dnnl_md(1, &c, dnnl_x);
-    OB_TRY(ready_forward(d, &xm, xs, training, eps));
+    const dnnl_memory_desc_t xm = ob_dnnl_md_layout(xs, layout), cm = ob_dnnl_md(1, &c, dnnl_x);
+    OB_TRY(ready_forward(d, &xm, xs, layout, training, eps));
     if (!training) memcpy(d->mean, rm, sizeof(float) * (size_t)c), memcpy(d->var, rv, sizeof(float) * (size_t)c);
     const ob_dnnl_bind bind[6] = {{DNNL_ARG_SRC, &xm, x},        {DNNL_ARG_DST, &xm, y},
                                   {DNNL_ARG_SCALE, &cm, w},      {DNNL_ARG_SHIFT, &cm, b},
@@ -103,14 +107,14 @@ ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64
 }
 
 ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const int64_t xs[4],
-                              const float *w, const float *b, float *gw, float *gb, float eps)
+                              int layout, const float *w, const float *b, float *gw, float *gb, float eps)
 {
     bn_dnnl *d = *state;
-    OB_REQUIRE(d && d->fwd.prim && memcmp(d->fwd.key, xs, sizeof(int64_t) * 4) == 0,
-               "batch_norm2d: backward before a forward of this shape");
+    OB_REQUIRE(d && d->fwd.prim && memcmp(d->fwd.key, xs, sizeof(int64_t) * 4) == 0 && d->fwd.key[6] == layout,
+               "batch_norm2d: backward before a forward of this shape and layout");
     const int64_t c = xs[1], n = xs[0] * xs[1] * xs[2] * xs[3];
     const int training = (int)d->fwd.key[4];
-    const dnnl_memory_desc_t xm = ob_dnnl_md(4, xs, dnnl_nchw), cm = ob_dnnl_md(1, &c, dnnl_x);
+    const dnnl_memory_desc_t xm = ob_dnnl_md_layout(xs, layout), cm = ob_dnnl_md(1, &c, dnnl_x);
     if (!ob_dnnl_cached_hit(&d->bwd, d->fwd.key)) {
         dnnl_batch_normalization_desc_t od;
         OB_DNNL_CHECK(dnnl_batch_normalization_backward_desc_init(&od, dnnl_backward, &xm, &xm, eps,

@@ -79,10 +79,12 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
     const ob_tensor *x = in[0];
     const int n = (int)x->shape[0], h = (int)x->shape[2], w = (int)x->shape[3];
     const float *wt = ob_tensor_f32(&l->params[0].value), *b = s->bias ? ob_tensor_f32(&l->params[1].value) : NULL;
-    if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA)
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) {
+        s->last_algo = "cudnn";
         return ob_conv_forward_cudnn(ctx, s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
+    }
     if (ob_ctx_uses_dnnl(ctx)) {
-        const ob_conv_layouts lay = {x->layout, 0, out->layout_ok, 0};
+        const ob_conv_dnnl_opts lay = {x->layout, 0, out->layout_ok, 0, ob_ctx_cpu_conv(ctx)};
         ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w, training, &lay,
                                             &out->layout);
         if (st != OB_ERR_UNSUPPORTED) return st; /* else: a shape oneDNN has no implementation for */
@@ -91,6 +93,7 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
     float *tmp;
     OB_TRY(ob_layer_plain(x, &xp, &tmp)); /* the reference reads plain NCHW */
     out->layout = OB_LAYOUT_PLAIN;
+    s->last_algo = "ref";
     ob_status st = s->transposed ? ob_conv_transpose2d_forward_cpu(s, ob_tensor_f32(out), xp, wt, b, n, h, w)
                                  : ob_conv2d_forward_cpu(s, ob_tensor_f32(out), xp, wt, b, n, h, w);
     free(tmp);
@@ -119,7 +122,8 @@ ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, 
     const float *dy = ob_tensor_f32(grad_out), *xp = ob_tensor_f32(x);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) return ob_conv_backward_cudnn(ctx, s, dx, dw, db, dy, xp, wt, n, h, w);
     if (ob_ctx_uses_dnnl(ctx)) {
-        const ob_conv_layouts lay = {x->layout, grad_out->layout, 0, dx && grad_in[0]->layout_ok};
+        const ob_conv_dnnl_opts lay = {x->layout, grad_out->layout, 0, dx && grad_in[0]->layout_ok,
+                                       ob_ctx_cpu_conv(ctx)};
         int dx_layout = OB_LAYOUT_PLAIN;
         ob_status st = ob_conv_backward_dnnl(s, dx, dw, db, dy, xp, wt, n, h, w, &lay, &dx_layout);
         if (dx) grad_in[0]->layout = dx_layout;
@@ -204,4 +208,10 @@ ob_status ob_conv_cudnn_check(const ob_conv_state *s)
                        "form; run this layer with --device cpu",
                        s->output_padding, s->stride, s->dilation);
     return OB_OK;
+}
+
+const char *ob_conv_algorithm(const ob_layer *l)
+{
+    const ob_conv_state *s = l && l->ops && (l->ops->forward == ob_conv_forward) ? l->state : NULL;
+    return s && s->last_algo ? s->last_algo : "";
 }

@@ -17,6 +17,7 @@ typedef struct {
     size_t chunk_floats;        /* scratch budget per chunk of images (0: 64 MiB); tests shrink it */
     void *dnnl;                 /* oneDNN primitives cached per input shape (conv_dnnl.c) */
     void *gpu;                  /* cuDNN descriptors and algorithms (conv2d_cudnn.c) */
+    const char *last_algo;      /* what ran the last forward (ob_conv_algorithm) */
 } ob_conv_state;
 
 /* The window geometry on `img` (c, h, w): for conv2d the input, for
@@ -50,13 +51,14 @@ ob_status ob_conv_transpose2d_backward_cpu(ob_conv_state *s, float *dx, float *d
  * oneDNN is not built in or has no implementation for the shape (conv2d.c then
  * runs the reference). */
 typedef struct {
-    int x, dy;        /* the layouts (ob_tensor.h) of the input and the output gradient */
+    int x, dy;         /* the layouts (ob_tensor.h) of the input and the output gradient */
     int out_ok, dx_ok; /* the output / input gradient may be written blocked */
-} ob_conv_layouts;
+    ob_cpu_conv algo;  /* the context's algorithm policy (ob_ctx.h) */
+} ob_conv_dnnl_opts;
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
-                               int h, int wd, int training, const ob_conv_layouts *lay, int *y_layout);
+                               int h, int wd, int training, const ob_conv_dnnl_opts *lay, int *y_layout);
 ob_status ob_conv_backward_dnnl(ob_conv_state *s, float *dx, float *dw, float *db, const float *dy, const float *x,
-                                const float *w, int n, int h, int wd, const ob_conv_layouts *lay, int *dx_layout);
+                                const float *w, int n, int h, int wd, const ob_conv_dnnl_opts *lay, int *dx_layout);
 void ob_conv_dnnl_free(void *plans);
 
 /* cuDNN paths (conv2d_cudnn.c): the same arguments as device pointers; in is

@@ -84,12 +84,13 @@ int ob_act_dnnl_reads_y(int kind);
 
 /* Training: batch statistics, running stats updated (unbiased variance);
  * eval: the running stats. The statistics it normalised with stay in *state
- * for the backward, which follows the last forward's mode; gx may be NULL;
- * gw, gb accumulate. */
-ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], const float *w,
+ * for the backward, which follows the last forward's mode and layout; gx may
+ * be NULL; gw, gb accumulate. x, y, gy, gx are all in `layout` (ob_tensor.h;
+ * y may be x and gx may be gy: in place). */
+ob_status ob_bn_dnnl_forward(void **state, float *y, const float *x, const int64_t xs[4], int layout, const float *w,
                              const float *b, float *rm, float *rv, int training, float momentum, float eps);
 ob_status ob_bn_dnnl_backward(void **state, float *gx, const float *gy, const float *x, const int64_t xs[4],
-                              const float *w, const float *b, float *gw, float *gb, float eps);
+                              int layout, const float *w, const float *b, float *gw, float *gb, float eps);
 void ob_bn_dnnl_free(void *state);
 
 /* cuDNN glue (nets/pool_cudnn.c, nets/batchnorm_cudnn.c): OB_ERR_UNSUPPORTED

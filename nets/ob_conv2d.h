@@ -26,16 +26,22 @@
  *         (nChw16c on AVX-512, nChw8c on AVX2). Strict fp32 (no bf16/AMX).
  *         Layout boundary: where a neighbour needs plain NCHW. Inside a
  *         model (ob_model.h), an activation between two layers that take any
- *         layout — convolutions, transposed convolutions and activations on
- *         this path — with one reader stays in the channel-blocked layout the
- *         producing primitive chose (ob_tensor.h: aBcd16b / aBcd8b, channels a
- *         multiple of the block), and so does its gradient; the activation
- *         layers work element-wise in whatever layout they get. Everything
- *         else (pooling, batch norm, pixel shuffle, losses, a tensor with two
- *         readers, the model's output, any caller outside a model) sees plain
- *         NCHW, reordered at this layer's edge. Why there: those consumers
+ *         layout — convolutions, transposed convolutions, batch norms and
+ *         activations on this path — with one reader stays in the
+ *         channel-blocked layout the producing primitive chose (ob_tensor.h:
+ *         aBcd16b / aBcd8b, channels a multiple of the block), and so does its
+ *         gradient; batch norm and the activation layers work in whatever
+ *         layout they get. Everything else (pooling, pixel shuffle, concat,
+ *         upsampling, losses, a tensor with two readers, the model's output,
+ *         any caller outside a model) sees plain NCHW, reordered at this
+ *         layer's edge. Why there: those consumers
  *         and the tests speak NCHW; ESPCN's training step has 4 of its 5
  *         activations blocked, 18 -> 13 ms on the development machine.
+ *         Algorithm (ob_ctx_set_cpu_conv, --cpu-conv): by default
+ *         Winograd F(4x4, 3x3) for the 3x3 stride-1 layers whose output has
+ *         enough 4x4 tiles to pay for the transforms (2-3.6x faster there,
+ *         conv_dnnl.c has the figures), direct elsewhere and on CPUs without
+ *         AVX-512; one algorithm per layer and shape, forward and backward.
  *         Weights are reordered every call (they change every step); the
  *         forward's reordered copy of a plain training input serves the
  *         backward weights.
@@ -93,6 +99,12 @@ typedef struct {
 
 ob_status ob_conv2d_create(ob_layer **l, const ob_conv2d_cfg *cfg);
 ob_status ob_conv_transpose2d_create(ob_layer **l, const ob_conv_transpose2d_cfg *cfg);
+/* What ran the layer's last forward: "winograd" or "direct" (oneDNN), "ref",
+ * "cudnn"; "" before the first forward or for a layer of another kind. */
+const char *ob_conv_algorithm(const ob_layer *l);
+/* 1 when oneDNN runs Winograd convolutions on this CPU (oneDNN 2.6: AVX-512;
+ * after any ob_dnnl_cap_isa), 0 otherwise or without oneDNN. */
+int ob_conv_winograd_available(void);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,9 @@
  *   - oneDNN against the reference at odd sizes, 1, 2 and 7 images, every form
  *     (y, dx, dw, db within 1e-5 + 1e-4 |ref|: float sums in another order;
  *     the worst is printed), two oneDNN runs bit-identical (same threads);
+ *     with the direct algorithm, then again with Winograd wherever oneDNN has
+ *     it (within 1e-5 of each tensor's largest |ref|); --cpu-conv auto's rule
+ *     picks Winograd exactly where it should;
  *   - the reference split into chunks of one image vs one chunk;
  *   - bad shapes and configurations: OB_ERR_ARG naming the layer and the shapes;
  *   - where a GPU answers, the PyTorch parity cases again on the cuda backend
@@ -198,11 +201,24 @@ static void chunks(ob_ctx *ctx, int transposed)
     release(&x, &a, l);
 }
 
-static double worst_dnnl = 0;
+static double worst_dnnl = 0, worst_wino = 0;
+static int wino_layers = 0; /* layers Winograd ran under --cpu-conv winograd */
+#define WINO_TOL 1e-5       /* Winograd's tolerance, of the tensor's largest |ref| */
+
+static double max_abs(const float *x, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
+    return m;
+}
 
 /* oneDNN (ctx_d) against the reference (ctx_r) on n images of (c_in, h, w):
  * y, dx, dw, db within 1e-5 + 1e-4 |ref| (float sums in another order), and a
- * second oneDNN run bit-identical to the first. */
+ * second oneDNN run bit-identical to the first. Under ctx_d's --cpu-conv
+ * winograd the error is the transforms' rounding, which scales with the
+ * tensor rather than each element (a gradient element that sums to near zero
+ * keeps an absolute error of the size of its terms' rounding): within
+ * WINO_TOL of the tensor's largest |ref|. */
 static void dnnl_vs_ref_layer(ob_ctx *ctx_r, ob_ctx *ctx_d, const char *label, ob_layer *l, int c_in, int h, int w)
 {
     const int ns[3] = {1, 2, 7};
@@ -221,12 +237,17 @@ static void dnnl_vs_ref_layer(ob_ctx *ctx_r, ob_ctx *ctx_d, const char *label, o
         const float *got[3] = {ob_tensor_f32(&y[1]), ob_tensor_f32(&gx[1]), g[1]};
         const float *ref[3] = {ob_tensor_f32(&y[0]), ob_tensor_f32(&gx[0]), g[0]};
         const size_t len[3] = {ny, (size_t)ob_tensor_numel(&x), ng};
+        const int wino = strcmp(ob_conv_algorithm(l), "winograd") == 0;
+        wino_layers += wino && k == 2;
         for (int q = 0; q < 3; q++) {
-            snprintf(lab, sizeof lab, "%s, %d image(s): oneDNN vs reference %s", label, ns[k], what[q]);
-            ob_test_allclose(lab, got[q], ref[q], len[q], 1e-5, 1e-4);
-            worst = fmax(worst, ob_test_tolerance_used(got[q], ref[q], len[q], 1e-5, 1e-4));
+            snprintf(lab, sizeof lab, "%s, %d image(s): oneDNN (%s) vs reference %s", label, ns[k],
+                     ob_conv_algorithm(l), what[q]);
+            const double atol = wino ? WINO_TOL * max_abs(ref[q], len[q]) : 1e-5, rtol = wino ? 0 : 1e-4;
+            ob_test_allclose(lab, got[q], ref[q], len[q], atol, rtol);
+            worst = fmax(worst, ob_test_tolerance_used(got[q], ref[q], len[q], atol, rtol));
         }
-        worst_dnnl = fmax(worst_dnnl, worst);
+        if (wino) worst_wino = fmax(worst_wino, worst);
+        else worst_dnnl = fmax(worst_dnnl, worst);
         OB_CHECK(memcmp(got[0], ob_tensor_f32(&y[2]), ny * sizeof(float)) == 0 &&
                      memcmp(got[1], ob_tensor_f32(&gx[2]), len[1] * sizeof(float)) == 0 &&
                      memcmp(g[1], g[2], ng * sizeof(float)) == 0,
@@ -273,7 +294,39 @@ static void run_dnnl_parity(ob_ctx *r, ob_ctx *d)
     dnnl_vs_ref_t(r, d, "convT 16->6 k3 dil 2", (ob_conv_transpose2d_cfg){.c_in = 16, .c_out = 6, .k = 3, .dilation = 2}, 5, 7);
     dnnl_vs_ref_t(r, d, "convT 8->16 k3 s2 p1 op1 (denoiser)", (ob_conv_transpose2d_cfg){.c_in = 8, .c_out = 16, .k = 3, .stride = 2, .pad = 1, .output_padding = 1, .bias = 1}, 7, 7);
     dnnl_vs_ref_t(r, d, "convT 2->2 k3 s3 op2 pad 0", (ob_conv_transpose2d_cfg){.c_in = 2, .c_out = 2, .k = 3, .stride = 3, .output_padding = 2}, 3, 4);
-    printf("oneDNN vs reference: worst error %.3g of the tolerance (1e-5 + 1e-4 |ref|)\n", worst_dnnl);
+}
+
+/* --cpu-conv auto's rule (conv_dnnl.c): Winograd for a 3x3 stride-1
+ * ungrouped conv2d with >= 16 channels each way and >= 32 output tiles of
+ * 4x4 in the batch, where oneDNN has it; direct otherwise. */
+static void auto_rule(ob_ctx *d)
+{
+    const struct {
+        const char *label;
+        ob_conv2d_cfg cfg;
+        int n, h, w, winograd;
+    } cases[] = {
+        {"16->16 3x3 on 2x16x16 (32 tiles)", {.c_in = 16, .c_out = 16, .k = 3, .pad = 1}, 2, 16, 16, 1},
+        {"16->16 3x3 on 1x16x16 (16 tiles)", {.c_in = 16, .c_out = 16, .k = 3, .pad = 1}, 1, 16, 16, 0},
+        {"3->16 3x3 on 4x32x32", {.c_in = 3, .c_out = 16, .k = 3, .pad = 1}, 4, 32, 32, 0},
+        {"16->16 3x3 stride 2 on 4x32x32", {.c_in = 16, .c_out = 16, .k = 3, .stride = 2, .pad = 1}, 4, 32, 32, 0},
+        {"16->16 5x5 on 4x32x32", {.c_in = 16, .c_out = 16, .k = 5, .pad = 2}, 4, 32, 32, 0},
+    };
+    ob_ctx_set_cpu_conv(d, OB_CPU_CONV_AUTO);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ob_layer *l;
+        ob_param_arena a;
+        ob_tensor x, y;
+        OB_CHECK_OK(ob_conv2d_create(&l, &cases[i].cfg));
+        layer_and_input(l, &a, &x, cases[i].n, cases[i].cfg.c_in, cases[i].h, cases[i].w, 21);
+        const ob_tensor *in[1] = {&x};
+        OB_CHECK_OK(ob_layer_forward_alloc(l, d, &y, in, 1, 0));
+        const char *want = cases[i].winograd && ob_conv_winograd_available() ? "winograd" : "direct";
+        OB_CHECK(strcmp(ob_conv_algorithm(l), want) == 0, "auto on %s ran %s, expected %s", cases[i].label,
+                 ob_conv_algorithm(l), want);
+        ob_tensor_free(&y);
+        release(&x, &a, l);
+    }
 }
 
 static void run_golden(ob_ctx *ctx)
@@ -360,7 +413,22 @@ int main(int argc, char **argv)
         run_golden(ctx_d);
         printf("PyTorch parity (dnnl): worst relative error %.3g over all conv fixtures\n", worst_parity);
         run_gradchecks(ctx_d);
+        auto_rule(ctx_d);
+        ob_ctx_set_cpu_conv(ctx_d, OB_CPU_CONV_DIRECT);
         run_dnnl_parity(ctx, ctx_d);
+        printf("oneDNN (direct) vs reference: worst error %.3g of the tolerance (1e-5 + 1e-4 |ref|)\n", worst_dnnl);
+        ob_ctx_set_cpu_conv(ctx_d, OB_CPU_CONV_WINOGRAD);
+        run_dnnl_parity(ctx, ctx_d);
+        printf("oneDNN (winograd where it has it: %d layers) vs reference: worst error %.3g of the tolerance "
+               "(%.0e max|ref|); direct elsewhere %.3g\n",
+               wino_layers, worst_wino, WINO_TOL, worst_dnnl);
+        /* oneDNN 2.6 has Winograd on AVX-512 only: there the 3x3 stride-1 ungrouped layers take it */
+        OB_CHECK(ob_conv_winograd_available() == (strncmp(ob_dnnl_isa(), "avx512", 6) == 0),
+                 "Winograd available %d on ISA %s", ob_conv_winograd_available(), ob_dnnl_isa());
+        if (ob_conv_winograd_available())
+            OB_CHECK(wino_layers >= 4, "--cpu-conv winograd ran Winograd on %d layers only", wino_layers);
+        else
+            OB_CHECK(wino_layers == 0, "Winograd ran on %s", ob_dnnl_isa());
     } else
         OB_CHECK(!ob_dnnl_available(), "oneDNN is built in but --cpu-impl dnnl failed: %s", ob_last_error());
     ob_ctx_destroy(ctx_d);

@@ -5,10 +5,13 @@
  * and the accumulated parameter gradients of a random output gradient. The
  * tolerance is |dnnl - ref| <= 1e-5 + 1e-4 |ref| (float sums in another order);
  * the worst error is printed. Two oneDNN runs are bit-identical. Whole models
- * (ESPCN x3, and a net of convolutions, activations, pooling, a transposed
- * convolution and a residual add) agree too, where the activations between
- * oneDNN layers stay in oneDNN's blocked layout: at least one edge is blocked,
- * the model's output is plain. Without
+ * (ESPCN x3, a net of convolutions, activations, pooling, a transposed
+ * convolution and a residual add, and a ResNet-like net of convolutions and
+ * batch norms) agree too, in training (output and gradients) and then in
+ * eval, where the activations between oneDNN layers stay in oneDNN's blocked
+ * layout: at least one edge is blocked, the model's output is plain. The
+ * convolutions run oneDNN's direct algorithm here (--cpu-conv direct:
+ * Winograd's rounding has its own tolerance, tests/test_conv.c). Without
  * oneDNN in the build the test reports SKIPPED. */
 #include <math.h>
 #include <stdio.h>
@@ -33,9 +36,11 @@ static double worst;
 typedef ob_status (*make_fn)(ob_layer **l);
 
 typedef struct {
-    ob_tensor y, gx;
+    ob_tensor y, gx, y_eval; /* y_eval: models only, an eval forward after the step */
     float *params, *grads; /* copies of the arena after the step */
     size_t n_params, n_grads;
+    size_t grad_at[64], grad_len[64]; /* models only: each parameter's gradient in grads */
+    int n_grad_tensors;
 } step_result;
 
 /* Makes the layer, runs forward (mode `training`) and backward of grad_out
@@ -80,7 +85,7 @@ static void run_step(ob_ctx *ctx, make_fn make, const ob_tensor *x, int training
 
 static void free_result(step_result *r)
 {
-    ob_tensor_free(&r->y), ob_tensor_free(&r->gx);
+    ob_tensor_free(&r->y), ob_tensor_free(&r->gx), ob_tensor_free(&r->y_eval);
     free(r->params), free(r->grads);
 }
 
@@ -90,6 +95,27 @@ static double compare(const char *label, const char *what, const float *got, con
     snprintf(lab, sizeof lab, "%s: oneDNN vs reference %s", label, what);
     ob_test_allclose(lab, got, ref, n, ATOL, RTOL);
     return ob_test_tolerance_used(got, ref, n, ATOL, RTOL);
+}
+
+/* A model's parameter gradients, tensor by tensor: a weight gradient sums
+ * N*H*W products, so its float rounding grows with the size of its terms and
+ * an element that cancels to near zero keeps an absolute error of their
+ * rounding; the absolute tolerance scales with the tensor's largest |ref|
+ * where that exceeds 1. */
+static double compare_grads(const char *label, const step_result *d, const step_result *r)
+{
+    double w = 0;
+    for (int t = 0; t < r->n_grad_tensors; t++) {
+        const float *ref = r->grads + r->grad_at[t], *got = d->grads + r->grad_at[t];
+        double scale = 1;
+        for (size_t i = 0; i < r->grad_len[t]; i++) scale = fmax(scale, fabs(ref[i]));
+        char lab[200];
+        snprintf(lab, sizeof lab, "%s: oneDNN vs reference, gradient of parameter %d (atol %.2g)", label, t,
+                 ATOL * scale);
+        ob_test_allclose(lab, got, ref, r->grad_len[t], ATOL * scale, RTOL);
+        w = fmax(w, ob_test_tolerance_used(got, ref, r->grad_len[t], ATOL * scale, RTOL));
+    }
+    return w;
 }
 
 static void check(const char *label, make_fn make, const ob_tensor *x, int training)
@@ -167,6 +193,40 @@ static ob_status build_mixed(ob_model **out)
     return OB_OK;
 }
 
+/* conv 3->16, bn, relu (two readers: plain), conv 16->16, bn (read by the
+ * add: written plain from a blocked input), add, relu, max pool, bn (a plain
+ * input written blocked for the next conv), conv 16->5: batch norm on blocked
+ * edges, and at each kind of layout boundary. */
+static ob_status build_bn_net(ob_model **out)
+{
+    ob_model *m;
+    ob_layer *l;
+    OB_TRY(ob_model_create(&m));
+    int ids[11];
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 3, .c_out = 16, .k = 3, .pad = 1}));
+    OB_TRY(ob_model_add_node(m, "c0", l, (int[]){OB_MODEL_INPUT}, 1, &ids[0]));
+    OB_TRY(ob_batch_norm2d_create(&l, 16));
+    OB_TRY(ob_model_add_node(m, "b0", l, (int[]){ids[0]}, 1, &ids[1]));
+    OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
+    OB_TRY(ob_model_add_node(m, "a0", l, (int[]){ids[1]}, 1, &ids[2]));
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 16, .c_out = 16, .k = 3, .pad = 1}));
+    OB_TRY(ob_model_add_node(m, "c1", l, (int[]){ids[2]}, 1, &ids[3]));
+    OB_TRY(ob_batch_norm2d_create(&l, 16));
+    OB_TRY(ob_model_add_node(m, "b1", l, (int[]){ids[3]}, 1, &ids[4]));
+    OB_TRY(ob_add_create(&l));
+    OB_TRY(ob_model_add_node(m, "sum", l, (int[]){ids[4], ids[2]}, 2, &ids[5]));
+    OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
+    OB_TRY(ob_model_add_node(m, "a1", l, (int[]){ids[5]}, 1, &ids[6]));
+    OB_TRY(ob_max_pool2d_create(&l, 2, 2, 0));
+    OB_TRY(ob_model_add_node(m, "p1", l, (int[]){ids[6]}, 1, &ids[7]));
+    OB_TRY(ob_batch_norm2d_create(&l, 16));
+    OB_TRY(ob_model_add_node(m, "b2", l, (int[]){ids[7]}, 1, &ids[8]));
+    OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = 16, .c_out = 5, .k = 3, .pad = 1, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "c3", l, (int[]){ids[8]}, 1, &ids[9]));
+    *out = m;
+    return OB_OK;
+}
+
 static ob_status build_espcn(ob_model **out)
 {
     ob_zoo_opts zo = {.in_channels = 1, .height = 12, .width = 12};
@@ -197,6 +257,17 @@ static void model_step(ob_ctx *ctx, ob_status (*build)(ob_model **), const ob_te
     r->n_grads = (size_t)m->arena.n_grads;
     r->grads = malloc(sizeof(float) * r->n_grads);
     memcpy(r->grads, m->arena.grads.data, sizeof(float) * r->n_grads);
+    for (int i = 0; i < m->n_nodes; i++)
+        for (int p = 0; p < m->layers[i]->n_params; p++) {
+            const ob_tensor *g = &m->layers[i]->params[p].grad;
+            if (!g->data || r->n_grad_tensors == 64) continue;
+            r->grad_at[r->n_grad_tensors] = (size_t)((const float *)g->data - (const float *)m->arena.grads.data);
+            r->grad_len[r->n_grad_tensors++] = (size_t)ob_tensor_numel(g);
+        }
+    OB_CHECK(r->n_grad_tensors < 64, "more parameters than the test keeps");
+    OB_CHECK_OK(ob_model_forward(m, ctx, &y, x, 0)); /* eval: batch norms on their running statistics */
+    for (int i = 0; i < m->n_nodes; i++) *blocked += m->nodes[i].out.layout != OB_LAYOUT_PLAIN;
+    OB_CHECK_OK(ob_tensor_clone_to(&r->y_eval, y, OB_HOST));
     ob_tensor_free(&gy);
     ob_model_destroy(m);
 }
@@ -211,9 +282,11 @@ static void check_model(const char *label, ob_status (*build)(ob_model **), cons
     OB_CHECK(br == 0, "%s: the reference path blocked %d activations", label, br);
     OB_CHECK(bd > 0, "%s: no activation stayed blocked between oneDNN layers", label);
     double w = compare(label, "model output", ob_tensor_f32(&d.y), ob_tensor_f32(&r.y), (size_t)ob_tensor_numel(&r.y));
+    w = fmax(w, compare(label, "model output in eval", ob_tensor_f32(&d.y_eval), ob_tensor_f32(&r.y_eval),
+                        (size_t)ob_tensor_numel(&r.y_eval)));
     w = fmax(w, compare(label, "model input gradient", ob_tensor_f32(&d.gx), ob_tensor_f32(&r.gx),
                         (size_t)ob_tensor_numel(&r.gx)));
-    w = fmax(w, compare(label, "model parameter gradients", d.grads, r.grads, r.n_grads));
+    w = fmax(w, compare_grads(label, &d, &r));
     worst = fmax(worst, w);
     free_result(&r), free_result(&d);
 }
@@ -232,6 +305,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "no context: %s\n", ob_last_error());
         return 1;
     }
+    ob_ctx_set_cpu_conv(ctx_dnnl, OB_CPU_CONV_DIRECT);
     printf("oneDNN %s, ISA %s, fp32 strict: %d\n", ob_dnnl_version(), ob_dnnl_isa(), ob_dnnl_fpmath_strict());
     OB_CHECK(ob_dnnl_fpmath_strict(), "oneDNN's default math mode is not strict fp32");
     const int64_t sizes[3][4] = {{1, 3, 9, 11}, {2, 5, 7, 9}, {7, 5, 13, 6}};
@@ -263,6 +337,7 @@ int main(int argc, char **argv)
     ob_tensor xm = input(3, 3, 16, 16, 11), xe = input(4, 1, 12, 12, 12);
     check_model("mixed net (conv, tanh, strided conv, relu, max pool, convT, silu, add)", build_mixed, &xm);
     check_model("espcn3", build_espcn, &xe);
+    check_model("conv + batch norm net (blocked batch norms, every layout boundary)", build_bn_net, &xm);
     ob_tensor_free(&xm), ob_tensor_free(&xe);
     printf("oneDNN vs reference: worst error %.3g of the tolerance (%g + %g |ref|)\n", worst, ATOL, RTOL);
     ob_ctx_destroy(ctx_ref), ob_ctx_destroy(ctx_dnnl);

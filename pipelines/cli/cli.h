@@ -47,6 +47,7 @@ struct ob_cli {
     /* common flags */
     ob_backend device;
     ob_cpu_impl cpu_impl; /* --cpu-impl */
+    ob_cpu_conv cpu_conv; /* --cpu-conv */
     int json, quiet, verbose, threads, tf32;
 };
 

@@ -17,6 +17,9 @@ static const ob_cli_opt common_opts[] = {
     {"--verbose", "-v", NULL, "say more (backend choice, timings)"},
     {"--threads", NULL, "N", "CPU threads (default: all cores)"},
     {"--cpu-impl", NULL, "auto|ref|dnnl", "CPU code for the nets (default auto: oneDNN when built in; ref: the reference)"},
+    {"--cpu-conv", NULL, "auto|direct|winograd",
+     "oneDNN convolution algorithm (default auto: Winograd F(4x4,3x3) for the 3x3 layers it is faster on, direct "
+     "elsewhere; direct: the direct kernels' rounding everywhere)"},
     {"--tf32", NULL, NULL,
      "cuda: let cuDNN and cuBLAS use TF32 tensor cores (faster; breaks exact FP32 parity with the CPU: about 1e-3 "
      "relative error per product)"},
@@ -71,6 +74,9 @@ static int apply_common(ob_cli *cli)
     const char *impl = ob_cli_get(cli, "--cpu-impl");
     cli->cpu_impl = OB_CPU_IMPL_AUTO;
     if (impl && ob_cpu_impl_parse(&cli->cpu_impl, impl) != OB_OK) return ob_cli_error("%s", ob_last_error());
+    const char *conv = ob_cli_get(cli, "--cpu-conv");
+    cli->cpu_conv = OB_CPU_CONV_AUTO;
+    if (conv && ob_cpu_conv_parse(&cli->cpu_conv, conv) != OB_OK) return ob_cli_error("%s", ob_last_error());
     cli->json = ob_cli_has(cli, "--json");
     cli->tf32 = ob_cli_has(cli, "--tf32");
     cli->quiet = ob_cli_has(cli, "--quiet");
@@ -169,6 +175,7 @@ int ob_cli_make_ctx(ob_cli *cli, ob_ctx **ctx)
         return ob_cli_error("%s", ob_last_error());
     }
     ob_ctx_set_tf32(*ctx, cli->tf32);
+    ob_ctx_set_cpu_conv(*ctx, cli->cpu_conv);
     ob_log_verbose("backend: %s%s", ob_backend_name(ob_ctx_backend(*ctx)),
                    cli->tf32 && ob_ctx_backend(*ctx) == OB_BACKEND_CUDA ? " (TF32 math)" : "");
     return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ob_conv2d.h"
 #include "ob_dnnl.h"
 #include "ob_gemm.h"
 
@@ -79,6 +80,7 @@ static int run(ob_cli *cli)
         ob_json_string(stdout, ob_dnnl_version());
         printf(", \"onednn_isa\": ");
         ob_json_string(stdout, ob_dnnl_isa());
+        printf(", \"cpu_conv_winograd\": %s", ob_conv_winograd_available() ? "true" : "false");
         printf(", \"gemm\": ");
         ob_json_string(stdout, ob_gemm_library());
         printf("}\n");
@@ -93,7 +95,10 @@ static int run(ob_cli *cli)
         else printf("GPU:     none (%s)\n", why);
         printf("backend: %s\n", backend);
         printf("CPU:     %s, %d threads\n", cpu, threads);
-        printf("nets:    --cpu-impl %s; oneDNN %s, ISA %s\n", impl, ob_dnnl_version(), ob_dnnl_isa());
+        printf("nets:    --cpu-impl %s; oneDNN %s, ISA %s; convolutions: %s\n", impl, ob_dnnl_version(),
+               ob_dnnl_isa(),
+               ob_conv_winograd_available() ? "Winograd F(4x4,3x3) where it pays, direct elsewhere (--cpu-conv)"
+                                            : "direct (no Winograd on this ISA)");
         printf("GEMM:    %s\n", ob_gemm_library());
     }
     ob_ctx_destroy(ctx);
