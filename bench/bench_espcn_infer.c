@@ -43,6 +43,7 @@ int main(int argc, char **argv)
     int n_named = 0;
     ob_bench_ok(ob_checkpoint_collect(named, 16, &n_named, c.m->layers, c.m->prefixes, c.m->n_nodes), "collect");
     ob_bench_ok(ob_checkpoint_save(argv[1], named, n_named, NULL), "save weights");
+    ob_bench_ok(ob_model_freeze(c.m, 1), "freeze"); /* as `obscura upscale` runs it */
     const int64_t xs[4] = {1, 1, h, w};
     ob_bench_ok(ob_tensor_alloc(&c.x, OB_F32, OB_HOST, 4, xs), "x");
     float *x = ob_tensor_f32(&c.x);

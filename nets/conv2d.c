@@ -84,7 +84,8 @@ ob_status ob_conv_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_ten
         return ob_conv_forward_cudnn(ctx, s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w);
     }
     if (ob_ctx_uses_dnnl(ctx)) {
-        const ob_conv_dnnl_opts lay = {x->layout, 0, out->layout_ok, 0, ob_ctx_cpu_conv(ctx)};
+        const ob_conv_dnnl_opts lay = {x->layout, 0, out->layout_ok, 0, ob_ctx_cpu_conv(ctx),
+                                       training ? 0u : l->frozen};
         ob_status st = ob_conv_forward_dnnl(s, ob_tensor_f32(out), ob_tensor_f32(x), wt, b, n, h, w, training, &lay,
                                             &out->layout);
         if (st != OB_ERR_UNSUPPORTED) return st; /* else: a shape oneDNN has no implementation for */
@@ -123,7 +124,7 @@ ob_status ob_conv_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, 
     if (ob_ctx_backend(ctx) == OB_BACKEND_CUDA) return ob_conv_backward_cudnn(ctx, s, dx, dw, db, dy, xp, wt, n, h, w);
     if (ob_ctx_uses_dnnl(ctx)) {
         const ob_conv_dnnl_opts lay = {x->layout, grad_out->layout, 0, dx && grad_in[0]->layout_ok,
-                                       ob_ctx_cpu_conv(ctx)};
+                                       ob_ctx_cpu_conv(ctx), 0u};
         int dx_layout = OB_LAYOUT_PLAIN;
         ob_status st = ob_conv_backward_dnnl(s, dx, dw, db, dy, xp, wt, n, h, w, &lay, &dx_layout);
         if (dx) grad_in[0]->layout = dx_layout;

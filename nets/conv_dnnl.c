@@ -36,6 +36,10 @@
  * round in fp32): tests/test_conv.c holds it within 1e-5 of each tensor's
  * largest |value| of the reference (it measures about 2e-6).
  *
+ * Frozen models (ob_model_freeze): an eval forward keeps the weights it
+ * reordered in the plan and reuses them while the freeze generation and the
+ * weights' address stay the same; any other forward reorders them again.
+ *
  * conv_transpose2d: oneDNN's deconvolution, whose weights (OC, IC, kh, kw) are
  * PyTorch's (C_in, C_out/g, k, k) read as `iohw` / `giohw`; output_padding is
  * extra right padding taken off (padding_r = pad - output_padding). A shape
@@ -84,6 +88,8 @@ typedef struct {
     int shared_src;                  /* backward weights wants the forward's src layout */
     const float *fwd_x;              /* the last training forward's input, when it was reordered:
                                         its reordered copy serves the backward (ob_layer.h) */
+    const float *wei_of;             /* fwd.wei holds these weights reordered, */
+    unsigned wei_frozen;             /* ... under this freeze generation (0: only for that call) */
 } conv_plan;
 
 typedef struct {
@@ -365,7 +371,12 @@ ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const
     p->fwd_x = NULL;
     OB_TRY(ob_dnnl_in_layout(&src, &p->fwd.src, x, lay->x));
     if (training && lay->x == OB_LAYOUT_PLAIN && p->fwd.src.to_prim) p->fwd_x = x;
-    OB_TRY(ob_dnnl_in(&wei, &p->fwd.wei, w));
+    if (lay->frozen && p->wei_frozen == lay->frozen && p->wei_of == w) { /* unchanged since (ob_model_freeze) */
+        wei = p->fwd.wei.prim;
+    } else {
+        OB_TRY(ob_dnnl_in(&wei, &p->fwd.wei, w));
+        p->wei_of = w, p->wei_frozen = lay->frozen;
+    }
     OB_TRY(ob_dnnl_out_layout(&dst, &p->fwd.dst, y, lay->out_ok, y_layout));
     dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}, {DNNL_ARG_BIAS, NULL}};
     if (b) {

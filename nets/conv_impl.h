@@ -54,6 +54,7 @@ typedef struct {
     int x, dy;         /* the layouts (ob_tensor.h) of the input and the output gradient */
     int out_ok, dx_ok; /* the output / input gradient may be written blocked */
     ob_cpu_conv algo;  /* the context's algorithm policy (ob_ctx.h) */
+    unsigned frozen;   /* an eval forward of a frozen layer (ob_layer.h): its freeze generation, else 0 */
 } ob_conv_dnnl_opts;
 ob_status ob_conv_forward_dnnl(ob_conv_state *s, float *y, const float *x, const float *w, const float *b, int n,
                                int h, int wd, int training, const ob_conv_dnnl_opts *lay, int *y_layout);

@@ -1,6 +1,7 @@
 /* model.c — sequential and DAG models over ob_layer (ob_model.h). */
 #include "ob_model.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,9 +141,22 @@ static ob_status with_node(const ob_model *m, int i, ob_status s)
     return ob_fail_at(s, __FILE__, __LINE__, "model %s: %s", node_label(m, i, lbl, sizeof lbl), msg);
 }
 
+ob_status ob_model_freeze(ob_model *m, int on)
+{
+    static atomic_uint generation; /* unique per freeze, process-wide: a layer never sees a stale one again */
+    OB_REQUIRE(m->allocated, "model: freeze before ob_model_alloc_params");
+    unsigned g = 0;
+    if (on)
+        while (g == 0) g = atomic_fetch_add(&generation, 1u) + 1u; /* 0 means thawed */
+    m->frozen = g;
+    for (int i = 0; i < m->n_nodes; i++) m->layers[i]->frozen = g;
+    return OB_OK;
+}
+
 ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, const ob_tensor *x, int training)
 {
     OB_REQUIRE(m->allocated, "model: forward before ob_model_alloc_params");
+    OB_REQUIRE(!training || !m->frozen, "model: a training forward while frozen (ob_model_freeze(m, 0) first)");
     OB_REQUIRE(x && x->data, "model: empty input");
     OB_REQUIRE(x->loc == ob_ctx_location(ctx), "model: input on the %s, the context computes on the %s",
                x->loc == OB_HOST ? "host" : "device", ob_ctx_location(ctx) == OB_HOST ? "host" : "device");

@@ -88,6 +88,10 @@ struct ob_layer {
     ob_param params[OB_LAYER_MAX_PARAMS];
     int n_params;
     void *state; /* owned by the layer kind; freed by destroy */
+    /* 0, or the generation of a freeze (ob_model_freeze): while it holds the
+     * same nonzero value the parameters are unchanged, so an eval forward may
+     * reuse what it derived from them (a convolution's reordered weights) */
+    unsigned frozen;
 };
 
 /* One allocation for the values and one for the gradients of every parameter of

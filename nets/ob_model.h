@@ -38,6 +38,16 @@
  *   output) may be NULL: then layers reading only the input compute no input
  *   gradient. Backward follows the last forward (its mode and activations).
  *
+ *   ob_model_freeze(m, 1): inference with fixed parameters. The caller
+ *   promises that no parameter or buffer changes until ob_model_freeze(m, 0)
+ *   (or destroy); eval forwards may then keep what they derive from them
+ *   instead of deriving it every call (on the CPU's dnnl path each
+ *   convolution keeps its weights in its primitive's layout: resnet18 at
+ *   batch 1 skips 11 M weights' reorder per image). A training forward
+ *   while frozen is OB_ERR_ARG (it would move batch-norm statistics).
+ *   Freezing again after a thaw derives everything afresh. Detection,
+ *   evaluation and upscaling run frozen.
+ *
  *   ob_model_summary prints, for an input of shape `in_shape` (batch
  *   included), one row per node — "name (kind)", output shape [-1, C, H, W] as
  *   torchsummary prints it, trainable parameter count — then the totals:
@@ -98,6 +108,7 @@ typedef struct {
     ob_param_arena arena;
     int allocated;            /* 1 after ob_model_alloc_params */
     const ob_tensor *input;   /* borrowed: the last forward's x */
+    unsigned frozen;          /* ob_model_freeze's generation; 0: not frozen */
 } ob_model;
 
 typedef struct {
@@ -116,6 +127,8 @@ ob_status ob_model_alloc_params(ob_model *m, ob_location loc);
 
 ob_status ob_model_forward(ob_model *m, ob_ctx *ctx, const ob_tensor **out, const ob_tensor *x, int training);
 ob_status ob_model_backward(ob_model *m, ob_ctx *ctx, const ob_tensor *grad_out, ob_tensor *grad_in);
+/* on: 1 freezes (OB_ERR_ARG before ob_model_alloc_params), 0 thaws. */
+ob_status ob_model_freeze(ob_model *m, int on);
 
 /* Every parameter and buffer, "prefix.name", in arena order; *n <- count
  * (OB_ERR_ARG when more than cap). */

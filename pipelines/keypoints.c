@@ -68,6 +68,7 @@ ob_status ob_kp_net_load(ob_kp_net *net, ob_ctx *ctx, const char *path)
     if (s == OB_OK) s = ob_zoo_build(&net->m, in->model, &zo);
     if (s == OB_OK) s = ob_model_alloc_params(net->m, ob_ctx_location(ctx));
     if (s == OB_OK) s = ob_checkpoint_load_model(path, net->m->layers, net->m->prefixes, net->m->n_nodes, NULL);
+    if (s == OB_OK) s = ob_model_freeze(net->m, 1); /* inference only: weights kept in the kernels' layouts */
     if (s != OB_OK) ob_kp_net_free(net);
     return s;
 }

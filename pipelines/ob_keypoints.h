@@ -7,7 +7,8 @@
  *   "keypoints", model, keypoints K, input CxHxW, crop, margin, features,
  *   mean_shape), rebuilds the zoo model (nets/ob_zoo.h) and loads every
  *   tensor; a file of another task, or tensors of another shape (another K or
- *   model), are OB_ERR_FORMAT naming the file. ob_kp_net_free releases it.
+ *   model), are OB_ERR_FORMAT naming the file. The model is frozen for
+ *   inference (ob_model_freeze). ob_kp_net_free releases it.
  *   ob_kp_net_metadata gives the metadata pairs train writes (malloc'd).
  *
  *   ob_kp_predict(ctx, net, kp, x, heat): x (N, C, H, W) host crops in

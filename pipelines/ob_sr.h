@@ -5,8 +5,9 @@
  * Contract
  *   ob_sr_load reads a checkpoint written by `obscura train sr` (metadata
  *   task "sr", model espcn|srcnn, scale 2..4, channels y|rgb) and builds the
- *   net where ctx computes; anything else is refused by name (OB_ERR_FORMAT:
- *   another task, a corrupt or mis-shaped file). ob_sr_interp makes an
+ *   net where ctx computes, frozen for inference (ob_model_freeze); anything
+ *   else is refused by name (OB_ERR_FORMAT: another task, a corrupt or
+ *   mis-shaped file). ob_sr_interp makes an
  *   upscaler from nearest, bilinear or bicubic (kernels/resize.h).
  *   ob_sr_upscale(ctx, u, out, lr): lr host (C, h, w) in [0, 1], C 1..4
  *   (gray is taken as RGB, alpha is dropped) -> out (3, r h, r w) RGB:

@@ -107,6 +107,7 @@ ob_status ob_sr_load(ob_sr_upscaler *u, ob_ctx *ctx, const char *path)
     s = ob_zoo_build(&u->m, u->model, &zo);
     if (s == OB_OK) s = ob_model_alloc_params(u->m, ob_ctx_location(ctx));
     if (s == OB_OK) s = ob_checkpoint_load_model(path, u->m->layers, u->m->prefixes, u->m->n_nodes, NULL);
+    if (s == OB_OK) s = ob_model_freeze(u->m, 1); /* inference only: weights kept in the kernels' layouts */
     if (s != OB_OK) ob_sr_release(u);
     return s;
 }

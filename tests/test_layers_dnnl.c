@@ -11,7 +11,9 @@
  * eval, where the activations between oneDNN layers stay in oneDNN's blocked
  * layout: at least one edge is blocked, the model's output is plain. The
  * convolutions run oneDNN's direct algorithm here (--cpu-conv direct:
- * Winograd's rounding has its own tolerance, tests/test_conv.c). Without
+ * Winograd's rounding has its own tolerance, tests/test_conv.c). A frozen
+ * model (ob_model_freeze) gives what an unfrozen one gives and sees weights
+ * changed after a thaw. Without
  * oneDNN in the build the test reports SKIPPED. */
 #include <math.h>
 #include <stdio.h>
@@ -291,6 +293,47 @@ static void check_model(const char *label, ob_status (*build)(ob_model **), cons
     free_result(&r), free_result(&d);
 }
 
+/* ob_model_freeze on the dnnl path: a frozen eval forward (the convolutions
+ * keep their reordered weights) gives what an unfrozen one gives, bit for
+ * bit, every call; a training forward while frozen is refused; weights
+ * changed after a thaw are seen, unfrozen and frozen again (nothing stale). */
+static void check_freeze(const ob_tensor *x)
+{
+    ob_model *m;
+    OB_CHECK_OK(build_bn_net(&m));
+    OB_CHECK_OK(ob_model_alloc_params(m, OB_HOST));
+    OB_CHECK_OK(ob_zoo_init(m, 3));
+    const size_t ny = 3 * 5 * 8 * 8;
+    float *y0 = malloc(ny * sizeof(float)), *y1 = malloc(ny * sizeof(float));
+    const ob_tensor *y;
+    OB_CHECK_OK(ob_model_forward(m, ctx_dnnl, &y, x, 0));
+    OB_CHECK((size_t)ob_tensor_numel(y) == ny, "bn net output size");
+    memcpy(y0, y->data, ny * sizeof(float));
+    OB_CHECK_OK(ob_model_freeze(m, 1));
+    for (int call = 0; call < 3; call++) {
+        OB_CHECK_OK(ob_model_forward(m, ctx_dnnl, &y, x, 0));
+        OB_CHECK(memcmp(y->data, y0, ny * sizeof(float)) == 0, "frozen eval forward %d differs from unfrozen", call);
+    }
+    OB_CHECK_FAILS(ob_model_forward(m, ctx_dnnl, &y, x, 1), OB_ERR_ARG);
+    /* thaw, double every convolution's weights: the change shows, frozen or not */
+    OB_CHECK_OK(ob_model_freeze(m, 0));
+    for (int i = 0; i < m->n_nodes; i++)
+        if (strcmp(m->layers[i]->ops->kind, "conv2d") == 0) {
+            float *w = ob_tensor_f32(&m->layers[i]->params[0].value);
+            for (int64_t j = 0; j < ob_tensor_numel(&m->layers[i]->params[0].value); j++) w[j] *= 2;
+        }
+    OB_CHECK_OK(ob_model_freeze(m, 1)); /* refrozen straight away: the kept weights must be re-derived */
+    OB_CHECK_OK(ob_model_forward(m, ctx_dnnl, &y, x, 0));
+    memcpy(y1, y->data, ny * sizeof(float));
+    OB_CHECK(memcmp(y1, y0, ny * sizeof(float)) != 0, "refrozen forward used the weights from before the thaw");
+    OB_CHECK_OK(ob_model_freeze(m, 0));
+    OB_CHECK_OK(ob_model_forward(m, ctx_dnnl, &y, x, 0));
+    OB_CHECK(memcmp(y->data, y1, ny * sizeof(float)) == 0, "unfrozen and refrozen forwards differ");
+    OB_CHECK_OK(ob_model_forward(m, ctx_dnnl, &y, x, 1)); /* thawed: training again */
+    free(y0), free(y1);
+    ob_model_destroy(m);
+}
+
 int main(int argc, char **argv)
 {
     /* argv[1]: an ISA cap (ctest's *_avx2 run: the AVX2 code on whatever CPU this is) */
@@ -338,6 +381,7 @@ int main(int argc, char **argv)
     check_model("mixed net (conv, tanh, strided conv, relu, max pool, convT, silu, add)", build_mixed, &xm);
     check_model("espcn3", build_espcn, &xe);
     check_model("conv + batch norm net (blocked batch norms, every layout boundary)", build_bn_net, &xm);
+    check_freeze(&xm);
     ob_tensor_free(&xm), ob_tensor_free(&xe);
     printf("oneDNN vs reference: worst error %.3g of the tolerance (%g + %g |ref|)\n", worst, ATOL, RTOL);
     ob_ctx_destroy(ctx_ref), ob_ctx_destroy(ctx_dnnl);
