@@ -4,6 +4,7 @@
  * jitter (ColorJitter's four ops in a random order). */
 #include "ob_augment.h"
 #include "ob_philox.h"
+#include "warp_affine.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -130,64 +131,15 @@ ob_status ob_augment_matrix(float m[6], int *flipped, int *out_w, int *out_h, co
 
 /* ---- warp --------------------------------------------------------------------- */
 
-static ob_status invert(double inv[6], const double m[6])
-{
-    double det = m[0] * m[4] - m[1] * m[3];
-    if (!(fabs(det) > 1e-12)) return OB_FAIL(OB_ERR_ARG, "augment: singular affine matrix (det %g)", det);
-    inv[0] = m[4] / det, inv[1] = -m[1] / det, inv[3] = -m[3] / det, inv[4] = m[0] / det;
-    inv[2] = -(inv[0] * m[2] + inv[1] * m[5]);
-    inv[5] = -(inv[3] * m[2] + inv[4] * m[5]);
-    return OB_OK;
-}
-
-/* Output row y of the warp: each pixel samples the source at inv * (x, y). */
-static void warp_row(float *out, const float *in, int c, int h, int w, int oh, int ow, const double inv[6], float fill,
-                     int y)
-{
-    int64_t plane = (int64_t)h * w, oplane = (int64_t)oh * ow;
-    for (int x = 0; x < ow; x++) {
-        double sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
-        double fx0 = floor(sx), fy0 = floor(sy);
-        float fx = (float)(sx - fx0), fy = (float)(sy - fy0);
-        /* far outside: all taps are fill (also keeps the int conversion in range) */
-        if (fx0 < -2 || fy0 < -2 || fx0 > w + 1 || fy0 > h + 1) {
-            for (int k = 0; k < c; k++) out[k * oplane + (int64_t)y * ow + x] = fill;
-            continue;
-        }
-        int x0 = (int)fx0, y0 = (int)fy0;
-        int cx0 = x0 >= 0 && x0 < w, cx1 = x0 + 1 >= 0 && x0 + 1 < w;
-        int cy0 = y0 >= 0 && y0 < h, cy1 = y0 + 1 >= 0 && y0 + 1 < h;
-        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-        for (int k = 0; k < c; k++) {
-            const float *p = in + k * plane;
-            float v00 = cx0 && cy0 ? p[(int64_t)y0 * w + x0] : fill, v01 = cx1 && cy0 ? p[(int64_t)y0 * w + x0 + 1] : fill;
-            float v10 = cx0 && cy1 ? p[(int64_t)(y0 + 1) * w + x0] : fill;
-            float v11 = cx1 && cy1 ? p[(int64_t)(y0 + 1) * w + x0 + 1] : fill;
-            /* zero-weight taps are skipped so an integer shift copies pixels exactly */
-            float v = w00 * v00;
-            if (w01 != 0) v += w01 * v01;
-            if (w10 != 0) v += w10 * v10;
-            if (w11 != 0) v += w11 * v11;
-            out[k * oplane + (int64_t)y * ow + x] = v;
-        }
-    }
-}
-
+/* The warp itself is kernels/warp_affine.h's CPU path: samples are augmented
+ * on the host, in the loader's threads. */
 static ob_status warp_d(float *out, const float *in, int c, int h, int w, int oh, int ow, const double m[6],
                         float fill)
 {
-    double inv[6];
-    OB_TRY(invert(inv, m));
-    /* Small images (the usual training crop) stay on the calling thread: the
-     * loader already runs samples in parallel, and waking a team costs more
-     * than a 28x28 warp. */
-    if ((int64_t)oh * ow * c < (1 << 18)) {
-        for (int y = 0; y < oh; y++) warp_row(out, in, c, h, w, oh, ow, inv, fill, y);
-        return OB_OK;
-    }
-#pragma omp parallel for schedule(static)
-    for (int y = 0; y < oh; y++) warp_row(out, in, c, h, w, oh, ow, inv, fill, y);
-    return OB_OK;
+    ob_affine2d fwd, inv;
+    memcpy(fwd.m, m, sizeof fwd.m);
+    OB_TRY(ob_warp_affine_invert(&inv, &fwd));
+    return ob_warp_affine_cpu(out, in, c, h, w, oh, ow, inv, fill);
 }
 
 ob_status ob_warp_affine(float *out, const float *in, int c, int h, int w, int out_h, int out_w, const float m[6],

@@ -27,7 +27,8 @@
  *                [0, W - crop_w] x [0, H - crop_h] (a crop larger than the image
  *                pads with fill)
  *   Output pixel q samples the source at M^-1 q bilinearly; taps outside the
- *   source read `fill` (so edges blend into the fill). Keypoints become M p.
+ *   source read `fill` (so edges blend into the fill): kernels/warp_affine.h's
+ *   CPU path, which the GPU shares. Keypoints become M p.
  *   A flip also renumbers the keypoints: after mirroring, what was the left eye
  *   sits where the right eye belongs, so output point i = M (input point
  *   flip_swap[i]). flip_swap is the scheme's mirror table (K entries, an
