@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const ob_cli_verb *const verbs[] = {&ob_verb_bilateral, &ob_verb_blend, &ob_verb_demo, &ob_verb_eval, &ob_verb_hdr, &ob_verb_keypoints, &ob_verb_metrics, &ob_verb_nets, &ob_verb_quilt, &ob_verb_resize, &ob_verb_tonemap, &ob_verb_train, &ob_verb_transfer, &ob_verb_upscale, &ob_verb_version};
+static const ob_cli_verb *const verbs[] = {&ob_verb_align_face, &ob_verb_bilateral, &ob_verb_blend, &ob_verb_demo, &ob_verb_eval, &ob_verb_hdr, &ob_verb_keypoints, &ob_verb_metrics, &ob_verb_nets, &ob_verb_quilt, &ob_verb_resize, &ob_verb_tonemap, &ob_verb_train, &ob_verb_transfer, &ob_verb_upscale, &ob_verb_version};
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
 static void print_main_help(FILE *f)
@@ -13,7 +13,7 @@ static void print_main_help(FILE *f)
             "usage: obscura VERB [options]\n\n"
             "obscura — computational photography and small vision nets, on the GPU when\n"
             "there is one and on the CPU otherwise.\n\nverbs:\n");
-    for (size_t i = 0; i < N_VERBS; i++) fprintf(f, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+    for (size_t i = 0; i < N_VERBS; i++) fprintf(f, "  %-11s %s\n", verbs[i]->name, verbs[i]->summary);
     fprintf(f,
             "\n'obscura VERB --help' describes a verb. Every verb accepts --device auto|cpu|cuda,\n"
             "--json, --quiet, --verbose and --threads N. Errors print 'obscura: error: ...' and\n"
