@@ -18,7 +18,8 @@
  *     cfg->metadata's pairs plus "format": "obscura-train", "epoch" (epochs done),
  *     "step" (optimiser steps), "seed", "batch", "history" (the curves so far)),
  *     loss.csv (epoch,train_loss,val_loss,val_accuracy,lr,seconds) and loss.svg
- *     (train and validation loss against the epoch), each written atomically.
+ *     (train and validation loss against the epoch), each written atomically;
+ *     then cfg->on_epoch, when set (a task's metrics and pictures).
  *   Each step runs through ob_train_step.h: on cuda the batch goes up with one
  *   pinned copy on a copy stream, the loss stays on the device (the context's
  *   running loss, read every 32 steps and at the epoch's end), and a step
@@ -74,6 +75,8 @@ extern "C" {
 
 #define OB_TRAIN_MAX_EPOCHS 1000
 
+struct ob_train_result;
+
 typedef struct {
     int epochs;     /* total epochs (a resumed run continues up to this) */
     int batch_size; /* >= 1 */
@@ -96,9 +99,14 @@ typedef struct {
     void *loss_user;
     const char *metadata; /* extra model-file metadata: JSON string pairs without braces, or NULL */
     int quiet;            /* 1: no epoch lines */
+    /* optional: called after each epoch's validation and checkpoint, with the
+     * curves so far (res->epochs_done = epoch + 1): the task's own metrics
+     * and pictures (a failure stops training with its status) */
+    ob_status (*on_epoch)(void *user, ob_ctx *ctx, ob_model *m, int epoch, const struct ob_train_result *res);
+    void *epoch_user;
 } ob_train_cfg;
 
-typedef struct {
+typedef struct ob_train_result {
     int start_epoch, epochs_done;
     double train_loss[OB_TRAIN_MAX_EPOCHS], val_loss[OB_TRAIN_MAX_EPOCHS];
     double val_acc[OB_TRAIN_MAX_EPOCHS]; /* accuracy, or PSNR in dB with cfg->psnr */

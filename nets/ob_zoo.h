@@ -63,6 +63,24 @@
  *       DoubleConv(c -> D) = Sequential(Conv2d(c, D, 3, padding=1,
  *       bias=False), BatchNorm2d(D), ReLU, Conv2d(D, D, 3, padding=1,
  *       bias=False), BatchNorm2d(D), ReLU) (entries 0..5).
+ *   "dae_upsample", "dae_convtranspose"  the second seed's denoising
+ *                 autoencoders, input C x H x W (default 1 x 28 x 28, sides
+ *                 multiples of 4), the size kept:
+ *       encoder = nn.Sequential(
+ *           nn.Conv2d(C, 32, 3, padding=1), nn.SiLU(),                     # 0 1
+ *           nn.Conv2d(32, 16, 3, stride=2, padding=1), nn.SiLU(),          # 2 3
+ *           nn.Conv2d(16, 8, 3, stride=2, padding=1), nn.SiLU())           # 4 5
+ *       (28 x 28 -> 8 x 7 x 7), then for dae_upsample
+ *       decoder = nn.Sequential(
+ *           nn.Upsample(scale_factor=2), nn.Conv2d(8, 16, 3, padding=1), nn.SiLU(),   # 0 1 2
+ *           nn.Upsample(scale_factor=2), nn.Conv2d(16, 32, 3, padding=1), nn.SiLU(),  # 3 4 5
+ *           nn.Conv2d(32, C, 3, padding=1))                                           # 6
+ *       and for dae_convtranspose
+ *       decoder = nn.Sequential(
+ *           nn.ConvTranspose2d(8, 16, 3, stride=2, padding=1, output_padding=1), nn.SiLU(),   # 0 1
+ *           nn.ConvTranspose2d(16, 32, 3, stride=2, padding=1, output_padding=1), nn.SiLU(),  # 2 3
+ *           nn.Conv2d(32, C, 3, padding=1))                                                   # 4
+ *       No output activation (the seed's); 12,201 / 12,201 parameters at C 1.
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
  * (ob_init_default) with seed ob_init_seed(seed, node index); batch norm

@@ -481,6 +481,7 @@ static ob_status train_loop(trainer *t, const ob_dataset *train, const ob_datase
         res->lr[e] = t->opt->cfg.lr, res->seconds[e] = ob_now_seconds() - t0;
         res->epochs_done = e + 1;
         if ((s = save_epoch(t->m, t->opt, nl, cfg, rs.seed, rs.batch, res)) != OB_OK) break;
+        if (cfg->on_epoch && (s = cfg->on_epoch(cfg->epoch_user, t->ctx, t->m, e, res)) != OB_OK) break;
         snprintf(good, sizeof good, "%s/model.safetensors keeps the last good checkpoint (epoch %d)", cfg->run_dir,
                  e + 1);
         if (!cfg->quiet && cfg->psnr)

@@ -8,10 +8,13 @@
 #include "ob_layers.h"
 #include "ob_linear.h"
 
-const char *const ob_zoo_names[] = {"classifier", "espcn",    "srcnn", "espcn3", "nose",
-                                     "face",       "resnet18", "resnet50", "unet", NULL};
+const char *const ob_zoo_names[] = {"classifier", "espcn",    "srcnn",    "espcn3",       "nose",
+                                     "face",       "resnet18", "resnet50", "unet",         "dae_upsample",
+                                     "dae_convtranspose",      NULL};
 
-typedef enum { Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET } zoo_kind;
+typedef enum {
+    Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET, Z_DAE_UPSAMPLE, Z_DAE_CONVT
+} zoo_kind;
 
 typedef struct {
     zoo_kind kind;
@@ -42,19 +45,27 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     int classifier = strcmp(name, "classifier") == 0, espcn3 = strcmp(name, "espcn3") == 0;
     int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
     const int kp_index = keypoint_index(name);
-    if (!classifier && !espcn && !srcnn && kp_index < 0)
+    const int dae_up = strcmp(name, "dae_upsample") == 0, dae_ct = strcmp(name, "dae_convtranspose") == 0;
+    if (!classifier && !espcn && !srcnn && kp_index < 0 && !dae_up && !dae_ct)
         return OB_FAIL(OB_ERR_ARG,
-                       "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet)",
+                       "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet, "
+                       "dae_upsample, dae_convtranspose)",
                        name);
-    d->kind = classifier ? Z_CLASSIFIER : espcn ? Z_ESPCN : srcnn ? Z_SRCNN : (zoo_kind)(Z_NOSE + kp_index);
+    d->kind = classifier ? Z_CLASSIFIER
+              : espcn    ? Z_ESPCN
+              : srcnn    ? Z_SRCNN
+              : dae_up   ? Z_DAE_UPSAMPLE
+              : dae_ct   ? Z_DAE_CONVT
+                         : (zoo_kind)(Z_NOSE + kp_index);
+    const int dae = dae_up || dae_ct;
     const int sr = espcn || srcnn, kp = kp_index >= 0, nose = d->kind == Z_NOSE, face = d->kind == Z_FACE;
     const int resnet = d->kind == Z_RESNET18 || d->kind == Z_RESNET50, unet = d->kind == Z_UNET;
     d->r = o->scale ? o->scale : 3;
     OB_REQUIRE(!espcn3 || d->r == 3, "espcn3: scale %d (espcn3 is espcn at scale 3)", d->r);
     OB_REQUIRE(!sr || (d->r >= 2 && d->r <= 4), "%s: scale %d outside 2..4", name, d->r);
     d->c = o->in_channels ? o->in_channels : 1;
-    static const int default_h[8] = {28, 17, 17, 80, 180, 224, 224, 96};
-    static const int default_w[8] = {28, 17, 17, 60, 240, 224, 224, 96};
+    static const int default_h[10] = {28, 17, 17, 80, 180, 224, 224, 96, 28, 28};
+    static const int default_w[10] = {28, 17, 17, 60, 240, 224, 224, 96, 28, 28};
     d->h = o->height ? o->height : default_h[d->kind];
     d->w = o->width ? o->width : default_w[d->kind];
     d->k = kp ? (o->keypoints ? o->keypoints : nose ? 1 : 58) : o->classes ? o->classes : 10;
@@ -67,6 +78,9 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
                "%s: input %dx%d too small or too large", name, d->w, d->h);
     /* three 2x poolings and three 2x upsamplings must give the size back */
     OB_REQUIRE(!unet || (d->h % 8 == 0 && d->w % 8 == 0), "unet: input %dx%d, both sides must be multiples of 8",
+               d->w, d->h);
+    /* two stride-2 convolutions down and two 2x steps up must give the size back */
+    OB_REQUIRE(!dae || (d->h % 4 == 0 && d->w % 4 == 0), "%s: input %dx%d, both sides must be multiples of 4", name,
                d->w, d->h);
     d->d = o->features ? o->features : 128;
     OB_REQUIRE(!unet || (d->d >= 1 && d->d <= 1024), "unet: width %d outside 1..1024", d->d);
@@ -295,6 +309,40 @@ static ob_status build_srcnn(ob_model *m, const zoo_dims *d)
     return conv_chain(m, (const int[4]){d->c, 128, 64, d->c}, (const int[3]){3, 3, 3}, OB_ACT_RELU);
 }
 
+/* The second seed's denoising autoencoder: encoder.0..5 = conv 3x3 C->32,
+ * SiLU, conv 3x3 stride 2 32->16, SiLU, conv 3x3 stride 2 16->8, SiLU
+ * ((C, H, W) -> (8, H/4, W/4): 1x28x28 -> 8x7x7); decoder.0..6 either
+ * upsample x2 (nearest, nn.Upsample's default), conv 8->16, SiLU, upsample
+ * x2, conv 16->32, SiLU, conv 32->C, or ConvTranspose2d(8->16, k3, s2, p1,
+ * op1), SiLU, ConvTranspose2d(16->32, ...), SiLU, conv 3x3 32->C. No output
+ * activation (the seed's): images are clipped to [0, 1] when written. */
+static ob_status build_dae(ob_model *m, const zoo_dims *d, int convtranspose)
+{
+    ob_layer *l = NULL;
+    const int enc_c[4] = {d->c, 32, 16, 8};
+    for (int i = 0; i < 3; i++) {
+        OB_TRY(ob_conv2d_create(&l, &(ob_conv2d_cfg){.c_in = enc_c[i], .c_out = enc_c[i + 1], .k = 3,
+                                                     .stride = i ? 2 : 1, .pad = 1, .bias = 1}));
+        OB_TRY(add_plain(m, "encoder.", 2 * i, OB_OK, &l));
+        OB_TRY(add_plain(m, "encoder.", 2 * i + 1, ob_act_create(&l, OB_ACT_SILU, 0), &l));
+    }
+    const int dec_c[3] = {8, 16, 32};
+    for (int i = 0; i < 2; i++) {
+        if (convtranspose) {
+            OB_TRY(ob_conv_transpose2d_create(&l, &(ob_conv_transpose2d_cfg){.c_in = dec_c[i], .c_out = dec_c[i + 1],
+                                                                             .k = 3, .stride = 2, .pad = 1,
+                                                                             .output_padding = 1, .bias = 1}));
+            OB_TRY(add_plain(m, "decoder.", 2 * i, OB_OK, &l));
+            OB_TRY(add_plain(m, "decoder.", 2 * i + 1, ob_act_create(&l, OB_ACT_SILU, 0), &l));
+        } else {
+            OB_TRY(add_plain(m, "decoder.", 3 * i, ob_upsample_create(&l, 2, OB_UPSAMPLE_NEAREST), &l));
+            OB_TRY(add_conv(m, "decoder.", 3 * i + 1, dec_c[i], dec_c[i + 1], 3));
+            OB_TRY(add_plain(m, "decoder.", 3 * i + 2, ob_act_create(&l, OB_ACT_SILU, 0), &l));
+        }
+    }
+    return add_conv(m, "decoder.", convtranspose ? 4 : 6, 32, d->c, 3);
+}
+
 ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)
 {
     zoo_dims d = {0};
@@ -309,7 +357,8 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
                   : d.kind == Z_FACE     ? build_face(m, &d)
                   : d.kind == Z_RESNET18 ? build_resnet(m, &d, 0, (const int[4]){2, 2, 2, 2})
                   : d.kind == Z_RESNET50 ? build_resnet(m, &d, 1, (const int[4]){3, 4, 6, 3})
-                                         : build_unet(m, &d);
+                  : d.kind == Z_UNET     ? build_unet(m, &d)
+                                         : build_dae(m, &d, d.kind == Z_DAE_CONVT);
     if (s != OB_OK) {
         ob_model_destroy(m);
         return s;

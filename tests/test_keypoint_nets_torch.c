@@ -14,6 +14,7 @@
 
 #include "ob_checkpoint.h"
 #include "ob_test.h"
+#include "torch_parity.h"
 #include "ob_zoo.h"
 
 static const char *py_script =
@@ -131,47 +132,15 @@ static void check_net(ob_ctx *ctx, const char *py, const char *name, int c, int 
     ob_tensor x;
     ob_tensor_alloc(&x, OB_F32, OB_HOST, 4, xs);
     ob_test_fill_uniform(ob_tensor_f32(&x), (size_t)ob_tensor_numel(&x), 9, -0.5f, 0.5f);
-    const ob_tensor *y;
-    OB_CHECK_OK(ob_model_forward(m, ctx, &y, &x, 0));
-    char ckpt[4096], xin[4096], yout[4096], script[4096], cmd[20000];
-    snprintf(cmd, sizeof cmd, "%s_torch.safetensors", name);
-    ob_test_path(ckpt, sizeof ckpt, cmd);
-    snprintf(cmd, sizeof cmd, "%s_torch_x.f32", name);
-    ob_test_path(xin, sizeof xin, cmd);
-    snprintf(cmd, sizeof cmd, "%s_torch_y.f32", name);
-    ob_test_path(yout, sizeof yout, cmd);
-    ob_test_path(script, sizeof script, "keypoint_nets_torch.py");
-    static ob_named_tensor named[1024];
-    int nt = 0;
-    OB_CHECK_OK(ob_checkpoint_collect(named, 1024, &nt, m->layers, m->prefixes, m->n_nodes));
-    OB_CHECK_OK(ob_checkpoint_save(ckpt, named, nt, NULL));
-    FILE *f = fopen(xin, "wb");
-    if (f) fwrite(x.data, 1, ob_tensor_nbytes(&x), f), fclose(f);
-    f = fopen(script, "w");
-    if (f) fputs(py_script, f), fclose(f);
-    remove(yout);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' %s '%s' '%s' '%s' %d %d %d %d %d %d", py, script, name, ckpt, xin, yout, n, c,
-             h, w, k, d);
-    const int rc = system(cmd);
-    OB_CHECK(rc == 0, "python failed (%d): %s", rc, cmd);
-    const int64_t want = ob_tensor_numel(y);
-    float *ref = calloc((size_t)want, sizeof *ref);
-    f = fopen(yout, "rb");
-    const size_t got = f && ref ? fread(ref, sizeof(float), (size_t)want, f) : 0;
-    if (f) fclose(f);
     const int heatmaps = strcmp(name, "unet") == 0;
-    OB_CHECK(got == (size_t)want && y->shape[0] == n &&
-                 (heatmaps ? y->ndim == 4 && y->shape[1] == k && y->shape[2] == h && y->shape[3] == w
-                           : y->ndim == 2 && y->shape[1] == 2 * k),
-             "%s: torch gave %zu of %lld outputs", name, got, (long long)want);
-    if (got == (size_t)want) {
-        double scale = 0;
-        for (int64_t i = 0; i < want; i++) scale = fmax(scale, fabs(ref[i]));
-        char what[128];
-        snprintf(what, sizeof what, "%s (%dx%dx%d, K %d) vs nn.Module with load_state_dict", name, c, h, w, k);
-        ob_test_allclose(what, ob_tensor_f32(y), ref, (size_t)want, 1e-4 * scale, 1e-4);
-    }
-    free(ref);
+    const ob_tensor *y = &m->nodes[m->n_nodes - 1].out;
+    char label[128], extra[64];
+    snprintf(label, sizeof label, "%s (%dx%dx%d, K %d)", name, c, h, w, k);
+    snprintf(extra, sizeof extra, "%d %d", k, d);
+    if (ob_test_torch_parity(ctx, py, py_script, name, label, m, &x, extra))
+        OB_CHECK(y->shape[0] == n && (heatmaps ? y->ndim == 4 && y->shape[1] == k && y->shape[2] == h && y->shape[3] == w
+                                               : y->ndim == 2 && y->shape[1] == 2 * k),
+                 "%s: output shape", label);
     ob_tensor_free(&x);
     ob_model_destroy(m);
 }

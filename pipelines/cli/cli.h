@@ -91,6 +91,13 @@ typedef struct {
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
 /* `obscura train sr` (verb_train_sr.c), `obscura eval sr` (verb_eval_sr.c). */
 int ob_cli_train_sr(ob_cli *cli);
+/* `obscura train denoise` (verb_denoise.c). */
+int ob_cli_train_denoise(ob_cli *cli);
+/* The training loss of paired tasks (sr, denoise): MSE (mean) of the
+ * prediction against the batch's targets (loss NULL in the training loop:
+ * added to the context's running loss). */
+ob_status ob_cli_target_mse(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
+                            const ob_data_batch *b);
 /* `obscura train keypoints`, `obscura eval keypoints` (verb_keypoints.c). */
 int ob_cli_train_keypoints(ob_cli *cli);
 int ob_cli_eval_keypoints(ob_cli *cli);
@@ -101,7 +108,7 @@ int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int li
 #include "ob_json.h" /* ob_json_string, ob_json_number */
 
 /* The verbs. */
-extern const ob_cli_verb ob_verb_align_face, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
+extern const ob_cli_verb ob_verb_align_face, ob_verb_denoise, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
     ob_verb_upscale, ob_verb_keypoints;
 
 #endif

@@ -78,7 +78,10 @@ static const ob_cli_opt train_opts[] = {
     {"--resume", NULL, "RUN_DIR", "continue the run saved in RUN_DIR (bit-exact; -o defaults to it)"},
     {"--no-cuda-graph", NULL, NULL,
      "cuda: run every step eagerly (by default a fixed-shape step is captured once as a CUDA graph and replayed)"},
-    {"--model", NULL, "NAME", "sr: espcn (default) or srcnn; keypoints: nose, face (default), resnet18, resnet50, unet"},
+    {"--model", NULL, "NAME",
+     "sr: espcn (default) or srcnn; keypoints: nose, face (default), resnet18, resnet50, unet; denoise: "
+     "convtranspose (default) or upsample"},
+    {"--noise", NULL, "SIGMA", "denoise: std of the Gaussian noise added to [0, 1] images (default 0.3)"},
     {"--scale", NULL, "R", "sr: upscaling factor 2..4 (default 3)"},
     {"--channels", NULL, "y|rgb", "sr: on the Y channel (BT.601; colour from bicubic Cb/Cr) or on RGB (default y)"},
     {"--patch", NULL, "P", "sr: LR crop side in pixels (default 17: HR crops of 17R)"},
@@ -208,9 +211,11 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
 static int run_train(ob_cli *cli)
 {
     if (cli->n_positional != 1 || (strcmp(cli->positional[0], "classify") != 0 && strcmp(cli->positional[0], "sr") != 0 &&
-                                   strcmp(cli->positional[0], "keypoints") != 0))
-        return ob_cli_error("usage: obscura train classify|sr|keypoints --data DIR -o RUN_DIR [options]");
+                                   strcmp(cli->positional[0], "keypoints") != 0 &&
+                                   strcmp(cli->positional[0], "denoise") != 0))
+        return ob_cli_error("usage: obscura train classify|sr|keypoints|denoise --data DIR -o RUN_DIR [options]");
     if (strcmp(cli->positional[0], "sr") == 0) return ob_cli_train_sr(cli);
+    if (strcmp(cli->positional[0], "denoise") == 0) return ob_cli_train_denoise(cli);
     if (strcmp(cli->positional[0], "keypoints") == 0) return ob_cli_train_keypoints(cli);
     train_job j;
     int rc = ob_cli_parse_train(cli, &j, "classify");
@@ -252,8 +257,9 @@ const ob_cli_verb ob_verb_train = {
              "       obscura train classify --data DIR|IDX --resume RUN_DIR [--epochs N]\n"
              "       obscura train sr --model espcn|srcnn --scale R --data HR_DIR -o RUN_DIR [--channels y|rgb]\n"
              "       obscura train keypoints --model nose|face|resnet18|resnet50|unet --data SET -o RUN_DIR\n"
-             "                               [--val-data SET] [--input CxHxW] [--crop auto|box|landmarks|none]",
-    .summary = "train the seed's classifier on Fashion-MNIST or another labelled set, or a super-resolution net",
+             "                               [--val-data SET] [--input CxHxW] [--crop auto|box|landmarks|none]\n"
+             "       obscura train denoise --model convtranspose|upsample --data IDX|DIR --noise SIGMA -o RUN_DIR",
+    .summary = "train the seed's classifier, a super-resolution net, a keypoint net or a denoising autoencoder",
     .details = "The net: 3 x (conv 3x3 pad 1 -> ReLU -> max-pool 2) with 32/64/128 channels, FC 128 + ReLU, FC\n"
                "classes ('obscura nets summary classifier'). Inputs are normalised with the training set's\n"
                "per-channel mean and std (saved in the checkpoint). Augmentation: rotation up to 10 degrees,\n"
@@ -273,7 +279,13 @@ const ob_cli_verb ob_verb_train = {
                "jitter 0.1 (--flip P adds mirrored faces with the left/right table). Regressors (nose, face,\n"
                "resnet18, resnet50) learn the 2K coordinates by MSE; unet learns K heatmaps (Gaussians of\n"
                "sigma 0.05, each summing to 1) by MSE with sum reduction, read out by soft-argmax. The run\n"
-               "prints the validation errors beside those of the training set's mean shape.",
+               "prints the validation errors beside those of the training set's mean shape.\n"
+               "train denoise: the second seed's denoising autoencoder (encoder to 8 x H/4 x W/4 by stride-2\n"
+               "convs; decoder by ConvTranspose2d or nearest upsampling + conv; SiLU) on noisy copies of --data's\n"
+               "images (clip(x + SIGMA z, 0, 1), fresh noise every epoch), MSE to the clean image, Adam. After\n"
+               "every epoch: PSNR and SSIM on the test split (fixed noise) beside the noisy input's, in\n"
+               "metrics.csv and index.html, with original / noisy / denoised grids at the first, middle and\n"
+               "last epochs (grid_epochN.png).",
     .opts = train_opts,
     .run = run_train,
 };

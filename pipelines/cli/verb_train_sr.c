@@ -22,13 +22,11 @@ typedef struct {
     const char *val_data;
 } sr_job;
 
-/* MSE of the prediction against the batch's HR targets (mean; loss NULL in
- * the training loop: added to the context's running loss). */
-static ob_status sr_loss(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
-                         const ob_data_batch *b)
+ob_status ob_cli_target_mse(void *user, ob_ctx *ctx, double *loss, ob_tensor *grad, const ob_tensor *pred,
+                            const ob_data_batch *b)
 {
     (void)user;
-    OB_REQUIRE(b->targets_at_ctx, "train sr: the batch has no targets");
+    OB_REQUIRE(b->targets_at_ctx, "training: the batch has no targets");
     return ob_loss_mse(ctx, loss, grad, pred, b->targets_at_ctx, OB_REDUCE_MEAN);
 }
 
@@ -166,7 +164,7 @@ int ob_cli_train_sr(ob_cli *cli)
                  "\"max_side\": \"%d\"",
                  s.model, s.scale, s.channels == 1 ? "y" : "rgb", s.patch, s.max_side);
         j.cfg.metadata = meta;
-        j.cfg.loss = sr_loss;
+        j.cfg.loss = ob_cli_target_mse;
         j.cfg.psnr = 1;
         if (!j.cfg.quiet)
             ob_log_info("%s x%d on %s: %lld training crops per epoch from %s, %lld validation crops; bicubic %.2f dB",
