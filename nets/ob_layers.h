@@ -44,6 +44,21 @@
  *   reproducible from (seed, step); backward reuses the last forward's step.
  *   ob_dropout_set_step restores the counter on resume.
  *
+ * VAE sampling (the reparameterisation; nets/ob_loss.h's kernels)
+ *   vae_sample   2 inputs mu, logvar (N, L...) -> z of their shape:
+ *                z = mu + exp(logvar / 2) eps, eps ~ N(0, 1) from Philox(seed,
+ *                OB_RNG_STREAM_NOISE, step * numel + i), the layer's step
+ *                advancing after each training forward (as dropout's; restored
+ *                on resume by ob_vae_sample_set_step). Eval forwards sample
+ *                too, at one fixed offset (the same eps every validation pass),
+ *                or output mu after ob_vae_sample_use_mean(l, 1). Each forward
+ *                also measures KL(N(mu, e^logvar) || N(0, 1)) summed over the
+ *                batch, as PyTorch's VAE example (ob_vae_sample_kl: a loss adds
+ *                it to its reconstruction term, summed alike), and its
+ *                backward adds that term's gradient: grad_mu = dz + mu,
+ *                grad_logvar = dz eps e^(logvar/2) / 2 + (e^logvar - 1) / 2.
+ *                Both input gradients must be asked for.
+ *
  * Shape layers
  *   flatten      (N, C, H, W) -> (N, C*H*W) (2-d), nn.Flatten()
  *   concat       2..4 inputs (N, Ci, H, W) -> (N, sum Ci, H, W), torch.cat(dim=1)
@@ -101,6 +116,10 @@ ob_status ob_upsample_create(ob_layer **l, int scale, ob_upsample_mode mode);
 ob_status ob_pixel_shuffle_layer_create(ob_layer **l, int r);
 
 ob_status ob_spatial_softmax_create(ob_layer **l);
+ob_status ob_vae_sample_create(ob_layer **l, uint64_t seed);
+double ob_vae_sample_kl(const ob_layer *l);
+void ob_vae_sample_use_mean(ob_layer *l, int on);
+void ob_vae_sample_set_step(ob_layer *l, uint64_t step);
 ob_status ob_soft_argmax_create(ob_layer **l, ob_softargmax_coords coords);
 
 #ifdef __cplusplus
