@@ -37,8 +37,8 @@
  *
  *   Resume (cfg->resume_dir): the model file's tensors and the optimiser's state
  *   are loaded from resume_dir, training continues at the saved epoch with the
- *   saved seed and batch size (cfg's are ignored), dropout layers continue at
- *   the saved step, and the history is carried on. Because every random choice
+ *   saved seed and batch size (cfg's are ignored), dropout and vae_sample
+ *   layers continue at the saved step, and the history is carried on. Because every random choice
  *   is a function of (seed, epoch, index) and the lr of the epoch, the resumed
  *   run computes exactly what the uninterrupted one would have (same threads,
  *   same backend). A model file and optimiser file whose step counts differ

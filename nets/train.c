@@ -342,9 +342,11 @@ static ob_status load_resume(resume_state *rs, ob_model *m, ob_optim *o, const n
                        path, step, opath, (long long)o->step);
     rs->epoch = (int)epoch, rs->batch = (int)batch, rs->seed = (uint64_t)seed;
     r->epochs_done = r->start_epoch = (int)epoch;
-    /* dropout masks are keyed by the training forwards done: one per step */
-    for (int i = 0; i < m->n_nodes; i++)
+    /* dropout masks and a VAE's eps are keyed by the training forwards done: one per step */
+    for (int i = 0; i < m->n_nodes; i++) {
         if (strcmp(m->layers[i]->ops->kind, "dropout") == 0) ob_dropout_set_step(m->layers[i], (uint64_t)step);
+        if (strcmp(m->layers[i]->ops->kind, "vae_sample") == 0) ob_vae_sample_set_step(m->layers[i], (uint64_t)step);
+    }
     return OB_OK;
 }
 
