@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static int is_dir(const char *p)
@@ -101,6 +102,13 @@ static ob_status open_dir(ob_dataset **out, const char *dir, int split, const ob
                    dir);
 }
 
+/* OpenCV's digits image is told by its name alone: any PNG may be 2000 x 1000. */
+int ob_dataset_is_digits_png(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return !strcasecmp(slash ? slash + 1 : path, "digits.png");
+}
+
 ob_status ob_dataset_open_path(ob_dataset **out, const char *path, int split, const ob_dataset_opts *opts)
 {
     OB_REQUIRE(out && path, "ob_dataset_open_path: NULL argument");
@@ -110,6 +118,7 @@ ob_status ob_dataset_open_path(ob_dataset **out, const char *path, int split, co
     if (!ob_file_exists(path)) return OB_FAIL(OB_ERR_IO, "%s: no such file or folder", path);
     if (ob_has_ext(path, ".xml")) return ob_dataset_open_dlib_xml(out, path, opts);
     if (ob_has_ext(path, ".bin")) return ob_dataset_open_cifar10(out, &path, 1);
+    if (ob_dataset_is_digits_png(path)) return ob_dataset_open_digits_split(out, path, split);
     const char *at = strstr(path, "images-idx3");
     if (at) {
         size_t len = strlen(path);
@@ -122,6 +131,6 @@ ob_status ob_dataset_open_path(ob_dataset **out, const char *path, int split, co
         free(lab);
         return s;
     }
-    return OB_FAIL(OB_ERR_ARG, "%s: cannot tell what dataset this is (a folder, .xml, .bin or *images-idx3-ubyte[.gz])",
+    return OB_FAIL(OB_ERR_ARG, "%s: cannot tell what dataset this is (a folder, .xml, .bin, digits.png or *images-idx3-ubyte[.gz])",
                    path);
 }

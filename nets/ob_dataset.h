@@ -26,6 +26,25 @@
  *     more files are concatenated in order. Refused: a size that is not a
  *     multiple of 3073 (truncated), a label > 9. (CIFAR-100's two label bytes
  *     are not read.) Gzip also accepted.
+ *   OpenCV digits (samples/data/digits.png; Debian's opencv-doc, .ci/setup puts
+ *     it in data/opencv/): one 2000 x 1000 gray PNG of 100 x 50 cells of 20 x 20,
+ *     white ink on black; cell rows 5d..5d+4 hold digit d (500 of each), so
+ *     label = cell row / 5. Each cell becomes a (1, 28, 28) sample made as MNIST
+ *     was: the cell's intensity-weighted centre of mass (pixel centres at
+ *     integers) is moved to the field's centre (13.5, 13.5) by a whole-pixel
+ *     shift (13.5 - c rounded, halves up), so it lands within 0.5 px of it and
+ *     the values are the file's, copied; a blank cell sits in the middle (shift
+ *     4). Ink shifted out of the field is dropped and logged (none is in the
+ *     shipped file). Sample i is cell (row i % 50, column i / 50): column by
+ *     column, so any leading run of samples (--limit N) holds every digit
+ *     alike, where the file itself is sorted by digit. RGB is taken as luma (as
+ *     opts.channels 1), alpha dropped. Decoded and centred at open (15.7 MB).
+ *     Refused: any other size (the labels come only from this layout). The
+ *     file has no test split: ob_dataset_open_digits gives all 5000 (split it
+ *     with ob_dataset_subset); ob_dataset_open_digits_split gives the fixed
+ *     split open_path uses: split 0 = columns 0..89 (samples 0..4499, 450 per
+ *     digit), split 1 = columns 90..99 (samples 4500..4999, 50 per digit: the
+ *     last tenth held out), in the same order.
  *   image folder: ROOT/CLASS/IMAGE. Class names (sub-folders) sorted by strcmp
  *     give labels 0..n_classes-1; images (.png .jpg .jpeg .hdr .pfm, any case)
  *     sorted within each class. Hidden entries (".x") are skipped. Decoded
@@ -140,6 +159,10 @@ ob_status ob_dataset_open_folder(ob_dataset **out, const char *root, const ob_da
 ob_status ob_dataset_open_pts(ob_dataset **out, const char *dir, const ob_dataset_opts *opts);
 ob_status ob_dataset_open_asf(ob_dataset **out, const char *dir, const ob_dataset_opts *opts);
 ob_status ob_dataset_open_dlib_xml(ob_dataset **out, const char *xml_path, const ob_dataset_opts *opts);
+ob_status ob_dataset_open_digits(ob_dataset **out, const char *png_path);
+ob_status ob_dataset_open_digits_split(ob_dataset **out, const char *png_path, int split);
+/* 1 when path names OpenCV's digits image (a file named digits.png, any case). */
+int ob_dataset_is_digits_png(const char *path);
 
 /* Opens whatever `path` holds, for CLIs (`--data DIR|FILE`); split 0 = train,
  * 1 = test. In order:
@@ -154,6 +177,9 @@ ob_status ob_dataset_open_dlib_xml(ob_dataset **out, const char *xml_path, const
  *     test/, else val/ (split 1); other folders with sub-folders -> that image
  *     folder (both splits)
  *   a .xml file                       -> dlib XML
+ *   a file named digits.png (any case) -> OpenCV digits, the fixed split of
+ *                                        ob_dataset_open_digits_split (train:
+ *                                        columns 0..89, test: columns 90..99)
  *   an idx image file (*images-idx3-ubyte[.gz]) -> idx, labels from the same name
  *     with "labels-idx1"
  *   a .bin file                       -> one CIFAR-10 batch

@@ -19,7 +19,9 @@
 /* The seed's augmentation: a small random affine (rotation, translation) and a
  * horizontal flip. Fashion-MNIST's classes are all mirror-symmetric garments,
  * bags and shoes — a mirrored sneaker is still a sneaker — so the flip keeps
- * every label (no keypoints to renumber). */
+ * every label (no keypoints to renumber). Digits are not: a mirrored 2 is no
+ * digit, so OpenCV's digits.png trains without the flip (--flip overrides
+ * either default). */
 static const ob_augment_cfg classify_augment = {.rotate_deg = 10.0f, .translate = 0.1f, .flip_p = 0.5f};
 
 static const char *const fashion_names[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -62,7 +64,8 @@ static int open_split(ob_dataset **ds, const char *path, int split)
 /* ---- train classify -------------------------------------------------------- */
 
 static const ob_cli_opt train_opts[] = {
-    {"--data", NULL, "DIR|IDX", "training data: an idx (Fashion-MNIST) folder or file, CIFAR-10 batches, image folders"},
+    {"--data", NULL, "DIR|IDX",
+     "training data: an idx (Fashion-MNIST) folder or file, CIFAR-10 batches, image folders, OpenCV's digits.png"},
     {"--output", "-o", "RUN_DIR", "run folder: model.safetensors, model.optim.safetensors, loss.csv, loss.svg"},
     {"--epochs", NULL, "N", "epochs (default 10; with --resume the total to reach)"},
     {"--batch", NULL, "B", "batch size (default 64)"},
@@ -95,7 +98,9 @@ static const ob_cli_opt train_opts[] = {
      "keypoints: the face crop: the set's box, the landmarks' bounding box, or the whole image (default auto: "
      "the box where the set has one)"},
     {"--margin", NULL, "M", "keypoints: grow the crop box by M of its size on each side (default 0.1)"},
-    {"--flip", NULL, "P", "keypoints: mirror a face with probability P, renumbering left/right (68 points)"},
+    {"--flip", NULL, "P",
+     "keypoints: mirror a face with probability P, renumbering left/right (68 points); classify: horizontal flips "
+     "(default 0.5, 0 for digits.png)"},
     {"--features", NULL, "D", "keypoints unet: channels at every level (default 128)"},
     {0},
 };
@@ -189,7 +194,15 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
     char meta[512];
     model_metadata(meta, sizeof meta, train, j->cfg.mean, j->cfg.std);
     j->cfg.metadata = meta;
-    if (j->augment) j->cfg.transform = ob_augment_transform, j->cfg.transform_user = (void *)&classify_augment;
+    static ob_augment_cfg aug;
+    aug = classify_augment;
+    if (ob_dataset_is_digits_png(j->data)) aug.flip_p = 0;
+    const char *flip = ob_cli_get(cli, "--flip");
+    double p = 0;
+    if (flip && (ob_cli_parse_double(&p, flip, "--flip") || !(p >= 0 && p <= 1)))
+        return ob_cli_error("--flip: a probability in [0, 1], got %s", flip);
+    if (flip) aug.flip_p = (float)p;
+    if (j->augment) j->cfg.transform = ob_augment_transform, j->cfg.transform_user = &aug;
     static ob_train_result r; /* large */
     if (ob_zoo_build(&m, "classifier", &zo) != OB_OK || ob_model_alloc_params(m, ob_ctx_location(ctx)) != OB_OK ||
         ob_zoo_init(m, j->cfg.seed) != OB_OK)
