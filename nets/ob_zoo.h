@@ -81,6 +81,14 @@
  *           nn.ConvTranspose2d(16, 32, 3, stride=2, padding=1, output_padding=1), nn.SiLU(),  # 2 3
  *           nn.Conv2d(32, C, 3, padding=1))                                                   # 4
  *       No output activation (the seed's); 12,201 / 12,201 parameters at C 1.
+ *   "vae"         PyTorch's VAE example (examples/vae), input C x H x W
+ *                 (default 1 x 28 x 28), latent L = opts.features (default 20):
+ *       fc1 = Linear(C H W, 400), ReLU, fc21 = Linear(400, L) (mu),
+ *       fc22 = Linear(400, L) (log sigma^2), the vae_sample layer
+ *       (nets/ob_layers.h: z, and the KL term), fc3 = Linear(L, 400), ReLU,
+ *       fc4 = Linear(400, C H W): (N, C H W) logits (the example's sigmoid is
+ *       the loss's, BCE with logits, and the viewer's). 652,824 parameters at
+ *       1 x 28 x 28, L 20.
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
  * (ob_init_default) with seed ob_init_seed(seed, node index); batch norm

@@ -10,10 +10,10 @@
 
 const char *const ob_zoo_names[] = {"classifier", "espcn",    "srcnn",    "espcn3",       "nose",
                                      "face",       "resnet18", "resnet50", "unet",         "dae_upsample",
-                                     "dae_convtranspose",      NULL};
+                                     "dae_convtranspose",      "vae",      NULL};
 
 typedef enum {
-    Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET, Z_DAE_UPSAMPLE, Z_DAE_CONVT
+    Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET, Z_DAE_UPSAMPLE, Z_DAE_CONVT, Z_VAE
 } zoo_kind;
 
 typedef struct {
@@ -46,16 +46,18 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
     const int kp_index = keypoint_index(name);
     const int dae_up = strcmp(name, "dae_upsample") == 0, dae_ct = strcmp(name, "dae_convtranspose") == 0;
-    if (!classifier && !espcn && !srcnn && kp_index < 0 && !dae_up && !dae_ct)
+    const int vae = strcmp(name, "vae") == 0;
+    if (!classifier && !espcn && !srcnn && kp_index < 0 && !dae_up && !dae_ct && !vae)
         return OB_FAIL(OB_ERR_ARG,
                        "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet, "
-                       "dae_upsample, dae_convtranspose)",
+                       "dae_upsample, dae_convtranspose, vae)",
                        name);
     d->kind = classifier ? Z_CLASSIFIER
               : espcn    ? Z_ESPCN
               : srcnn    ? Z_SRCNN
               : dae_up   ? Z_DAE_UPSAMPLE
               : dae_ct   ? Z_DAE_CONVT
+              : vae      ? Z_VAE
                          : (zoo_kind)(Z_NOSE + kp_index);
     const int dae = dae_up || dae_ct;
     const int sr = espcn || srcnn, kp = kp_index >= 0, nose = d->kind == Z_NOSE, face = d->kind == Z_FACE;
@@ -64,8 +66,8 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     OB_REQUIRE(!espcn3 || d->r == 3, "espcn3: scale %d (espcn3 is espcn at scale 3)", d->r);
     OB_REQUIRE(!sr || (d->r >= 2 && d->r <= 4), "%s: scale %d outside 2..4", name, d->r);
     d->c = o->in_channels ? o->in_channels : 1;
-    static const int default_h[10] = {28, 17, 17, 80, 180, 224, 224, 96, 28, 28};
-    static const int default_w[10] = {28, 17, 17, 60, 240, 224, 224, 96, 28, 28};
+    static const int default_h[11] = {28, 17, 17, 80, 180, 224, 224, 96, 28, 28, 28};
+    static const int default_w[11] = {28, 17, 17, 60, 240, 224, 224, 96, 28, 28, 28};
     d->h = o->height ? o->height : default_h[d->kind];
     d->w = o->width ? o->width : default_w[d->kind];
     d->k = kp ? (o->keypoints ? o->keypoints : nose ? 1 : 58) : o->classes ? o->classes : 10;
@@ -82,8 +84,9 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     /* two stride-2 convolutions down and two 2x steps up must give the size back */
     OB_REQUIRE(!dae || (d->h % 4 == 0 && d->w % 4 == 0), "%s: input %dx%d, both sides must be multiples of 4", name,
                d->w, d->h);
-    d->d = o->features ? o->features : 128;
+    d->d = o->features ? o->features : vae ? 20 : 128;
     OB_REQUIRE(!unet || (d->d >= 1 && d->d <= 1024), "unet: width %d outside 1..1024", d->d);
+    OB_REQUIRE(!vae || (d->d >= 1 && d->d <= 4096), "vae: latent size %d outside 1..4096", d->d);
     return OB_OK;
 }
 
@@ -343,6 +346,36 @@ static ob_status build_dae(ob_model *m, const zoo_dims *d, int convtranspose)
     return add_conv(m, "decoder.", convtranspose ? 4 : 6, 32, d->c, 3);
 }
 
+/* PyTorch's VAE example (examples/vae, the seed's fully connected VAE): the
+ * image flattened, fc1 -> 400, ReLU, fc21 -> mu and fc22 -> log sigma^2 (L =
+ * opts.features, default 20), the vae_sample layer, fc3 -> 400, ReLU, fc4 ->
+ * the C H W logits (the example's sigmoid is left to the loss, BCE with
+ * logits, and to whoever shows the images). */
+static ob_status build_vae(ob_model *m, const zoo_dims *d)
+{
+    ob_layer *l = NULL;
+    const int in = d->c * d->h * d->w, hidden = 400, lat = d->d;
+    int ids[8];
+    OB_TRY(ob_flatten_create(&l));
+    OB_TRY(ob_model_add_node(m, "", l, (int[]){OB_MODEL_INPUT}, 1, &ids[0]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = in, .out_features = hidden, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "fc1", l, (int[]){ids[0]}, 1, &ids[1]));
+    OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
+    OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[1]}, 1, &ids[2]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = lat, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "fc21", l, (int[]){ids[2]}, 1, &ids[3]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = lat, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "fc22", l, (int[]){ids[2]}, 1, &ids[4]));
+    OB_TRY(ob_vae_sample_create(&l, 0));
+    OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[3], ids[4]}, 2, &ids[5]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = lat, .out_features = hidden, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "fc3", l, (int[]){ids[5]}, 1, &ids[6]));
+    OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
+    OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[6]}, 1, &ids[7]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = in, .bias = 1}));
+    return ob_model_add_node(m, "fc4", l, (int[]){ids[7]}, 1, NULL);
+}
+
 ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)
 {
     zoo_dims d = {0};
@@ -358,6 +391,7 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
                   : d.kind == Z_RESNET18 ? build_resnet(m, &d, 0, (const int[4]){2, 2, 2, 2})
                   : d.kind == Z_RESNET50 ? build_resnet(m, &d, 1, (const int[4]){3, 4, 6, 3})
                   : d.kind == Z_UNET     ? build_unet(m, &d)
+                  : d.kind == Z_VAE      ? build_vae(m, &d)
                                          : build_dae(m, &d, d.kind == Z_DAE_CONVT);
     if (s != OB_OK) {
         ob_model_destroy(m);
