@@ -237,8 +237,8 @@ done:
 /* Wrong sizes, a missing file, another PNG name. */
 static void test_refused(void)
 {
-    unsigned char *img = calloc((size_t)W * H, 1);
     const int sizes[][2] = {{1000, 1000}, {2000, 1020}, {2020, 1000}, {20, 10}};
+    unsigned char *img = calloc((size_t)2020 * 1020, 1); /* the largest of them */
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/digits_%dx%d.png", tmp, sizes[k][0], sizes[k][1]);
