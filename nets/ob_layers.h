@@ -61,7 +61,8 @@
  *
  * Shape layers
  *   flatten      (N, C, H, W) -> (N, C*H*W) (2-d), nn.Flatten()
- *   concat       2..4 inputs (N, Ci, H, W) -> (N, sum Ci, H, W), torch.cat(dim=1)
+ *   concat       2..4 inputs (N, Ci, H, W) -> (N, sum Ci, H, W), or (N, Fi) ->
+ *                (N, sum Fi) (a CVAE's z and one-hot class), torch.cat(dim=1)
  *   add          2 inputs of one shape -> their sum (residual connections)
  *   upsample     (N, C, H, W) -> (N, C, H*s, W*s), nn.Upsample(scale_factor=s):
  *                nearest: src = floor(dst / s); bilinear: align_corners=False,

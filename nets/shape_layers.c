@@ -33,21 +33,24 @@ static ob_status flatten_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gr
     return ob_layer_copy(ctx, ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), ob_tensor_numel(grad_out));
 }
 
-/* ---- concat along channels: 2..4 inputs (N, Ci, H, W) ------------------- */
+/* ---- concat along channels: 2..4 inputs (N, Ci, H, W), or features (N, Fi) -- */
 static ob_status concat_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in, int n_in)
 {
     char a[64], b[64];
     OB_REQUIRE(n_in >= 2 && n_in <= OB_LAYER_MAX_INPUTS, "concat: %d inputs, expected 2..%d", n_in,
                OB_LAYER_MAX_INPUTS);
-    OB_TRY(ob_layer_check_inputs(l, in, n_in, n_in, 4));
-    memcpy(out, in[0]->shape, sizeof(int64_t) * 4);
+    OB_TRY(ob_layer_check_inputs(l, in, n_in, n_in, 0));
+    const int nd = in[0]->ndim;
+    OB_REQUIRE(nd == 2 || nd == 4, "concat: inputs of %d dimensions, expected (N, C, H, W) or (N, F)", nd);
+    memcpy(out, in[0]->shape, sizeof(int64_t) * (size_t)nd);
     for (int i = 1; i < n_in; i++) {
-        OB_REQUIRE(in[i]->shape[0] == out[0] && in[i]->shape[2] == out[2] && in[i]->shape[3] == out[3],
+        OB_REQUIRE(in[i]->ndim == nd && in[i]->shape[0] == out[0] &&
+                       (nd == 2 || (in[i]->shape[2] == out[2] && in[i]->shape[3] == out[3])),
                    "concat: input %d is %s, input 0 is %s (all but the channels must match)", i,
                    ob_tensor_shape_str(in[i], a, sizeof a), ob_tensor_shape_str(in[0], b, sizeof b));
         out[1] += in[i]->shape[1];
     }
-    *ndim = 4;
+    *ndim = nd;
     return OB_OK;
 }
 
@@ -56,7 +59,7 @@ static ob_status concat_shape(const ob_layer *l, int64_t out[4], int *ndim, cons
 static ob_status concat_move(ob_ctx *ctx, float *big, float *const *parts, const ob_tensor *const *in, int n_in,
                              int64_t c_total, int to_parts)
 {
-    const int64_t n = in[0]->shape[0], hw = in[0]->shape[2] * in[0]->shape[3];
+    const int64_t n = in[0]->shape[0], hw = in[0]->ndim == 4 ? in[0]->shape[2] * in[0]->shape[3] : 1;
     for (int64_t i = 0; i < n; i++) {
         int64_t c0 = 0;
         for (int k = 0; k < n_in; k++) {
@@ -78,7 +81,8 @@ static ob_status concat_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const 
     int64_t shape[4];
     int nd;
     OB_TRY(concat_shape(l, shape, &nd, in, n_in));
-    OB_REQUIRE(out->ndim == 4 && out->shape[1] == shape[1] && ob_tensor_numel(out) == shape[0] * shape[1] * shape[2] * shape[3],
+    OB_REQUIRE(out->ndim == nd && out->shape[1] == shape[1] &&
+                   ob_tensor_numel(out) == shape[0] * shape[1] * (nd == 4 ? shape[2] * shape[3] : 1),
                "concat: output does not have the concatenated shape");
     float *parts[OB_LAYER_MAX_INPUTS];
     for (int k = 0; k < n_in; k++) parts[k] = ob_tensor_f32(in[k]);

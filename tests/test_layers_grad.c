@@ -124,6 +124,18 @@ static void shape_layers(void)
     make(&xs[0], 4, 2, 3, 5, 7, 71, -1, 1), make(&xs[1], 4, 2, 1, 5, 7, 72, -1, 1), make(&xs[2], 4, 2, 2, 5, 7, 73, -1, 1);
     check_layer("concat 3+1+2", l, xs, 3, 1);
     ob_layer_destroy(l);
+    {   /* features (N, F): a CVAE's z beside its one-hot class */
+        ob_tensor fs[2];
+        OB_CHECK_OK(ob_concat_create(&l));
+        make(&fs[0], 2, 4, 5, 1, 1, 74, -1, 1), make(&fs[1], 2, 4, 3, 1, 1, 75, -1, 1);
+        check_layer("concat (4, 5) + (4, 3)", l, fs, 2, 1);
+        int64_t sh[4];
+        int nd;
+        const ob_tensor *mixed[2] = {&fs[0], &xs[0]};
+        OB_CHECK_FAILS(l->ops->shape(l, sh, &nd, mixed, 2), OB_ERR_ARG); /* 2-d beside 4-d */
+        ob_layer_destroy(l);
+        ob_tensor_free(&fs[0]), ob_tensor_free(&fs[1]);
+    }
 
     {   /* a wrong input count or shape is refused with OB_ERR_ARG */
         int64_t sh[4];
