@@ -89,6 +89,9 @@ typedef struct {
     int augment, validate;
 } train_job;
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
+/* --limit: *train <- the first `limit` samples of full (a subset the caller
+ * closes), or full itself when the limit is 0 or does not cut it. */
+int ob_cli_apply_limit(ob_dataset **train, ob_dataset *full, int64_t limit);
 /* `obscura train sr` (verb_train_sr.c), `obscura eval sr` (verb_eval_sr.c). */
 int ob_cli_train_sr(ob_cli *cli);
 /* `obscura train denoise` (verb_denoise.c). */

@@ -100,7 +100,6 @@ int ob_cli_train_denoise(ob_cli *cli)
     ob_ctx *ctx = NULL;
     ob_model *m = NULL;
     static ob_train_result r;
-    int64_t *idx = NULL;
     if (ob_dataset_open_path(&full, j.data, 0, NULL) != OB_OK) {
         rc = ob_cli_error("--data: %s", ob_last_error());
         goto done;
@@ -112,16 +111,7 @@ int ob_cli_train_denoise(ob_cli *cli)
                           j.data, full->channels, full->height, full->width);
         goto done;
     }
-    base_train = full;
-    if (j.limit > 0 && j.limit < full->n) {
-        idx = malloc(sizeof *idx * (size_t)j.limit);
-        for (int64_t i = 0; idx && i < j.limit; i++) idx[i] = i;
-        if (!idx || ob_dataset_subset(&base_train, full, idx, j.limit) != OB_OK) {
-            base_train = NULL;
-            rc = ob_cli_error("--limit: %s", idx ? ob_last_error() : "out of memory");
-            goto done;
-        }
-    }
+    if ((rc = ob_cli_apply_limit(&base_train, full, j.limit))) goto done;
     if (ob_dataset_open_path(&base_val, j.data, 1, NULL) != OB_OK) {
         rc = ob_cli_error("--data %s: no test split to measure on: %s", j.data, ob_last_error());
         goto done;
@@ -176,7 +166,6 @@ done:
     ob_dataset_close(train), ob_dataset_close(val);
     if (base_train && base_train != full) ob_dataset_close(base_train);
     ob_dataset_close(base_val), ob_dataset_close(full);
-    free(idx);
     return rc;
 }
 

@@ -105,6 +105,19 @@ static const ob_cli_opt train_opts[] = {
     {0},
 };
 
+int ob_cli_apply_limit(ob_dataset **train, ob_dataset *full, int64_t limit)
+{
+    *train = full;
+    if (limit <= 0 || limit >= full->n) return 0;
+    int64_t *idx = malloc(sizeof *idx * (size_t)limit);
+    for (int64_t i = 0; idx && i < limit; i++) idx[i] = i;
+    const ob_status s = idx ? ob_dataset_subset(train, full, idx, limit) : OB_FAIL(OB_ERR_NOMEM, "out of memory");
+    free(idx); /* the subset keeps its own copy */
+    if (s == OB_OK) return 0;
+    *train = NULL;
+    return ob_cli_error("--limit: %s", ob_last_error());
+}
+
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task)
 {
     j->cfg = ob_train_defaults();
@@ -235,18 +248,7 @@ static int run_train(ob_cli *cli)
     if (rc) return rc;
     ob_dataset *full = NULL, *train = NULL, *val = NULL;
     ob_ctx *ctx = NULL;
-    int64_t *idx = NULL;
-    if ((rc = open_split(&full, j.data, 0))) goto done;
-    train = full;
-    if (j.limit > 0 && j.limit < full->n) {
-        idx = malloc(sizeof *idx * (size_t)j.limit);
-        for (int64_t i = 0; idx && i < j.limit; i++) idx[i] = i;
-        if (!idx || ob_dataset_subset(&train, full, idx, j.limit) != OB_OK) {
-            train = NULL;
-            rc = ob_cli_error("--limit: %s", idx ? ob_last_error() : "out of memory");
-            goto done;
-        }
-    }
+    if ((rc = open_split(&full, j.data, 0)) || (rc = ob_cli_apply_limit(&train, full, j.limit))) goto done;
     if (j.validate && (rc = open_split(&val, j.data, 1))) goto done;
     if (val && (val->channels != train->channels || val->height != train->height || val->width != train->width)) {
         rc = ob_cli_error("--data %s: test images (%dx%dx%d) differ from the training images (%dx%dx%d)", j.data,
@@ -260,7 +262,6 @@ done:
     if (train && train != full) ob_dataset_close(train);
     ob_dataset_close(val);
     ob_dataset_close(full);
-    free(idx);
     return rc;
 }
 
