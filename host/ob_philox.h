@@ -77,7 +77,8 @@ enum {
     OB_RNG_STREAM_INIT = 5,
     OB_RNG_STREAM_DROPOUT = 6,
     OB_RNG_STREAM_NOISE = 7,
-    OB_RNG_STREAM_SR_CROP = 8
+    OB_RNG_STREAM_SR_CROP = 8,
+    OB_RNG_STREAM_FACESWAP = 9 /* the face swap's random transform and warp */
 };
 
 #endif

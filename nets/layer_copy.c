@@ -30,6 +30,21 @@ ob_status ob_layer_copy(ob_ctx *ctx, float *dst, const float *src, int64_t n)
 #endif
 }
 
+ob_status ob_layer_zero(ob_ctx *ctx, float *dst, int64_t n)
+{
+    if (n <= 0) return OB_OK;
+    if (ob_ctx_location(ctx) == OB_HOST) {
+        memset(dst, 0, sizeof(float) * (size_t)n);
+        return OB_OK;
+    }
+#ifdef OB_HAVE_CUDA
+    OB_CUDA_CHECK(cudaMemsetAsync(dst, 0, sizeof(float) * (size_t)n, (cudaStream_t)ob_ctx_stream(ctx)));
+    return OB_OK;
+#else
+    return OB_FAIL(OB_ERR_UNSUPPORTED, "device memset: this obscura was built without CUDA");
+#endif
+}
+
 ob_status ob_layer_transfer(ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src)
 {
     /* on the context's stream: after the kernels that wrote src, before those

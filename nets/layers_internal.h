@@ -55,6 +55,8 @@ static inline ob_status ob_layer_shape_same(const ob_layer *l, int64_t out[4], i
  * the context's stream, ordered with its kernels (nets/layer_copy.c). */
 struct ob_ctx;
 ob_status ob_layer_copy(struct ob_ctx *ctx, float *dst, const float *src, int64_t n);
+/* n floats at dst (where ctx computes) set to 0, ordered the same way. */
+ob_status ob_layer_zero(struct ob_ctx *ctx, float *dst, int64_t n);
 /* ob_tensor_copy between the host and ctx's device, ordered with ctx's stream:
  * waits for the stream first and for the copy to land after. */
 ob_status ob_layer_transfer(struct ob_ctx *ctx, ob_tensor *dst, const ob_tensor *src);

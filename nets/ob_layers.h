@@ -51,7 +51,10 @@
  *                advancing after each training forward (as dropout's; restored
  *                on resume by ob_vae_sample_set_step). Eval forwards sample
  *                too, at one fixed offset (the same eps every validation pass),
- *                or output mu after ob_vae_sample_use_mean(l, 1). Each forward
+ *                or output mu after ob_vae_sample_use_mean(l, 1), or output
+ *                a given z after ob_vae_sample_set_z(l, z) (host (N, L...),
+ *                borrowed until set to NULL: decoding samples of the prior or
+ *                a latent traversal; the encoder's output is then unused). Each forward
  *                also measures KL(N(mu, e^logvar) || N(0, 1)) summed over the
  *                batch, as PyTorch's VAE example (ob_vae_sample_kl: a loss adds
  *                it to its reconstruction term, summed alike), and its
@@ -63,6 +66,9 @@
  *   flatten      (N, C, H, W) -> (N, C*H*W) (2-d), nn.Flatten()
  *   concat       2..4 inputs (N, Ci, H, W) -> (N, sum Ci, H, W), or (N, Fi) ->
  *                (N, sum Fi) (a CVAE's z and one-hot class), torch.cat(dim=1)
+ *   slice        (N, ...) -> (N, end - begin): features [begin, end) of each
+ *                sample flattened, x.flatten(1)[:, begin:end] (a CVAE's class
+ *                out of its packed input); backward: zero outside the slice
  *   add          2 inputs of one shape -> their sum (residual connections)
  *   upsample     (N, C, H, W) -> (N, C, H*s, W*s), nn.Upsample(scale_factor=s):
  *                nearest: src = floor(dst / s); bilinear: align_corners=False,
@@ -113,6 +119,7 @@ typedef enum { OB_UPSAMPLE_NEAREST = 0, OB_UPSAMPLE_BILINEAR = 1 } ob_upsample_m
 ob_status ob_flatten_create(ob_layer **l);
 ob_status ob_concat_create(ob_layer **l);
 ob_status ob_add_create(ob_layer **l);
+ob_status ob_slice_create(ob_layer **l, int64_t begin, int64_t end);
 ob_status ob_upsample_create(ob_layer **l, int scale, ob_upsample_mode mode);
 ob_status ob_pixel_shuffle_layer_create(ob_layer **l, int r);
 
@@ -121,6 +128,7 @@ ob_status ob_vae_sample_create(ob_layer **l, uint64_t seed);
 double ob_vae_sample_kl(const ob_layer *l);
 void ob_vae_sample_use_mean(ob_layer *l, int on);
 void ob_vae_sample_set_step(ob_layer *l, uint64_t step);
+void ob_vae_sample_set_z(ob_layer *l, const ob_tensor *z);
 ob_status ob_soft_argmax_create(ob_layer **l, ob_softargmax_coords coords);
 
 #ifdef __cplusplus

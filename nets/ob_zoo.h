@@ -89,6 +89,13 @@
  *       fc4 = Linear(400, C H W): (N, C H W) logits (the example's sigmoid is
  *       the loss's, BCE with logits, and the viewer's). 652,824 parameters at
  *       1 x 28 x 28, L 20.
+ *   "cvae"        the conditional VAE: the same with a one-hot class of K =
+ *                 opts.classes (default 10) at the encoder and the decoder. Its
+ *                 input is packed, (N, 1, 1, C H W + K): each image flattened,
+ *                 then its one-hot class (ob_zoo_input_shape says so):
+ *       fc1 = Linear(C H W + K, 400) on cat(x, y), ReLU, fc21, fc22 as above,
+ *       vae_sample, fc3 = Linear(L + K, 400) on cat(z, y), ReLU, fc4 =
+ *       Linear(400, C H W). 660,824 parameters at 1 x 28 x 28, L 20, K 10.
  *
  * ob_zoo_init gives every layer PyTorch's default initialisation
  * (ob_init_default) with seed ob_init_seed(seed, node index); batch norm
@@ -108,10 +115,10 @@ extern "C" {
 typedef struct {
     int in_channels;   /* 0: the model's default */
     int height, width; /* input size; 0: the model's default */
-    int classes;       /* classifier: 0 -> 10 */
+    int classes;       /* classifier, cvae: 0 -> 10 */
     int scale;         /* espcn, srcnn: 2..4; 0 -> 3 */
     int keypoints;     /* keypoint nets: K points (2K outputs, or K heatmaps); 0 -> 1 (nose), 58 (others) */
-    int features;      /* unet: channels D at every level; 0 -> 128 */
+    int features;      /* unet: channels D at every level; 0 -> 128; vae, cvae: latent size; 0 -> 20 */
 } ob_zoo_opts;
 
 /* The names, NULL-terminated. */

@@ -1,5 +1,5 @@
-/* shape_layers.c — flatten, concat (channels), residual add, upsample, pixel
- * shuffle. Data movement is ob_layer_copy of contiguous runs (memcpy, or an async
+/* shape_layers.c — flatten, concat (channels), slice (features), residual
+ * add, upsample, pixel shuffle. Data movement is ob_layer_copy of contiguous runs (memcpy, or an async
  * copy on the context's stream);
  * arithmetic is kernels/eltwise.h (add), kernels/upsample.h, kernels/pixel_shuffle.h. */
 #include "layers_internal.h"
@@ -103,6 +103,61 @@ static ob_status concat_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *gra
     return concat_move(ctx, ob_tensor_f32(grad_out), parts, in, n_in, shape[1], 1);
 }
 
+/* ---- slice: each sample's features [begin, end) -> (N, end - begin) ------ */
+typedef struct {
+    int64_t begin, end;
+} slice_state;
+
+static ob_status slice_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in, int n_in)
+{
+    const slice_state *s = l->state;
+    OB_TRY(ob_layer_check_inputs(l, in, n_in, 1, 0));
+    const int64_t f = ob_tensor_numel(in[0]) / (in[0]->shape[0] ? in[0]->shape[0] : 1);
+    OB_REQUIRE(s->end <= f, "slice: features [%lld, %lld) of an input with %lld per sample", (long long)s->begin,
+               (long long)s->end, (long long)f);
+    out[0] = in[0]->shape[0], out[1] = s->end - s->begin, *ndim = 2;
+    return OB_OK;
+}
+
+/* One run per sample: its slice is contiguous in either direction. */
+static ob_status slice_move(ob_ctx *ctx, const slice_state *s, float *big, float *small, int64_t n, int64_t f,
+                            int to_big)
+{
+    const int64_t len = s->end - s->begin;
+    for (int64_t i = 0; i < n; i++) {
+        float *b = big + i * f + s->begin, *p = small + i * len;
+        OB_TRY(to_big ? ob_layer_copy(ctx, b, p, len) : ob_layer_copy(ctx, p, b, len));
+    }
+    return OB_OK;
+}
+
+static ob_status slice_forward(ob_layer *l, ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *in, int n_in,
+                               int training)
+{
+    (void)training;
+    int64_t shape[4];
+    int nd;
+    OB_TRY(slice_shape(l, shape, &nd, in, n_in));
+    OB_REQUIRE(in[0]->layout == OB_LAYOUT_PLAIN, "slice: a plain-layout input");
+    OB_REQUIRE(ob_tensor_numel(out) == shape[0] * shape[1], "slice: output misshaped");
+    const int64_t n = in[0]->shape[0];
+    return slice_move(ctx, l->state, ob_tensor_f32(in[0]), ob_tensor_f32(out), n, ob_tensor_numel(in[0]) / n, 0);
+}
+
+/* The slice's gradient in place, zero elsewhere; nothing when the input's
+ * gradient is not asked for (a CVAE's class read from the model input). */
+static ob_status slice_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in, const ob_tensor *grad_out,
+                                const ob_tensor *const *in, int n_in, const ob_tensor *out)
+{
+    (void)out, (void)n_in;
+    if (!grad_in[0]) return OB_OK;
+    OB_REQUIRE(ob_tensor_numel(grad_in[0]) == ob_tensor_numel(in[0]), "slice: input gradient misshaped");
+    const int64_t n = in[0]->shape[0];
+    OB_TRY(ob_layer_zero(ctx, ob_tensor_f32(grad_in[0]), ob_tensor_numel(grad_in[0])));
+    return slice_move(ctx, l->state, ob_tensor_f32(grad_in[0]), ob_tensor_f32(grad_out), n,
+                      ob_tensor_numel(in[0]) / n, 1);
+}
+
 /* ---- residual add: 2 inputs of one shape -------------------------------- */
 static ob_status add_shape(const ob_layer *l, int64_t out[4], int *ndim, const ob_tensor *const *in, int n_in)
 {
@@ -193,6 +248,7 @@ static ob_status ps_backward(ob_layer *l, ob_ctx *ctx, ob_tensor *const *grad_in
 
 static const ob_layer_ops flatten_ops = {"flatten", flatten_shape, flatten_forward, flatten_backward, NULL, 0};
 static const ob_layer_ops concat_ops = {"concat", concat_shape, concat_forward, concat_backward, NULL, 0};
+static const ob_layer_ops slice_ops = {"slice", slice_shape, slice_forward, slice_backward, ob_layer_free_state, 0};
 static const ob_layer_ops add_ops = {"add", add_shape, add_forward, add_backward, NULL, 0};
 static const ob_layer_ops upsample_ops = {"upsample", upsample_shape, upsample_forward, upsample_backward,
                                           ob_layer_free_state, 0};
@@ -201,6 +257,15 @@ static const ob_layer_ops ps_ops = {"pixel_shuffle", ps_shape, ps_forward, ps_ba
 ob_status ob_flatten_create(ob_layer **l) { return ob_layer_new(l, &flatten_ops, 0); }
 ob_status ob_concat_create(ob_layer **l) { return ob_layer_new(l, &concat_ops, 0); }
 ob_status ob_add_create(ob_layer **l) { return ob_layer_new(l, &add_ops, 0); }
+
+ob_status ob_slice_create(ob_layer **l, int64_t begin, int64_t end)
+{
+    OB_REQUIRE(begin >= 0 && end > begin, "slice: features [%lld, %lld)", (long long)begin, (long long)end);
+    OB_TRY(ob_layer_new(l, &slice_ops, sizeof(slice_state)));
+    slice_state *s = (slice_state *)(*l)->state;
+    s->begin = begin, s->end = end;
+    return OB_OK;
+}
 
 ob_status ob_upsample_create(ob_layer **l, int scale, ob_upsample_mode mode)
 {

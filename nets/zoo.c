@@ -10,10 +10,11 @@
 
 const char *const ob_zoo_names[] = {"classifier", "espcn",    "srcnn",    "espcn3",       "nose",
                                      "face",       "resnet18", "resnet50", "unet",         "dae_upsample",
-                                     "dae_convtranspose",      "vae",      NULL};
+                                     "dae_convtranspose",      "vae",      "cvae",         NULL};
 
 typedef enum {
-    Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET, Z_DAE_UPSAMPLE, Z_DAE_CONVT, Z_VAE
+    Z_CLASSIFIER, Z_ESPCN, Z_SRCNN, Z_NOSE, Z_FACE, Z_RESNET18, Z_RESNET50, Z_UNET, Z_DAE_UPSAMPLE, Z_DAE_CONVT, Z_VAE,
+    Z_CVAE
 } zoo_kind;
 
 typedef struct {
@@ -46,17 +47,18 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     int espcn = espcn3 || strcmp(name, "espcn") == 0, srcnn = strcmp(name, "srcnn") == 0;
     const int kp_index = keypoint_index(name);
     const int dae_up = strcmp(name, "dae_upsample") == 0, dae_ct = strcmp(name, "dae_convtranspose") == 0;
-    const int vae = strcmp(name, "vae") == 0;
+    const int cvae = strcmp(name, "cvae") == 0, vae = cvae || strcmp(name, "vae") == 0;
     if (!classifier && !espcn && !srcnn && kp_index < 0 && !dae_up && !dae_ct && !vae)
         return OB_FAIL(OB_ERR_ARG,
                        "no built-in model '%s' (classifier, espcn, srcnn, espcn3, nose, face, resnet18, resnet50, unet, "
-                       "dae_upsample, dae_convtranspose, vae)",
+                       "dae_upsample, dae_convtranspose, vae, cvae)",
                        name);
     d->kind = classifier ? Z_CLASSIFIER
               : espcn    ? Z_ESPCN
               : srcnn    ? Z_SRCNN
               : dae_up   ? Z_DAE_UPSAMPLE
               : dae_ct   ? Z_DAE_CONVT
+              : cvae     ? Z_CVAE
               : vae      ? Z_VAE
                          : (zoo_kind)(Z_NOSE + kp_index);
     const int dae = dae_up || dae_ct;
@@ -66,8 +68,8 @@ static ob_status dims(zoo_dims *d, const char *name, const ob_zoo_opts *o)
     OB_REQUIRE(!espcn3 || d->r == 3, "espcn3: scale %d (espcn3 is espcn at scale 3)", d->r);
     OB_REQUIRE(!sr || (d->r >= 2 && d->r <= 4), "%s: scale %d outside 2..4", name, d->r);
     d->c = o->in_channels ? o->in_channels : 1;
-    static const int default_h[11] = {28, 17, 17, 80, 180, 224, 224, 96, 28, 28, 28};
-    static const int default_w[11] = {28, 17, 17, 60, 240, 224, 224, 96, 28, 28, 28};
+    static const int default_h[12] = {28, 17, 17, 80, 180, 224, 224, 96, 28, 28, 28, 28};
+    static const int default_w[12] = {28, 17, 17, 60, 240, 224, 224, 96, 28, 28, 28, 28};
     d->h = o->height ? o->height : default_h[d->kind];
     d->w = o->width ? o->width : default_w[d->kind];
     d->k = kp ? (o->keypoints ? o->keypoints : nose ? 1 : 58) : o->classes ? o->classes : 10;
@@ -95,6 +97,7 @@ ob_status ob_zoo_input_shape(int64_t shape[4], const char *name, const ob_zoo_op
     zoo_dims d = {0};
     OB_TRY(dims(&d, name, opts));
     shape[0] = 1, shape[1] = d.c, shape[2] = d.h, shape[3] = d.w;
+    if (d.kind == Z_CVAE) shape[1] = shape[2] = 1, shape[3] = (int64_t)d.c * d.h * d.w + d.k; /* packed */
     return OB_OK;
 }
 
@@ -350,15 +353,18 @@ static ob_status build_dae(ob_model *m, const zoo_dims *d, int convtranspose)
  * image flattened, fc1 -> 400, ReLU, fc21 -> mu and fc22 -> log sigma^2 (L =
  * opts.features, default 20), the vae_sample layer, fc3 -> 400, ReLU, fc4 ->
  * the C H W logits (the example's sigmoid is left to the loss, BCE with
- * logits, and to whoever shows the images). */
-static ob_status build_vae(ob_model *m, const zoo_dims *d)
+ * logits, and to whoever shows the images). The conditional one reads its
+ * input packed, the image then the one-hot class: fc1 sees both (the
+ * encoder's condition) and a slice of the input carries the class to the
+ * decoder, beside z. */
+static ob_status build_vae(ob_model *m, const zoo_dims *d, int conditional)
 {
     ob_layer *l = NULL;
-    const int in = d->c * d->h * d->w, hidden = 400, lat = d->d;
-    int ids[8];
+    const int pixels = d->c * d->h * d->w, cls = conditional ? d->k : 0, hidden = 400, lat = d->d;
+    int ids[10];
     OB_TRY(ob_flatten_create(&l));
     OB_TRY(ob_model_add_node(m, "", l, (int[]){OB_MODEL_INPUT}, 1, &ids[0]));
-    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = in, .out_features = hidden, .bias = 1}));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = pixels + cls, .out_features = hidden, .bias = 1}));
     OB_TRY(ob_model_add_node(m, "fc1", l, (int[]){ids[0]}, 1, &ids[1]));
     OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
     OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[1]}, 1, &ids[2]));
@@ -368,12 +374,20 @@ static ob_status build_vae(ob_model *m, const zoo_dims *d)
     OB_TRY(ob_model_add_node(m, "fc22", l, (int[]){ids[2]}, 1, &ids[4]));
     OB_TRY(ob_vae_sample_create(&l, 0));
     OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[3], ids[4]}, 2, &ids[5]));
-    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = lat, .out_features = hidden, .bias = 1}));
-    OB_TRY(ob_model_add_node(m, "fc3", l, (int[]){ids[5]}, 1, &ids[6]));
+    int dec_in = ids[5];
+    if (conditional) { /* the class from the model input (no gradient asked there) beside z */
+        OB_TRY(ob_slice_create(&l, pixels, pixels + cls));
+        OB_TRY(ob_model_add_node(m, "", l, (int[]){OB_MODEL_INPUT}, 1, &ids[6]));
+        OB_TRY(ob_concat_create(&l));
+        OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[5], ids[6]}, 2, &ids[7]));
+        dec_in = ids[7];
+    }
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = lat + cls, .out_features = hidden, .bias = 1}));
+    OB_TRY(ob_model_add_node(m, "fc3", l, (int[]){dec_in}, 1, &ids[8]));
     OB_TRY(ob_act_create(&l, OB_ACT_RELU, 0));
-    OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[6]}, 1, &ids[7]));
-    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = in, .bias = 1}));
-    return ob_model_add_node(m, "fc4", l, (int[]){ids[7]}, 1, NULL);
+    OB_TRY(ob_model_add_node(m, "", l, (int[]){ids[8]}, 1, &ids[9]));
+    OB_TRY(ob_linear_create(&l, &(ob_linear_cfg){.in_features = hidden, .out_features = pixels, .bias = 1}));
+    return ob_model_add_node(m, "fc4", l, (int[]){ids[9]}, 1, NULL);
 }
 
 ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts)
@@ -391,7 +405,8 @@ ob_status ob_zoo_build(ob_model **out, const char *name, const ob_zoo_opts *opts
                   : d.kind == Z_RESNET18 ? build_resnet(m, &d, 0, (const int[4]){2, 2, 2, 2})
                   : d.kind == Z_RESNET50 ? build_resnet(m, &d, 1, (const int[4]){3, 4, 6, 3})
                   : d.kind == Z_UNET     ? build_unet(m, &d)
-                  : d.kind == Z_VAE      ? build_vae(m, &d)
+                  : d.kind == Z_VAE      ? build_vae(m, &d, 0)
+                  : d.kind == Z_CVAE     ? build_vae(m, &d, 1)
                                          : build_dae(m, &d, d.kind == Z_DAE_CONVT);
     if (s != OB_OK) {
         ob_model_destroy(m);

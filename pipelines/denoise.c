@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ob_atomic_file.h"
+#include "ob_run_page.h"
+#include "ob_grid.h"
 #include "ob_image_io.h"
 #include "ob_loader.h"
 #include "ssim.h"
@@ -89,7 +90,6 @@ ob_status ob_denoise_eval(ob_ctx *ctx, ob_model *m, const ob_dataset *val, int b
 }
 
 #define ZOOM 3
-#define GAP 4
 
 ob_status ob_denoise_grid(const char *path, ob_ctx *ctx, ob_model *m, const ob_dataset *val, int n)
 {
@@ -115,25 +115,17 @@ ob_status ob_denoise_grid(const char *path, ob_ctx *ctx, ob_model *m, const ob_d
         }
         ob_sample_free(&smp);
     }
-    float *y = s == OB_OK ? malloc(ob_tensor_nbytes(&x)) : NULL;
-    if (s == OB_OK && !y) s = OB_FAIL(OB_ERR_NOMEM, "out of memory");
-    if (s == OB_OK) s = run_net(ctx, m, &x, y);
-    const int cell_w = w * ZOOM + GAP, cell_h = h * ZOOM + GAP, gw = GAP + n * cell_w, gh = GAP + 3 * cell_h;
-    if (s == OB_OK) s = ob_tensor_alloc(&grid, OB_F32, OB_HOST, 3, (const int64_t[3]){c, gh, gw});
+    /* three rows of n: the clean images, the noisy inputs, the outputs */
+    float *rows = s == OB_OK ? malloc(3 * ob_tensor_nbytes(&x)) : NULL;
+    if (s == OB_OK && !rows) s = OB_FAIL(OB_ERR_NOMEM, "out of memory");
+    if (s == OB_OK) s = run_net(ctx, m, &x, rows + 2 * n * plane);
     if (s == OB_OK) {
-        float *g = ob_tensor_f32(&grid);
-        for (int64_t i = 0; i < (int64_t)c * gh * gw; i++) g[i] = 0.5f;
-        const float *rows[3] = {ob_tensor_f32(&t), ob_tensor_f32(&x), y};
-        for (int r = 0; r < 3; r++)
-            for (int i = 0; i < n; i++)
-                for (int ch = 0; ch < c; ch++)
-                    for (int yy = 0; yy < h * ZOOM; yy++)
-                        for (int xx = 0; xx < w * ZOOM; xx++)
-                            g[((int64_t)ch * gh + GAP + r * cell_h + yy) * gw + GAP + i * cell_w + xx] =
-                                clip01(rows[r][i * plane + ((int64_t)ch * h + yy / ZOOM) * w + xx / ZOOM]);
-        s = ob_image_write(path, &grid, OB_FMT_AUTO, 8);
+        memcpy(rows, ob_tensor_f32(&t), ob_tensor_nbytes(&t));
+        memcpy(rows + n * plane, ob_tensor_f32(&x), ob_tensor_nbytes(&x));
+        s = ob_grid_tile(&grid, rows, 3 * n, c, h, w, n, ZOOM);
     }
-    free(y);
+    if (s == OB_OK) s = ob_image_write(path, &grid, OB_FMT_AUTO, 8);
+    free(rows);
     ob_tensor_free(&x), ob_tensor_free(&t), ob_tensor_free(&grid);
     return s;
 }
@@ -176,12 +168,9 @@ ob_status ob_denoise_image(ob_ctx *ctx, ob_model *m, int net_channels, ob_tensor
     return OB_OK;
 }
 
-static ob_status write_page(FILE *f, void *user)
+static ob_status write_body(FILE *f, void *user)
 {
     const ob_denoise_page *p = user;
-    fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>obscura train denoise</title>\n"
-               "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}"
-               "img{image-rendering:pixelated;margin:4px}</style></head><body>\n");
     fprintf(f, "<h1>Denoising autoencoder (%s decoder), noise &sigma; %.3g</h1>\n", p->model, p->sigma);
     fprintf(f, "<p>%d of %d epochs. Validation images with fixed noise; the output clipped to [0, 1].</p>\n",
             p->epochs_done, p->epochs);
@@ -196,13 +185,10 @@ static ob_status write_page(FILE *f, void *user)
     fprintf(f, "<h2>Original, noisy, denoised</h2>\n");
     for (int i = 0; i < p->n_grids; i++)
         fprintf(f, "<h3>epoch %d</h3>\n<img src=\"grid_epoch%d.png\">\n", p->grid_epochs[i], p->grid_epochs[i]);
-    fprintf(f, "</body></html>\n");
     return OB_OK;
 }
 
 ob_status ob_denoise_html(const char *run_dir, const ob_denoise_page *page)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/index.html", run_dir);
-    return ob_atomic_write(path, write_page, (void *)page);
+    return ob_run_page_write(run_dir, "obscura train denoise", write_body, (void *)page);
 }

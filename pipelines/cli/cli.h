@@ -92,10 +92,21 @@ int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task);
 /* --limit: *train <- the first `limit` samples of full (a subset the caller
  * closes), or full itself when the limit is 0 or does not cut it. */
 int ob_cli_apply_limit(ob_dataset **train, ob_dataset *full, int64_t limit);
+/* A paired task's data (denoise, vae): --data's training split (full, and
+ * train: its --limit subset or full itself) and its test split (val), which
+ * must match in image size and classes. On failure (the error printed)
+ * nothing stays open. */
+typedef struct {
+    ob_dataset *full, *train, *val;
+} ob_cli_splits;
+int ob_cli_open_splits(ob_cli_splits *s, const train_job *j);
+void ob_cli_splits_close(ob_cli_splits *s);
 /* `obscura train sr` (verb_train_sr.c), `obscura eval sr` (verb_eval_sr.c). */
 int ob_cli_train_sr(ob_cli *cli);
 /* `obscura train denoise` (verb_denoise.c). */
 int ob_cli_train_denoise(ob_cli *cli);
+/* `obscura train faceswap` (verb_faceswap.c). */
+int ob_cli_train_faceswap(ob_cli *cli);
 /* The training loss of paired tasks (sr, denoise): MSE (mean) of the
  * prediction against the batch's targets (loss NULL in the training loop:
  * added to the context's running loss). */
@@ -105,13 +116,18 @@ ob_status ob_cli_target_mse(void *user, ob_ctx *ctx, double *loss, ob_tensor *gr
 int ob_cli_train_keypoints(ob_cli *cli);
 int ob_cli_eval_keypoints(ob_cli *cli);
 int ob_cli_eval_sr(ob_cli *cli);
+/* Up to 4 comma-separated floats (a checkpoint's "mean", "std"); the rest,
+ * and any that do not parse, dflt. */
+void ob_cli_parse_floats(float out[4], const char *text, float dflt);
+/* `obscura train vae|cvae` (verb_vae.c; conditional: cvae). */
+int ob_cli_train_vae(ob_cli *cli, int conditional);
 /* "640x480" -> w, h (both in 1..lim). */
 int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int lim);
 
 #include "ob_json.h" /* ob_json_string, ob_json_number */
 
 /* The verbs. */
-extern const ob_cli_verb ob_verb_align_face, ob_verb_denoise, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
+extern const ob_cli_verb ob_verb_align_face, ob_verb_denoise, ob_verb_faceswap, ob_verb_generate, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
     ob_verb_upscale, ob_verb_keypoints;
 
 #endif

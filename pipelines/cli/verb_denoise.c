@@ -96,14 +96,13 @@ int ob_cli_train_denoise(ob_cli *cli)
     if (v && ob_cli_parse_double(&d.sigma, v, "--noise")) return OB_CLI_EXIT_ERROR;
     if (!(d.sigma > 0 && d.sigma <= 2)) return ob_cli_error("--noise %g outside (0, 2]", d.sigma);
     if (j.cfg.resume_dir && (rc = check_resume(j.cfg.resume_dir, d.model, d.sigma))) return rc;
-    ob_dataset *full = NULL, *base_train = NULL, *base_val = NULL, *train = NULL, *val = NULL;
+    ob_cli_splits sp = {0};
+    ob_dataset *train = NULL, *val = NULL;
     ob_ctx *ctx = NULL;
     ob_model *m = NULL;
     static ob_train_result r;
-    if (ob_dataset_open_path(&full, j.data, 0, NULL) != OB_OK) {
-        rc = ob_cli_error("--data: %s", ob_last_error());
-        goto done;
-    }
+    if ((rc = ob_cli_open_splits(&sp, &j))) return rc;
+    const ob_dataset *full = sp.full;
     if (full->channels < 1 || full->channels > 4 || full->height < 12 || full->width < 12 || full->height % 4 ||
         full->width % 4) {
         rc = ob_cli_error("--data %s: images must share one size, sides multiples of 4 and at least 12, 1..4 channels "
@@ -111,17 +110,8 @@ int ob_cli_train_denoise(ob_cli *cli)
                           j.data, full->channels, full->height, full->width);
         goto done;
     }
-    if ((rc = ob_cli_apply_limit(&base_train, full, j.limit))) goto done;
-    if (ob_dataset_open_path(&base_val, j.data, 1, NULL) != OB_OK) {
-        rc = ob_cli_error("--data %s: no test split to measure on: %s", j.data, ob_last_error());
-        goto done;
-    }
-    if (base_val->channels != full->channels || base_val->height != full->height || base_val->width != full->width) {
-        rc = ob_cli_error("--data %s: the test images differ in size from the training images", j.data);
-        goto done;
-    }
-    if (ob_noise_data_open(&train, base_train, (float)d.sigma, 0) != OB_OK ||
-        ob_noise_data_open(&val, base_val, (float)d.sigma, 1) != OB_OK) {
+    if (ob_noise_data_open(&train, sp.train, (float)d.sigma, 0) != OB_OK ||
+        ob_noise_data_open(&val, sp.val, (float)d.sigma, 1) != OB_OK) {
         rc = ob_cli_error("%s", ob_last_error());
         goto done;
     }
@@ -164,8 +154,7 @@ done:
     ob_model_destroy(m);
     ob_ctx_destroy(ctx);
     ob_dataset_close(train), ob_dataset_close(val);
-    if (base_train && base_train != full) ob_dataset_close(base_train);
-    ob_dataset_close(base_val), ob_dataset_close(full);
+    ob_cli_splits_close(&sp);
     return rc;
 }
 

@@ -102,6 +102,15 @@ static const ob_cli_opt train_opts[] = {
      "keypoints: mirror a face with probability P, renumbering left/right (68 points); classify: horizontal flips "
      "(default 0.5, 0 for digits.png)"},
     {"--features", NULL, "D", "keypoints unet: channels at every level (default 128)"},
+    {"--recon", NULL, "bce|mse",
+     "vae, cvae: the reconstruction term, binary cross-entropy or squared error of the pixels' probabilities "
+     "(default bce)"},
+    {"--latent", NULL, "L", "vae, cvae: latent size (default 20)"},
+    {"--a", NULL, "DIR", "faceswap: identity A's faces (PNG/JPEG images, each with its iBUG .pts beside it)"},
+    {"--b", NULL, "DIR", "faceswap: identity B's faces"},
+    {"--size", NULL, "S", "faceswap: aligned face side, a multiple of 16 in 32..256 (default 64)"},
+    {"--width", NULL, "W", "faceswap: channels of the first encoder conv, even (default 16; the original's 128)"},
+    {"--steps", NULL, "N", "faceswap: training steps, each a batch of A and a batch of B (default 1000)"},
     {0},
 };
 
@@ -116,6 +125,28 @@ int ob_cli_apply_limit(ob_dataset **train, ob_dataset *full, int64_t limit)
     if (s == OB_OK) return 0;
     *train = NULL;
     return ob_cli_error("--limit: %s", ob_last_error());
+}
+
+int ob_cli_open_splits(ob_cli_splits *s, const train_job *j)
+{
+    memset(s, 0, sizeof *s);
+    if (ob_dataset_open_path(&s->full, j->data, 0, NULL) != OB_OK) return ob_cli_error("--data: %s", ob_last_error());
+    int rc = ob_cli_apply_limit(&s->train, s->full, j->limit);
+    if (!rc && ob_dataset_open_path(&s->val, j->data, 1, NULL) != OB_OK)
+        rc = ob_cli_error("--data %s: no test split to measure on: %s", j->data, ob_last_error());
+    if (!rc && (s->val->channels != s->full->channels || s->val->height != s->full->height ||
+                s->val->width != s->full->width || s->val->n_classes != s->full->n_classes))
+        rc = ob_cli_error("--data %s: the test split differs from the training split in image size or classes",
+                          j->data);
+    if (rc) ob_cli_splits_close(s);
+    return rc;
+}
+
+void ob_cli_splits_close(ob_cli_splits *s)
+{
+    if (s->train && s->train != s->full) ob_dataset_close(s->train);
+    ob_dataset_close(s->val), ob_dataset_close(s->full);
+    memset(s, 0, sizeof *s);
 }
 
 int ob_cli_parse_train(const ob_cli *cli, train_job *j, const char *task)
@@ -236,10 +267,15 @@ static int train_run(ob_cli *cli, train_job *j, ob_dataset *train, ob_dataset *v
 
 static int run_train(ob_cli *cli)
 {
-    if (cli->n_positional != 1 || (strcmp(cli->positional[0], "classify") != 0 && strcmp(cli->positional[0], "sr") != 0 &&
-                                   strcmp(cli->positional[0], "keypoints") != 0 &&
-                                   strcmp(cli->positional[0], "denoise") != 0))
-        return ob_cli_error("usage: obscura train classify|sr|keypoints|denoise --data DIR -o RUN_DIR [options]");
+    static const char *const tasks[] = {"classify", "sr", "keypoints", "denoise", "vae", "cvae", "faceswap", NULL};
+    int known = 0;
+    for (int i = 0; cli->n_positional == 1 && tasks[i]; i++) known |= strcmp(cli->positional[0], tasks[i]) == 0;
+    if (!known)
+        return ob_cli_error("usage: obscura train classify|sr|keypoints|denoise|vae|cvae --data DIR -o RUN_DIR "
+                            "[options], or train faceswap --a DIR --b DIR -o RUN_DIR");
+    if (strcmp(cli->positional[0], "faceswap") == 0) return ob_cli_train_faceswap(cli);
+    if (strcmp(cli->positional[0], "vae") == 0) return ob_cli_train_vae(cli, 0);
+    if (strcmp(cli->positional[0], "cvae") == 0) return ob_cli_train_vae(cli, 1);
     if (strcmp(cli->positional[0], "sr") == 0) return ob_cli_train_sr(cli);
     if (strcmp(cli->positional[0], "denoise") == 0) return ob_cli_train_denoise(cli);
     if (strcmp(cli->positional[0], "keypoints") == 0) return ob_cli_train_keypoints(cli);
@@ -272,8 +308,11 @@ const ob_cli_verb ob_verb_train = {
              "       obscura train sr --model espcn|srcnn --scale R --data HR_DIR -o RUN_DIR [--channels y|rgb]\n"
              "       obscura train keypoints --model nose|face|resnet18|resnet50|unet --data SET -o RUN_DIR\n"
              "                               [--val-data SET] [--input CxHxW] [--crop auto|box|landmarks|none]\n"
-             "       obscura train denoise --model convtranspose|upsample --data IDX|DIR --noise SIGMA -o RUN_DIR",
-    .summary = "train the seed's classifier, a super-resolution net, a keypoint net or a denoising autoencoder",
+             "       obscura train denoise --model convtranspose|upsample --data IDX|DIR --noise SIGMA -o RUN_DIR\n"
+             "       obscura train vae|cvae --data IDX|DIR [--recon bce|mse] [--latent L] -o RUN_DIR\n"
+             "       obscura train faceswap --a DIR_A --b DIR_B -o RUN_DIR [--size S] [--width W] [--steps N]",
+    .summary = "train the seed's classifier, a super-resolution net, a keypoint net, a denoising autoencoder or a "
+               "(conditional) VAE",
     .details = "The net: 3 x (conv 3x3 pad 1 -> ReLU -> max-pool 2) with 32/64/128 channels, FC 128 + ReLU, FC\n"
                "classes ('obscura nets summary classifier'). Inputs are normalised with the training set's\n"
                "per-channel mean and std (saved in the checkpoint). Augmentation: rotation up to 10 degrees,\n"
@@ -299,7 +338,14 @@ const ob_cli_verb ob_verb_train = {
                "images (clip(x + SIGMA z, 0, 1), fresh noise every epoch), MSE to the clean image, Adam. After\n"
                "every epoch: PSNR and SSIM on the test split (fixed noise) beside the noisy input's, in\n"
                "metrics.csv and index.html, with original / noisy / denoised grids at the first, middle and\n"
-               "last epochs (grid_epochN.png).",
+               "last epochs (grid_epochN.png).\n"
+               "train vae|cvae: PyTorch's VAE example (784-400-20, ReLU; --latent) on --data's images; cvae\n"
+               "also feeds the one-hot class to the encoder and the decoder. The loss is the negative ELBO per\n"
+               "image: the reconstruction (--recon bce: binary cross-entropy of the pixels, or mse: squared error\n"
+               "of their probabilities, summed) plus KL to N(0, I), Adam. After every epoch, on the test split:\n"
+               "both terms apart, their sum, and PSNR / SSIM of the reconstructions at the mean (metrics.csv,\n"
+               "index.html), with reconstructions and prior samples at the first, middle and last epochs and a\n"
+               "latent traversal. `obscura generate` draws from the result.",
     .opts = train_opts,
     .run = run_train,
 };
@@ -322,7 +368,7 @@ static const ob_cli_opt eval_opts[] = {
     {0},
 };
 
-static void parse_floats(float out[4], const char *text, float dflt)
+void ob_cli_parse_floats(float out[4], const char *text, float dflt)
 {
     for (int k = 0; k < 4; k++) out[k] = dflt;
     for (int k = 0; text && k < 4; k++) {
@@ -383,8 +429,8 @@ static int eval_with(ob_cli *cli, const char *ckpt, const ob_dataset *ds, int ba
     ob_checkpoint_meta meta = {0};
     if (ob_checkpoint_load(ckpt, NULL, 0, &meta) != OB_OK) return ob_cli_error("--checkpoint: %s", ob_last_error());
     float mean[4], std[4];
-    parse_floats(mean, ob_checkpoint_meta_get(&meta, "mean"), 0.0f);
-    parse_floats(std, ob_checkpoint_meta_get(&meta, "std"), 1.0f);
+    ob_cli_parse_floats(mean, ob_checkpoint_meta_get(&meta, "mean"), 0.0f);
+    ob_cli_parse_floats(std, ob_checkpoint_meta_get(&meta, "std"), 1.0f);
     const char *model = ob_checkpoint_meta_get(&meta, "model");
     int rc = 0;
     if (model && strcmp(model, "classifier") != 0) rc = ob_cli_error("--checkpoint %s holds a '%s', not a classifier", ckpt, model);
