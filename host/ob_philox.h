@@ -14,10 +14,12 @@
  *   uint32_t r[4];
  *   ob_philox(r, seed, OB_RNG_STREAM_SAMPLES, i);   // 4 independent words
  *   float u = ob_philox_uniform(seed, OB_RNG_STREAM_SAMPLES, i);  // [0, 1)
+ *   double z = ob_philox_normal(seed, OB_RNG_STREAM_INIT, i);      // N(0, 1)
  */
 #ifndef OB_PHILOX_H
 #define OB_PHILOX_H
 
+#include <math.h>
 #include <stdint.h>
 
 #if defined(__CUDACC__)
@@ -58,6 +60,30 @@ OB_HD float ob_philox_uniform(uint64_t seed, uint32_t stream, uint64_t index)
     uint32_t r[4];
     ob_philox(r, seed, stream, index);
     return (float)(r[0] >> 8) * (1.0f / 16777216.0f);
+}
+
+/* Standard normals by Box-Muller from one draw: u1 in (0, 1], u2 in [0, 1)
+ * (24 bits each), z = sqrt(-2 ln u1) (cos, sin)(2 pi u2). The one normal
+ * generator of the library: initialisation, noise, the reparameterisation. */
+OB_HD void ob_philox_normal2(double z[2], uint64_t seed, uint32_t stream, uint64_t index)
+{
+    uint32_t r[4];
+    ob_philox(r, seed, stream, index);
+    const double u1 = ((double)(r[0] >> 8) + 1.0) / 16777216.0, u2 = (double)(r[1] >> 8) / 16777216.0;
+    const double rad = sqrt(-2.0 * log(u1));
+#if defined(__CUDA_ARCH__)
+    z[0] = rad * cospi(2.0 * u2), z[1] = rad * sinpi(2.0 * u2); /* cos's large-argument path would use local memory */
+#else
+    z[0] = rad * cos(6.283185307179586 * u2), z[1] = rad * sin(6.283185307179586 * u2);
+#endif
+}
+
+/* The first of the two. */
+OB_HD double ob_philox_normal(uint64_t seed, uint32_t stream, uint64_t index)
+{
+    double z[2];
+    ob_philox_normal2(z, seed, stream, index);
+    return z[0];
 }
 
 /* An integer in [0, n) for n >= 1 (64-bit multiply-shift: bias below 2^-32). */

@@ -40,7 +40,7 @@
  *     forward   z_i = mu_i + exp(logvar_i / 2) * eps_i
  *     backward  dmu_i (+)= dz_i,  dlogvar_i (+)= dz_i * eps_i * exp(logvar_i / 2) / 2
  *   eps_i is standard normal, a pure function of (seed, offset + i): Box–Muller
- *   on one Philox draw of stream OB_RNG_STREAM_NOISE (ob_philox.h), in double,
+ *   on one Philox draw of stream OB_RNG_STREAM_NOISE (ob_philox_normal), in double,
  *   so the CPU and the GPU draw the same eps and backward regenerates it instead
  *   of storing it. `accumulate` = 1 adds to dmu/dlogvar (e.g. after the KL
  *   term's gradient), 0 overwrites.
@@ -136,18 +136,10 @@ OB_LOSS_HD double ob_ce_row(float *grad, const float *x, int k, int label, float
     return lse - (double)x[label];
 }
 
-/* eps for draw `index`: Box–Muller, u1 in (0, 1] from 32 bits, u2 in [0, 1). */
+/* eps for draw `index`: the library's normal (host/ob_philox.h). */
 OB_LOSS_HD float ob_reparam_eps(uint64_t seed, uint64_t index)
 {
-    uint32_t r[4];
-    ob_philox(r, seed, OB_RNG_STREAM_NOISE, index);
-    const double u1 = ((double)r[0] + 1.0) * (1.0 / 4294967296.0), u2 = (double)r[1] * (1.0 / 4294967296.0);
-#if defined(__CUDA_ARCH__)
-    const double c = cospi(2.0 * u2); /* cos's large-argument path would use local memory */
-#else
-    const double c = cos(6.283185307179586 * u2);
-#endif
-    return (float)(sqrt(-2.0 * log(u1)) * c);
+    return (float)ob_philox_normal(seed, OB_RNG_STREAM_NOISE, index);
 }
 
 /* std = exp(logvar / 2) in double, rounded once: both paths use these. */

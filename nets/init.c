@@ -9,7 +9,6 @@
 #include "ob_init.h"
 #include "ob_philox.h"
 
-#define OB_PI 3.14159265358979323846
 
 double ob_init_gain(ob_nonlinearity nl, double param)
 {
@@ -64,13 +63,7 @@ static void fill_uniform(float *x, int64_t n, const double *a, uint64_t seed)
 }
 
 /* Box–Muller on one Philox draw per element: u1 in (0, 1], u2 in [0, 1). */
-static double normal_at(uint64_t seed, uint64_t i)
-{
-    uint32_t r[4];
-    ob_philox(r, seed, OB_RNG_STREAM_INIT, i);
-    const double u1 = ((double)(r[0] >> 8) + 1.0) / 16777216.0, u2 = (double)(r[1] >> 8) / 16777216.0;
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * OB_PI * u2);
-}
+static double normal_at(uint64_t seed, uint64_t i) { return ob_philox_normal(seed, OB_RNG_STREAM_INIT, i); }
 
 static void fill_normal(float *x, int64_t n, const double *a, uint64_t seed)
 {

@@ -9,7 +9,6 @@
 
 #include "ob_philox.h"
 
-#define OB_PI_D 3.14159265358979323846
 
 typedef struct {
     const ob_dataset *base;
@@ -17,15 +16,6 @@ typedef struct {
     int fixed;
 } noise_state;
 
-/* Two standard normals from one Philox draw (Box-Muller: u1 in (0, 1]). */
-static void normals(float z[2], uint64_t key, uint64_t counter)
-{
-    uint32_t r[4];
-    ob_philox(r, key, OB_RNG_STREAM_NOISE, counter);
-    const double u1 = ((double)(r[0] >> 8) + 1.0) / 16777216.0, u2 = (double)(r[1] >> 8) / 16777216.0;
-    const double rad = sqrt(-2.0 * log(u1));
-    z[0] = (float)(rad * cos(2.0 * OB_PI_D * u2)), z[1] = (float)(rad * sin(2.0 * OB_PI_D * u2));
-}
 
 static ob_status noisy_pair(const ob_dataset *ds, ob_sample *out, int64_t i, uint64_t seed, int epoch)
 {
@@ -43,10 +33,10 @@ static ob_status noisy_pair(const ob_dataset *ds, ob_sample *out, int64_t i, uin
     float *x = ob_tensor_f32(&s.image);
     const int64_t n = ob_tensor_numel(&s.image);
     for (int64_t k = 0; k < n; k += 2) {
-        float z[2];
-        normals(z, key, (uint64_t)k / 2);
+        double z[2];
+        ob_philox_normal2(z, key, OB_RNG_STREAM_NOISE, (uint64_t)k / 2);
         for (int j = 0; j < 2 && k + j < n; j++) {
-            const float v = x[k + j] + st->sigma * z[j];
+            const float v = x[k + j] + st->sigma * (float)z[j];
             x[k + j] = v < 0 ? 0 : v > 1 ? 1 : v;
         }
     }
