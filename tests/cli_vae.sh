@@ -6,7 +6,7 @@
 # page. The CVAE's samples, a classifier of `train classify` (2 epochs) as the
 # judge, must be recognised as their class at least 3 times as often as
 # chance (30% for 10 classes; a CVAE that ignores its class stays near 10%;
-# this short run measured 57%, the 150-epoch one of the README 90+%).
+# this short run measured 57%, the README's 150-epoch one 94%).
 # generate draws per class, from the prior, and traversals; bad input (a class
 # outside the trained range, a checkpoint of another task, --class on a VAE,
 # an unknown reconstruction) is "obscura: error: ..." and writes nothing.
