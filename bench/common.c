@@ -40,11 +40,7 @@ void ob_bench_fill_uniform(float *p, int64_t n, uint64_t *state)
     for (int64_t i = 0; i < n; i++) p[i] = ob_bench_lcg_uniform(state);
 }
 
-double ob_bench_peak_mib(void)
-{
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0; /* ru_maxrss: KiB on Linux */
-}
+double ob_bench_peak_mib(void) { return ob_peak_rss_mb(); }
 
 void ob_bench_report(const char *name, double median_ms, int repeats, const char *extra)
 {

@@ -91,6 +91,26 @@ static void store_row(float *dst, const unsigned char *row, int y, int w, int h,
     }
 }
 
+/* store_row for 8-bit samples: CMYK's ink * k / 255 rounded (never a tie:
+ * 2 ink k is even, 255 (2m + 1) odd), the bin the float path gives. */
+static void store_row_u8(uint8_t *dst, const unsigned char *row, int y, int w, int h, int in_ch, int cmyk,
+                         int inverted)
+{
+    size_t plane = (size_t)w * h, o = (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+        const unsigned char *p = row + (size_t)x * in_ch;
+        if (cmyk) {
+            int k = inverted ? p[3] : 255 - p[3];
+            for (int ch = 0; ch < 3; ch++) {
+                int ink = inverted ? p[ch] : 255 - p[ch];
+                dst[ch * plane + o + x] = (uint8_t)((2 * ink * k + 255) / 510);
+            }
+        } else {
+            for (int ch = 0; ch < in_ch; ch++) dst[ch * plane + o + x] = p[ch];
+        }
+    }
+}
+
 static ob_status jpeg_decode(jpeg_ctx *c, ob_tensor *out, ob_image_info *info, FILE *fp, int header_only)
 {
     if (setjmp(c->err.jump)) return OB_FAIL(OB_ERR_FORMAT, "%s: bad JPEG: %s", c->path, c->err.msg);
@@ -107,7 +127,7 @@ static ob_status jpeg_decode(jpeg_ctx *c, ob_tensor *out, ob_image_info *info, F
     info->height = (int)c->d.image_height;
     info->channels = gray ? 1 : 3;
     info->bit_depth = 8;
-    if (header_only) return OB_OK;
+    if (header_only == OB_READ_HEADER) return OB_OK;
 
     /* Huffman-coded DC takes at least one bit per 8x8 block of the full-size
      * component, so a file under w*h/512 bytes cannot hold the image: refuse it
@@ -127,13 +147,20 @@ static ob_status jpeg_decode(jpeg_ctx *c, ob_tensor *out, ob_image_info *info, F
                        info->width, info->height, info->channels);
     c->row = malloc((size_t)w * in_ch);
     if (!c->row) return OB_FAIL(OB_ERR_NOMEM, "%s: out of memory", c->path);
-    OB_TRY(ob_image_alloc(out, info->channels, h, w));
+    const int native = header_only == OB_READ_NATIVE;
+    if (native) {
+        const int64_t shape[3] = {info->channels, h, w};
+        OB_TRY(ob_tensor_alloc(out, OB_U8, OB_HOST, 3, shape));
+    } else {
+        OB_TRY(ob_image_alloc(out, info->channels, h, w));
+    }
     while (c->d.output_scanline < (JDIMENSION)h) {
         int y = (int)c->d.output_scanline;
         JSAMPROW rows[1] = {c->row};
         if (jpeg_read_scanlines(&c->d, rows, 1) != 1)
             return OB_FAIL(OB_ERR_FORMAT, "%s: bad JPEG: no data for row %d", c->path, y);
-        store_row(ob_tensor_f32(out), c->row, y, w, h, in_ch, cmyk, c->d.saw_Adobe_marker);
+        if (native) store_row_u8(out->data, c->row, y, w, h, in_ch, cmyk, c->d.saw_Adobe_marker);
+        else store_row(ob_tensor_f32(out), c->row, y, w, h, in_ch, cmyk, c->d.saw_Adobe_marker);
     }
     jpeg_finish_decompress(&c->d); /* reads to EOI: a cut tail is caught */
     return OB_OK;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,4 +93,10 @@ void ob_progress_end(ob_progress *p)
     fputc('\n', stderr);
     pthread_mutex_unlock(&line_lock);
     p->active = 0;
+}
+
+double ob_peak_rss_mb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0; /* ru_maxrss: KiB on Linux */
 }

@@ -52,6 +52,8 @@ void ob_progress_end(ob_progress *p);
 
 /* Monotonic seconds (for timings in summaries and benchmarks). */
 double ob_now_seconds(void);
+/* The process's peak resident memory so far, in MiB (getrusage's ru_maxrss). */
+double ob_peak_rss_mb(void);
 
 #ifdef __cplusplus
 }

@@ -95,6 +95,17 @@ ob_status ob_tensor_clone_to(ob_tensor *dst, const ob_tensor *src, ob_location l
 
 static inline float *ob_tensor_f32(const ob_tensor *t) { return (float *)t->data; }
 
+/* Image samples as values in [0, 1] (the image readers' convention): u8 / 255,
+ * u16 / 65535, f32 as it is. */
+static inline float ob_sample_unit(const void *data, ob_dtype dtype, size_t i)
+{
+    if (dtype == OB_U8) return (float)((const uint8_t *)data)[i] / 255.0f;
+    if (dtype == OB_U16) return (float)((const uint16_t *)data)[i] / 65535.0f;
+    return ((const float *)data)[i];
+}
+/* dst (numel) <- ob_sample_unit of every element of the contiguous host src. */
+void ob_samples_to_unit(float *dst, const ob_tensor *src);
+
 /* Overflow-checked product of n sizes; fails with OB_ERR_NOMEM past `limit`. */
 ob_status ob_checked_numel(int64_t *out, const int64_t *shape, int n, int64_t limit);
 

@@ -184,3 +184,10 @@ ob_status ob_tensor_ensure(ob_tensor *t, ob_dtype dtype, ob_location loc, int nd
     ob_tensor_free(t);
     return ob_tensor_alloc(t, dtype, loc, ndim, shape);
 }
+
+void ob_samples_to_unit(float *dst, const ob_tensor *src)
+{
+    const int64_t n = ob_tensor_numel(src);
+#pragma omp parallel for schedule(static) if (n > (1 << 18))
+    for (int64_t i = 0; i < n; i++) dst[i] = ob_sample_unit(src->data, src->dtype, (size_t)i);
+}

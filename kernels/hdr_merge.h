@@ -57,6 +57,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ob_ctx.h"
 #include "ob_launch.h"
@@ -136,6 +137,25 @@ ob_status ob_hdr_merge_cuda(float *ln_e, const float *const *img, const double *
                             size_t n, const float *g, int n_bins, const ob_launch_cfg *cfg);
 ob_status ob_hdr_merge_emu(float *ln_e, const float *const *img, const double *times, int n_exp, int channels,
                            size_t n, const float *g, int n_bins, const ob_launch_cfg *cfg);
+
+/* ---- 8/16-bit samples on the CPU (the HDR pipeline's streamed merge) ---------
+ * The same merge for images that hold the files' own samples (OB_U8 0..255,
+ * OB_U16 0..65535; value v = sample / 255 or / 65535 as ob_image_read gives
+ * it), so no float copy of the stack is ever made: a sample's bin comes from a
+ * table (ob_hdr_sample_bins: ob_hdr_bin of that float value, so every bin is
+ * the float path's), and the per-(exposure, bin) terms w(z) (g[z] - ln t_j)
+ * and w(z) are tabulated once per channel: the sum is ob_hdr_merge_pixel's,
+ * term by term in the same order, so results equal the float path's up to the
+ * compiler's contraction of a*b+c (tests/test_hdr_merge.c: 1e-6).
+ *   img[j] points at exposure j's first sample of the rows to merge; channel
+ *   c of it is at img[j] + c * in_cstride (elements), n samples per channel;
+ *   ln_e likewise with out_cstride. Serial: the caller threads over row bands.
+ *   bins: (65536) table from ob_hdr_sample_bins(bins, dtype, n_bins). */
+/* bins[k] <- ob_hdr_bin(k / 255 or k / 65535) for k < 256 or 65536. */
+ob_status ob_hdr_sample_bins(uint16_t *bins, ob_dtype dtype, int n_bins);
+ob_status ob_hdr_merge_samples_cpu(float *ln_e, size_t out_cstride, const void *const *img, size_t in_cstride,
+                                   ob_dtype dtype, const uint16_t *bins, const double *times, int n_exp, int channels,
+                                   size_t n, const float *g, int n_bins);
 
 /* ln_e (C, H, W), allocated by the caller where ctx computes, <- the merge of
  * the J tensors img[j] (C, H, W), same place and shape; g: host (C, n_bins). */

@@ -104,14 +104,14 @@ OB_TM_HD float ob_tm_log2(float i, float floor_) { return log2f(i > floor_ ? i :
 OB_TM_HD float ob_tm_base_scale(float b, float bmax, float scale) { return (b - bmax) * scale; }
 /* Durand step 7 */
 OB_TM_HD float ob_tm_exp2(float base_scaled, float detail) { return exp2f(base_scaled + detail); }
-/* Durand step 9: gamma and clamp to [0, 1] */
+/* Durand step 9: gamma and clamp to [0, 1]. Branch-free (powf of a safe
+ * argument, then selects), so CPU loops over it vectorise (ob_simd_math.h). */
 OB_TM_HD float ob_tm_display(float v, float scale, float gamma)
 {
     const float x = v * scale;
-    if (!(x > 0.f)) return 0.f;
-    if (x >= 1.f) return 1.f;
-    const float p = powf(x, gamma);
-    return p < 1.f ? p : 1.f;
+    const int inside = x > 0.f && x < 1.f; /* false for NaN */
+    const float p = powf(inside ? x : 1.f, gamma);
+    return inside ? (p < 1.f ? p : 1.f) : (x >= 1.f ? 1.f : 0.f);
 }
 /* Reinhard: a I / (1 + a I); the clamp keeps 1 + s finite, so huge s gives 1. */
 OB_TM_HD float ob_tm_reinhard(float i, float a)

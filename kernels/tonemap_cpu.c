@@ -5,6 +5,8 @@
  * order, and combines the chunks in order, so every run gives the same bits. */
 #include "tonemap.h"
 
+#include "ob_simd_math.h" /* the elementwise loops vectorise (log2f, exp2f, powf) */
+
 enum { PARALLEL_MIN = 1 << 18, CHUNK = 1 << 14, MAX_CHUNKS = 256 };
 
 ob_status ob_tonemap_clean_cpu(float *dst, const float *src, size_t n)

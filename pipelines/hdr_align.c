@@ -19,11 +19,15 @@ static ob_status to_gray(gray_level *g, const ob_tensor *img)
     g->w = w, g->h = h;
     g->gray = malloc((size_t)w * h);
     if (!g->gray) return OB_FAIL(OB_ERR_NOMEM, "align: out of memory");
-    const float *p = ob_tensor_f32(img);
+    const void *p = img->data;
+    const ob_dtype dt = img->dtype;
     const size_t plane = (size_t)w * h;
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < plane; i++) {
-        float v = c >= 3 ? (54.0f * p[i] + 183.0f * p[plane + i] + 19.0f * p[2 * plane + i]) / 256.0f : p[i];
+        float v = c >= 3 ? (54.0f * ob_sample_unit(p, dt, i) + 183.0f * ob_sample_unit(p, dt, plane + i) +
+                            19.0f * ob_sample_unit(p, dt, 2 * plane + i)) /
+                               256.0f
+                         : ob_sample_unit(p, dt, i);
         g->gray[i] = (unsigned char)clamp_int((int)(v * 255.0f + 0.5f), 0, 255);
     }
     return OB_OK;
@@ -129,8 +133,10 @@ ob_status ob_mtb_align(ob_shift *shifts, const ob_tensor *const *images, int n, 
     OB_REQUIRE(levels >= 1 && levels <= 12, "align: %d pyramid levels outside 1..12", levels);
     const ob_tensor *r = images[reference];
     for (int i = 0; i < n; i++) {
-        OB_REQUIRE(images[i]->ndim == 3 && images[i]->dtype == OB_F32 && images[i]->loc == OB_HOST,
-                   "align: image %d is not a host (C, H, W) float image", i);
+        OB_REQUIRE(images[i]->ndim == 3 &&
+                       (images[i]->dtype == OB_F32 || images[i]->dtype == OB_U8 || images[i]->dtype == OB_U16) &&
+                       images[i]->loc == OB_HOST,
+                   "align: image %d is not a host (C, H, W) float, u8 or u16 image", i);
         OB_REQUIRE(ob_tensor_same_shape(images[i], r), "align: image %d differs in size from the reference", i);
     }
     /* fewer levels for small images: the coarsest must keep a few pixels */
@@ -152,17 +158,19 @@ ob_status ob_mtb_align(ob_shift *shifts, const ob_tensor *const *images, int n, 
 
 ob_status ob_apply_shift(ob_tensor *out, const ob_tensor *in, ob_shift s)
 {
-    OB_REQUIRE(in->ndim == 3 && in->dtype == OB_F32 && in->loc == OB_HOST, "shift: expected a host (C, H, W) image");
-    OB_TRY(ob_tensor_alloc(out, OB_F32, OB_HOST, 3, in->shape));
+    OB_REQUIRE(in->ndim == 3 && in->loc == OB_HOST && ob_tensor_is_contiguous(in),
+               "shift: expected a contiguous host (C, H, W) image");
+    OB_TRY(ob_tensor_alloc(out, in->dtype, OB_HOST, 3, in->shape));
     const int c = (int)in->shape[0], h = (int)in->shape[1], w = (int)in->shape[2];
-    const float *src = ob_tensor_f32(in);
-    float *dst = ob_tensor_f32(out);
+    const size_t es = ob_dtype_size(in->dtype);
+    const char *src = in->data;
+    char *dst = out->data;
 #pragma omp parallel for collapse(2) schedule(static)
     for (int ch = 0; ch < c; ch++)
         for (int y = 0; y < h; y++) {
-            const float *row = src + ((size_t)ch * h + clamp_int(y - s.dy, 0, h - 1)) * w;
-            float *o = dst + ((size_t)ch * h + y) * w;
-            for (int x = 0; x < w; x++) o[x] = row[clamp_int(x - s.dx, 0, w - 1)];
+            const char *row = src + ((size_t)ch * h + clamp_int(y - s.dy, 0, h - 1)) * w * es;
+            char *o = dst + ((size_t)ch * h + y) * w * es;
+            for (int x = 0; x < w; x++) memcpy(o + (size_t)x * es, row + (size_t)clamp_int(x - s.dx, 0, w - 1) * es, es);
         }
     return OB_OK;
 }

@@ -38,9 +38,12 @@ ob_status ob_hdr_stack_check(int *c, int *h, int *w, const ob_tensor *const *sta
     for (int j = 0; j < n_exposures; j++) {
         const ob_tensor *t = stack[j];
         OB_REQUIRE(t && t->data, "%s: exposure %d is missing", who, j);
-        OB_REQUIRE(t->dtype == OB_F32 && t->loc == OB_HOST && t->ndim == 3 && ob_tensor_is_contiguous(t),
-                   "%s: exposure %d must be a contiguous host float32 (C, H, W) image, got %s %dd %s", who, j,
-                   ob_dtype_name(t->dtype), t->ndim, ob_tensor_shape_str(t, sj, sizeof sj));
+        OB_REQUIRE((t->dtype == OB_F32 || t->dtype == OB_U8 || t->dtype == OB_U16) && t->loc == OB_HOST &&
+                       t->ndim == 3 && ob_tensor_is_contiguous(t),
+                   "%s: exposure %d must be a contiguous host float32, u8 or u16 (C, H, W) image, got %s %dd %s", who,
+                   j, ob_dtype_name(t->dtype), t->ndim, ob_tensor_shape_str(t, sj, sizeof sj));
+        OB_REQUIRE(t->dtype == stack[0]->dtype, "%s: exposure %d is %s but exposure 0 is %s (one sample type per stack)",
+                   who, j, ob_dtype_name(t->dtype), ob_dtype_name(stack[0]->dtype));
         OB_REQUIRE(ob_tensor_same_shape(t, stack[0]),
                    "%s: images of different sizes: exposure %d is %s but exposure 0 is %s (C, H, W)", who, j,
                    ob_tensor_shape_str(t, sj, sizeof sj), ob_tensor_shape_str(stack[0], s0, sizeof s0));
@@ -55,15 +58,31 @@ ob_status ob_hdr_stack_check(int *c, int *h, int *w, const ob_tensor *const *sta
 
 /* ---- sampling -------------------------------------------------------------- */
 
+/* One channel plane of every exposure, in any of the stack's sample types. */
+typedef struct {
+    const void *plane[OB_HDR_MAX_EXPOSURES];
+    ob_dtype dtype;
+    const uint16_t *bins; /* u8/u16: ob_hdr_sample_bins' table */
+} plane_set;
+
+static inline int bin_at(const plane_set *p, int j, size_t i, int n_bins)
+{
+    switch (p->dtype) {
+    case OB_U8: return p->bins[((const uint8_t *)p->plane[j])[i]];
+    case OB_U16: return p->bins[((const uint16_t *)p->plane[j])[i]];
+    default: return ob_hdr_bin(((const float *)p->plane[j])[i], n_bins);
+    }
+}
+
 /* intensity[i] <- pixel i's mean bin over the stack, or INELIGIBLE when fewer
  * than two exposures see it unclipped. */
-static void intensity_map(uint16_t *intensity, const float *const *plane, int n_exp, size_t n, int n_bins)
+static void intensity_map(uint16_t *intensity, const plane_set *plane, int n_exp, size_t n, int n_bins)
 {
 #pragma omp parallel for schedule(static) if (n * n_exp > (1 << 20))
     for (long long i = 0; i < (long long)n; i++) {
         int sum = 0, usable = 0;
         for (int j = 0; j < n_exp; j++) {
-            const int z = ob_hdr_bin(plane[j][i], n_bins);
+            const int z = bin_at(plane, j, (size_t)i, n_bins);
             sum += z;
             usable += ob_hdr_hat(z, n_bins) > 0;
         }
@@ -112,8 +131,19 @@ ob_status ob_response_sample(uint16_t *z, int *n_got, const ob_tensor *const *st
     const int nb = opts->n_bins, J = n_exposures;
     OB_REQUIRE(channel >= 0 && channel < stack[0]->shape[0], "response: no channel %d", channel);
     const size_t n = (size_t)stack[0]->shape[1] * (size_t)stack[0]->shape[2];
-    const float *plane[OB_HDR_MAX_EXPOSURES];
-    for (int j = 0; j < J; j++) plane[j] = ob_tensor_f32(stack[j]) + (size_t)channel * n;
+    uint16_t *bins = NULL;
+    plane_set planes = {.dtype = stack[0]->dtype};
+    const size_t esize = ob_dtype_size(planes.dtype);
+    if (planes.dtype != OB_F32) {
+        OB_REQUIRE(bins = malloc(sizeof(uint16_t) * 65536), "response: out of memory");
+        ob_status bs = ob_hdr_sample_bins(bins, planes.dtype, nb);
+        if (bs != OB_OK) {
+            free(bins);
+            return bs;
+        }
+        planes.bins = bins;
+    }
+    for (int j = 0; j < J; j++) planes.plane[j] = (const char *)stack[j]->data + (size_t)channel * n * esize;
 
     const int strata = opts->samples < nb ? opts->samples : nb;
     uint16_t *intensity = malloc(sizeof(uint16_t) * n);
@@ -125,7 +155,7 @@ ob_status ob_response_sample(uint16_t *z, int *n_got, const ob_tensor *const *st
         st = OB_FAIL(OB_ERR_NOMEM, "response: no memory to sample %zu pixels", n);
         goto done;
     }
-    intensity_map(intensity, plane, J, n, nb);
+    intensity_map(intensity, &planes, J, n, nb);
     /* counting sort of the eligible pixels by intensity (raster order within a bin) */
     for (size_t i = 0; i < n; i++)
         if (intensity[i] != INELIGIBLE) start[intensity[i] + 1]++;
@@ -147,13 +177,13 @@ ob_status ob_response_sample(uint16_t *z, int *n_got, const ob_tensor *const *st
                                                  (uint32_t)(count[k] - (size_t)t));
             const uint32_t pick = slice[r];
             slice[r] = slice[t], slice[t] = pick;
-            for (int j = 0; j < J; j++) z[(size_t)row * J + j] = (uint16_t)ob_hdr_bin(plane[j][pick], nb);
+            for (int j = 0; j < J; j++) z[(size_t)row * J + j] = (uint16_t)bin_at(&planes, j, pick, nb);
             row++;
         }
     }
     *n_got = row;
 done:
-    free(intensity), free(order), free(start), free(count), free(quota);
+    free(intensity), free(order), free(start), free(count), free(quota), free(bins);
     return st;
 }
 
@@ -181,7 +211,8 @@ ob_status ob_response_recover(ob_ctx *ctx, float *g, const ob_tensor *const *sta
                          "nothing about the response (are the exposures all black, all white, or identical?)",
                          ch, got);
         if (st != OB_OK) break;
-        const ob_response_problem pb = {z, ln_t, got, n_exposures, nb, o.lambda};
+        const ob_response_problem pb = {.z = z, .ln_t = ln_t, .n_samples = got, .n_exp = n_exposures, .n_bins = nb,
+                                        .lambda = o.lambda};
         st = ob_response_solve(ctx, gd, &pb);
         for (int b = 0; st == OB_OK && b < nb; b++) g[(size_t)ch * nb + b] = (float)gd[b];
     }
@@ -193,18 +224,50 @@ ob_status ob_response_recover(ob_ctx *ctx, float *g, const ob_tensor *const *sta
 static ob_status merge_on_device(ob_ctx *ctx, ob_tensor *out, const ob_tensor *const *stack, const double *times,
                                  int n_exposures, const float *g, int n_bins)
 {
-    ob_tensor dev[OB_HDR_MAX_EXPOSURES], dout = {0};
+    ob_tensor dev[OB_HDR_MAX_EXPOSURES], dout = {0}, f32 = {0};
     const ob_tensor *ptr[OB_HDR_MAX_EXPOSURES];
     memset(dev, 0, sizeof dev);
     ob_status st = ob_tensor_alloc(&dout, OB_F32, OB_DEVICE, 3, out->shape);
     for (int j = 0; j < n_exposures && st == OB_OK; j++) {
-        st = ob_tensor_clone_to(&dev[j], stack[j], OB_DEVICE);
+        if (stack[j]->dtype == OB_F32) {
+            st = ob_tensor_clone_to(&dev[j], stack[j], OB_DEVICE);
+        } else { /* the kernel merges floats: one exposure converted at a time */
+            st = ob_tensor_ensure(&f32, OB_F32, OB_HOST, 3, stack[j]->shape);
+            if (st == OB_OK) ob_samples_to_unit(ob_tensor_f32(&f32), stack[j]);
+            if (st == OB_OK) st = ob_tensor_clone_to(&dev[j], &f32, OB_DEVICE);
+        }
         ptr[j] = &dev[j];
     }
+    ob_tensor_free(&f32);
     if (st == OB_OK) st = ob_hdr_merge(ctx, &dout, ptr, times, n_exposures, g, n_bins);
     if (st == OB_OK) st = ob_tensor_copy(out, &dout);
     for (int j = 0; j < n_exposures; j++) ob_tensor_free(&dev[j]);
     ob_tensor_free(&dout);
+    return st;
+}
+
+/* 8/16-bit stacks on the host: hdr_merge.h's sample merge over chunks of rows. */
+static ob_status merge_samples(ob_tensor *out, const ob_tensor *const *stack, const double *times, int n_exposures,
+                               const float *g, int n_bins)
+{
+    const int c = (int)out->shape[0];
+    const size_t n = (size_t)out->shape[1] * out->shape[2], esize = ob_dtype_size(stack[0]->dtype);
+    uint16_t *bins = malloc(sizeof(uint16_t) * 65536);
+    OB_REQUIRE(bins, "radiance merge: out of memory");
+    ob_status st = ob_hdr_sample_bins(bins, stack[0]->dtype, n_bins);
+    const long long chunk = 1 << 15, chunks = (long long)((n + chunk - 1) / chunk);
+    int failed = 0;
+#pragma omp parallel for schedule(static) reduction(| : failed) if (chunks > 1)
+    for (long long k = 0; k < chunks; k++) {
+        if (st != OB_OK) continue;
+        const size_t lo = (size_t)(k * chunk), len = lo + chunk < n ? (size_t)chunk : n - lo;
+        const void *img[OB_HDR_MAX_EXPOSURES];
+        for (int j = 0; j < n_exposures; j++) img[j] = (const char *)stack[j]->data + lo * esize;
+        failed |= ob_hdr_merge_samples_cpu(ob_tensor_f32(out) + lo, n, img, n, stack[0]->dtype, bins, times,
+                                           n_exposures, c, len, g, n_bins) != OB_OK;
+    }
+    free(bins);
+    if (st == OB_OK && failed) st = OB_FAIL(OB_ERR_INTERNAL, "radiance merge: a chunk failed");
     return st;
 }
 
@@ -221,9 +284,9 @@ ob_status ob_radiance_merge(ob_ctx *ctx, ob_tensor *ln_radiance, const ob_tensor
                    k / n_bins, k % n_bins, g[k]);
     const int64_t shape[3] = {c, h, w};
     OB_TRY(ob_tensor_alloc(ln_radiance, OB_F32, OB_HOST, 3, shape));
-    ob_status st = ob_ctx_location(ctx) == OB_HOST
-                       ? ob_hdr_merge(ctx, ln_radiance, stack, times, n_exposures, g, n_bins)
-                       : merge_on_device(ctx, ln_radiance, stack, times, n_exposures, g, n_bins);
+    ob_status st = ob_ctx_location(ctx) != OB_HOST ? merge_on_device(ctx, ln_radiance, stack, times, n_exposures, g, n_bins)
+                   : stack[0]->dtype == OB_F32 ? ob_hdr_merge(ctx, ln_radiance, stack, times, n_exposures, g, n_bins)
+                                               : merge_samples(ln_radiance, stack, times, n_exposures, g, n_bins);
     if (st != OB_OK) ob_tensor_free(ln_radiance);
     return st;
 }

@@ -8,7 +8,7 @@
 #include "ob_tonemap.h"
 
 static const ob_cli_opt opts[] = {
-    {"--output", "-o", "OUT", "output image (.png, .jpg, .hdr, .pfm); written atomically"},
+    {"--output", "-o", "OUT", "output image (.png, .jpg, .hdr, .pfm, .exr); written atomically"},
     {"--sigma-s", NULL, "S", "spatial sigma in pixels, > 0 (required)"},
     {"--sigma-r", NULL, "R", "range sigma in the guide's units, > 0 (required; 0..1 for PNG/JPEG values)"},
     {"--method", NULL, "M", "grid | exact (default grid)"},
@@ -67,7 +67,7 @@ static int run(ob_cli *cli)
         goto done;
     }
     double ms = (ob_now_seconds() - t0) * 1e3;
-    if (ob_image_write(out_path, &out, out_fmt, bits ? bits : (info.bit_depth == 16 ? 16 : 8)) != OB_OK) {
+    if (ob_image_write(out_path, &out, out_fmt, bits ? bits : (info.bit_depth == 16 ? 16 : 0)) != OB_OK) {
         rc = ob_cli_fail_status(out_path);
         goto done;
     }
@@ -101,7 +101,7 @@ const ob_cli_verb ob_verb_bilateral = {
                "channel's own differences: the plain bilateral filter per channel. --guide intensity weights\n"
                "every channel by the intensity (20R + 40G + B)/61, so edges stay aligned across channels\n"
                "(a joint filter; gray images are the same either way). sigma-r is in the guide's units:\n"
-               "PNG/JPEG values are 0..1, .hdr/.pfm as stored. exact costs O(sigma_s^2) per pixel.",
+               "PNG/JPEG values are 0..1, .hdr/.pfm/.exr as stored. exact costs O(sigma_s^2) per pixel.",
     .opts = opts,
     .run = run,
 };

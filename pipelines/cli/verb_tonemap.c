@@ -9,7 +9,7 @@
 #include "ob_tonemap.h"
 
 static const ob_cli_opt opts[] = {
-    {"--output", "-o", "OUT", "display image (.png, .jpg, .hdr, .pfm); written atomically"},
+    {"--output", "-o", "OUT", "display image (.png, .jpg, .hdr, .pfm, .exr); written atomically"},
     {"--op", NULL, "OP", "global-scale | global-simple | durand (default durand)"},
     {"--gamma", NULL, "G", "display gamma, > 0 (default 1/2.2 = 0.4545)"},
     {"--key", NULL, "K", "global-simple: the key, > 0 (default 0.18)"},
@@ -17,7 +17,7 @@ static const ob_cli_opt opts[] = {
     {"--sigma-r", NULL, "R", "durand: bilateral range sigma in log2 units, > 0 (default 0.4)"},
     {"--stops", NULL, "D", "durand: the base layer's target range in stops, > 0 (default 5)"},
     {"--bilateral", NULL, "M", "durand: grid | exact (default grid)"},
-    {"--bits", NULL, "8|16", "PNG bit depth of the output (default 8)"},
+    {"--bits", NULL, "8|16", "PNG bit depth of the output (default 8); .exr: 16 = half (default float)"},
     {0},
 };
 
@@ -86,7 +86,7 @@ static int run(ob_cli *cli)
     const char *in_path = cli->positional[0], *out_path = ob_cli_get(cli, "--output");
     if (!out_path) return ob_cli_error("tonemap needs -o OUT");
     ob_tonemap_opts o;
-    int rc = parse_opts(cli, &o), bits = 8;
+    int rc = parse_opts(cli, &o), bits = 0; /* 0: the format's default (PNG 8, EXR float) */
     if (rc) return rc;
     const char *bits_text = ob_cli_get(cli, "--bits");
     if (bits_text && (ob_cli_parse_int(&bits, bits_text, "--bits", 8, 16) || (bits != 8 && bits != 16)))
@@ -127,7 +127,7 @@ const ob_cli_verb ob_verb_tonemap = {
     .name = "tonemap",
     .usage = "IN -o OUT [--op global-scale|global-simple|durand] [--gamma G] [--key K] [--sigma-s S] [--sigma-r R]\n"
              "       [--stops D] [--bilateral grid|exact] [--bits 8|16]",
-    .summary = "tone-map a radiance image (.hdr/.pfm) to a display image: global scale, Reinhard, Durand",
+    .summary = "tone-map a radiance image (.hdr/.pfm/.exr) to a display image: global scale, Reinhard, Durand",
     .details = "global-scale divides by the brightest value; global-simple is Reinhard's L/(1+L) on the\n"
                "intensity scaled by key / log-average; durand is Durand & Dorsey 2002 (bilateral base layer\n"
                "of the log2 intensity compressed to --stops stops, detail kept). Each ends with the gamma and\n"

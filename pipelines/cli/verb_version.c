@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ob_gpulibs.h"
 #include "ob_conv2d.h"
 #include "ob_dnnl.h"
 #include "ob_gemm.h"
@@ -60,6 +61,11 @@ static int run(ob_cli *cli)
     char cpu[256];
     cpu_model(cpu, sizeof cpu);
     const char *impl = ob_cpu_impl_name(ob_ctx_cpu_impl(ctx));
+    /* the GPU libraries load on demand; `version` loads them to say whether they can */
+    char gpulibs[1200];
+    if (!ob_cuda_compiled()) snprintf(gpulibs, sizeof gpulibs, "not compiled");
+    else if (ob_gpulibs_load() == OB_OK) snprintf(gpulibs, sizeof gpulibs, "%s (loads on first GPU use)", ob_gpulibs_path());
+    else snprintf(gpulibs, sizeof gpulibs, "cannot load: %s", ob_last_error());
     if (cli->json) {
         printf("{\"version\": \"%s\", \"build_type\": \"%s\", \"cuda_compiled\": %s, \"cuda_runtime\": ", OB_VERSION,
                OB_BUILD_TYPE, ob_cuda_compiled() ? "true" : "false");
@@ -83,6 +89,8 @@ static int run(ob_cli *cli)
         printf(", \"cpu_conv_winograd\": %s", ob_conv_winograd_available() ? "true" : "false");
         printf(", \"gemm\": ");
         ob_json_string(stdout, ob_gemm_library());
+        printf(", \"gpu_libraries\": ");
+        ob_json_string(stdout, gpulibs);
         printf("}\n");
     } else {
         printf("obscura %s (%s build)\n", OB_VERSION, OB_BUILD_TYPE);
@@ -100,6 +108,7 @@ static int run(ob_cli *cli)
                ob_conv_winograd_available() ? "Winograd F(4x4,3x3) where it pays, direct elsewhere (--cpu-conv)"
                                             : "direct (no Winograd on this ISA)");
         printf("GEMM:    %s\n", ob_gemm_library());
+        printf("cuBLAS/cuDNN/cuSOLVER: %s\n", gpulibs);
     }
     ob_ctx_destroy(ctx);
     return 0;
