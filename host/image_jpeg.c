@@ -72,41 +72,28 @@ static void free_ctx(jpeg_ctx *c)
 
 /* ---- reading --------------------------------------------------------------- */
 
-/* One scanline into row y of the planar image. CMYK with an Adobe marker is
- * stored inverted (Photoshop's convention: 255 = no ink). */
-static void store_row(float *dst, const unsigned char *row, int y, int w, int h, int in_ch, int cmyk, int inverted)
+/* One scanline into row y of the planar image: floats (value / 255) into f,
+ * or the 8-bit samples into u (the other NULL). CMYK with an Adobe marker is
+ * stored inverted (Photoshop's convention: 255 = no ink); its RGB is ink * k
+ * / 255^2, as a sample rounded (never a tie: 2 ink k is even, 255 (2m + 1)
+ * odd), the bin the float gives. */
+static void store_row(float *f, uint8_t *u, const unsigned char *row, int y, int w, int h, int in_ch, int cmyk,
+                      int inverted)
 {
     size_t plane = (size_t)w * h, o = (size_t)y * w;
     for (int x = 0; x < w; x++) {
         const unsigned char *p = row + (size_t)x * in_ch;
-        if (cmyk) {
-            int k = inverted ? p[3] : 255 - p[3];
-            for (int ch = 0; ch < 3; ch++) {
-                int ink = inverted ? p[ch] : 255 - p[ch];
-                dst[ch * plane + o + x] = (float)(ink * k) / (255.0f * 255.0f);
+        for (int ch = 0; ch < (cmyk ? 3 : in_ch); ch++) {
+            const size_t at = ch * plane + o + x;
+            if (cmyk) {
+                const int k = inverted ? p[3] : 255 - p[3], ink = inverted ? p[ch] : 255 - p[ch];
+                if (f) f[at] = (float)(ink * k) / (255.0f * 255.0f);
+                else u[at] = (uint8_t)((2 * ink * k + 255) / 510);
+            } else if (f) {
+                f[at] = (float)p[ch] / 255.0f;
+            } else {
+                u[at] = p[ch];
             }
-        } else {
-            for (int ch = 0; ch < in_ch; ch++) dst[ch * plane + o + x] = (float)p[ch] / 255.0f;
-        }
-    }
-}
-
-/* store_row for 8-bit samples: CMYK's ink * k / 255 rounded (never a tie:
- * 2 ink k is even, 255 (2m + 1) odd), the bin the float path gives. */
-static void store_row_u8(uint8_t *dst, const unsigned char *row, int y, int w, int h, int in_ch, int cmyk,
-                         int inverted)
-{
-    size_t plane = (size_t)w * h, o = (size_t)y * w;
-    for (int x = 0; x < w; x++) {
-        const unsigned char *p = row + (size_t)x * in_ch;
-        if (cmyk) {
-            int k = inverted ? p[3] : 255 - p[3];
-            for (int ch = 0; ch < 3; ch++) {
-                int ink = inverted ? p[ch] : 255 - p[ch];
-                dst[ch * plane + o + x] = (uint8_t)((2 * ink * k + 255) / 510);
-            }
-        } else {
-            for (int ch = 0; ch < in_ch; ch++) dst[ch * plane + o + x] = p[ch];
         }
     }
 }
@@ -159,8 +146,8 @@ static ob_status jpeg_decode(jpeg_ctx *c, ob_tensor *out, ob_image_info *info, F
         JSAMPROW rows[1] = {c->row};
         if (jpeg_read_scanlines(&c->d, rows, 1) != 1)
             return OB_FAIL(OB_ERR_FORMAT, "%s: bad JPEG: no data for row %d", c->path, y);
-        if (native) store_row_u8(out->data, c->row, y, w, h, in_ch, cmyk, c->d.saw_Adobe_marker);
-        else store_row(ob_tensor_f32(out), c->row, y, w, h, in_ch, cmyk, c->d.saw_Adobe_marker);
+        store_row(native ? NULL : ob_tensor_f32(out), native ? out->data : NULL, c->row, y, w, h, in_ch, cmyk,
+                  c->d.saw_Adobe_marker);
     }
     jpeg_finish_decompress(&c->d); /* reads to EOI: a cut tail is caught */
     return OB_OK;

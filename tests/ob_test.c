@@ -260,3 +260,12 @@ void ob_gpu_check_no_alloc(const char *label, ob_gpu_launch_fn call, void *user)
              (unsigned long long)(c1 - c0));
     ob_workspace_release(&ws);
 }
+
+void ob_test_image(ob_tensor *t, int c, int h, int w)
+{
+    int64_t shape[3] = {c, h, w};
+    if (ob_tensor_alloc(t, OB_F32, OB_HOST, 3, shape) != OB_OK) {
+        fprintf(stderr, "alloc: %s\n", ob_last_error());
+        exit(1);
+    }
+}

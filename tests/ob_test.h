@@ -66,6 +66,8 @@ void ob_test_fill_uniform(float *x, size_t n, uint64_t seed, float lo, float hi)
 int ob_test_rand_int(uint64_t *state, int lo, int hi); /* in [lo, hi] */
 void ob_test_fill_nan(float *x, size_t n);
 
+/* t <- an uninitialised (c, h, w) host f32 image; exits the test if it cannot. */
+void ob_test_image(ob_tensor *t, int c, int h, int w);
 /* Scratch folder for files (OB_TEST_TMP, else /tmp), and a path inside it. */
 const char *ob_test_tmpdir(void);
 const char *ob_test_path(char *buf, size_t n, const char *name);

@@ -26,15 +26,6 @@ static const char *tpath(char *buf, size_t n, const char *name)
     return buf;
 }
 
-static void make_image(ob_tensor *t, int c, int h, int w)
-{
-    int64_t shape[3] = {c, h, w};
-    if (ob_tensor_alloc(t, OB_F32, OB_HOST, 3, shape) != OB_OK) {
-        fprintf(stderr, "alloc: %s\n", ob_last_error());
-        exit(1);
-    }
-}
-
 static int same_bits(const float *a, const float *b, size_t n, size_t *bad)
 {
     for (size_t i = 0; i < n; i++)
@@ -73,7 +64,7 @@ static void test_float_roundtrip(void)
             char p[600];
             snprintf(p, sizeof p, "%s/f32_%d_%dx%d.exr", dir, c, w, h);
             ob_tensor img, back;
-            make_image(&img, c, h, w);
+            ob_test_image(&img, c, h, w);
             fill_wide(ob_tensor_f32(&img), (size_t)c * h * w, 100 + c + si);
             OB_CHECK_OK(ob_image_write(p, &img, OB_FMT_AUTO, 0));
             ob_image_info info;
@@ -105,7 +96,7 @@ static void test_parallel_write(void)
     tpath(q, sizeof q, "par_b.exr");
     int saved = ob_threads();
     ob_tensor img, back;
-    make_image(&img, 4, 403, 67); /* 26 chunks of 16 lines, the last 3 lines */
+    ob_test_image(&img, 4, 403, 67); /* 26 chunks of 16 lines, the last 3 lines */
     fill_wide(ob_tensor_f32(&img), (size_t)4 * 403 * 67, 77);
     for (int depth = 16; depth <= 32; depth += 16) {
         ob_threads_set(1);
@@ -134,7 +125,7 @@ static void test_strided_view(void)
     char p[600];
     tpath(p, sizeof p, "strided.exr");
     ob_tensor img, back;
-    make_image(&img, 3, 9, 20);
+    ob_test_image(&img, 3, 9, 20);
     ob_test_fill_uniform(ob_tensor_f32(&img), 3 * 9 * 20, 7, -2.0f, 5.0f);
     ob_tensor v = img;
     v.owns = 0;
@@ -163,7 +154,7 @@ static void test_half_roundtrip(void)
         char p[600];
         snprintf(p, sizeof p, "%s/f16_%d.exr", dir, c);
         ob_tensor img, back;
-        make_image(&img, c, h, w);
+        ob_test_image(&img, c, h, w);
         float *x = ob_tensor_f32(&img);
         uint64_t s = 55 + c;
         for (size_t i = 0; i < n; i++) {
@@ -189,7 +180,7 @@ static void test_half_roundtrip(void)
     char p[600];
     tpath(p, sizeof p, "f16_special.exr");
     ob_tensor img, back;
-    make_image(&img, 1, 1, 8);
+    ob_test_image(&img, 1, 1, 8);
     float sp[8] = {INFINITY, -INFINITY, NAN, 1e6f, -1e6f, 1.0f + 0x1p-11f, 0x1p-24f, 0x1p-26f};
     memcpy(img.data, sp, sizeof sp);
     OB_CHECK_OK(ob_image_write(p, &img, OB_FMT_EXR, 16));
@@ -209,7 +200,7 @@ static void test_write_errors(void)
 {
     char p[600];
     ob_tensor img;
-    make_image(&img, 3, 4, 4);
+    ob_test_image(&img, 3, 4, 4);
     ob_test_fill_uniform(ob_tensor_f32(&img), 48, 1, 0, 1);
     OB_CHECK_FAILS(ob_image_write(tpath(p, sizeof p, "bad_depth.exr"), &img, OB_FMT_AUTO, 8), OB_ERR_ARG);
     struct stat st;
@@ -483,7 +474,7 @@ static unsigned char *valid_file(size_t *n, const char *name, int bit_depth)
 {
     char p[600];
     ob_tensor img;
-    make_image(&img, 3, 70, 50);
+    ob_test_image(&img, 3, 70, 50);
     ob_test_fill_uniform(ob_tensor_f32(&img), 3 * 70 * 50, 9, 0.0f, 4.0f);
     if (ob_image_write(tpath(p, sizeof p, name), &img, OB_FMT_EXR, bit_depth) != OB_OK) {
         fprintf(stderr, "write %s: %s\n", p, ob_last_error());

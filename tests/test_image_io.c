@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <jpeglib.h>
@@ -23,15 +24,6 @@ static const char *tpath(char *buf, size_t n, const char *name)
 {
     snprintf(buf, n, "%s/%s", dir, name);
     return buf;
-}
-
-static void make_image(ob_tensor *t, int c, int h, int w)
-{
-    int64_t shape[3] = {c, h, w};
-    if (ob_tensor_alloc(t, OB_F32, OB_HOST, 3, shape) != OB_OK) {
-        fprintf(stderr, "alloc: %s\n", ob_last_error());
-        exit(1);
-    }
 }
 
 static int count_temp_files(void)
@@ -80,7 +72,7 @@ static void test_png_roundtrip(void)
             for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
                 int w = sizes[si][0], h = sizes[si][1];
                 ob_tensor img, back;
-                make_image(&img, c, h, w);
+                ob_test_image(&img, c, h, w);
                 size_t n = (size_t)c * h * w;
                 float *x = ob_tensor_f32(&img);
                 ob_test_fill_uniform(x, n, 1000 + c * 10 + si, -0.2f, 1.2f); /* out of range: clamped */
@@ -369,7 +361,7 @@ static void test_jpeg(void)
 
     /* our own writer (quality 95, 4:4:4) */
     ob_tensor img;
-    make_image(&img, 3, H, W);
+    ob_test_image(&img, 3, H, W);
     memcpy(img.data, want, sizeof want);
     OB_CHECK_OK(ob_image_write(tpath(p, sizeof p, "ours.jpeg"), &img, OB_FMT_AUTO, 0));
     if (OB_CHECK_OK(ob_image_read(&t, &info, p))) {
@@ -378,7 +370,7 @@ static void test_jpeg(void)
     }
     ob_tensor_free(&t);
     ob_tensor_free(&img);
-    make_image(&img, 4, 2, 2);
+    ob_test_image(&img, 4, 2, 2);
     OB_CHECK_FAILS(ob_image_write(tpath(p, sizeof p, "rgba.jpg"), &img, OB_FMT_AUTO, 0), OB_ERR_ARG);
     ob_tensor_free(&img);
 }
@@ -406,7 +398,7 @@ static void test_hdr_roundtrip(void)
             int w = hsizes[si][0], h = hsizes[si][1];
             size_t plane = (size_t)w * h;
             ob_tensor img, back;
-            make_image(&img, c, h, w);
+            ob_test_image(&img, c, h, w);
             float *x = ob_tensor_f32(&img);
             uint64_t s = 77 + si;
             for (size_t i = 0; i < plane * c; i++) x[i] = (float)exp(ob_test_rand_uniform(&s) * 24 - 12);
@@ -448,7 +440,7 @@ static void test_hdr_roundtrip(void)
     }
     /* negatives / NaN -> 0; exact powers of two are exact */
     ob_tensor img, back;
-    make_image(&img, 3, 1, 3);
+    ob_test_image(&img, 3, 1, 3);
     float v[9] = {-1, NAN, 1024, 0.5f, 2, 0, 1, 4, 512}; /* planes R, G, B */
     memcpy(img.data, v, sizeof v);
     OB_CHECK_OK(ob_image_write(tpath(p, sizeof p, "special.hdr"), &img, OB_FMT_HDR, 0));
@@ -612,7 +604,7 @@ static void test_pfm(void)
         for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
             int w = sizes[si][0], h = sizes[si][1];
             ob_tensor img;
-            make_image(&img, c, h, w);
+            ob_test_image(&img, c, h, w);
             size_t n = (size_t)c * h * w;
             ob_test_fill_uniform(ob_tensor_f32(&img), n, 5 + si, -1e6f, 1e6f);
             ob_tensor_f32(&img)[0] = -0.0f;
@@ -684,12 +676,50 @@ static ob_status write_hello(FILE *fp, void *user)
     return OB_OK;
 }
 
+/* ob_image_read_native: the samples ob_image_read divides by 255 / 65535, in
+ * their own type, for every file the other tests wrote (PNG 8/16-bit, JPEG
+ * RGB, gray and CMYK), and the float formats as floats. */
+static void test_native(void)
+{
+    static const char *const files[] = {"direct.jpg",          "gray.jpg",           "cmyk.jpg",
+                                        "ours.jpeg",           "rt_8_3_33x17.png",   "rt_16_3_33x17.png",
+                                        "rt_8_1_7x5.png",      "rt_16_4_33x17.png",  "palette.png",
+                                        "adam7.png",           "graytrns.png",       "gray1.png"};
+    char p[600];
+    int checked = 0;
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        if (access(tpath(p, sizeof p, files[k]), R_OK) != 0) continue;
+        ob_tensor f, u;
+        ob_image_info fi, ui;
+        if (!OB_CHECK_OK(ob_image_read(&f, &fi, p)) || !OB_CHECK_OK(ob_image_read_native(&u, &ui, p))) continue;
+        const ob_dtype want = fi.bit_depth == 16 ? OB_U16 : OB_U8;
+        OB_CHECK(u.dtype == want && ob_tensor_same_shape(&u, &f) && ui.bit_depth == fi.bit_depth, "%s: native %s",
+                 files[k], ob_dtype_name(u.dtype));
+        size_t off = 0;
+        for (int64_t i = 0; u.dtype == want && i < ob_tensor_numel(&f); i++)
+            off += ob_sample_unit(u.data, u.dtype, (size_t)i) != ob_tensor_f32(&f)[i] &&
+                   fabsf(ob_sample_unit(u.data, u.dtype, (size_t)i) - ob_tensor_f32(&f)[i]) > 0.5f / 255 / 255;
+        OB_CHECK(off == 0, "%s: %zu native samples differ from the float read", files[k], off);
+        checked++;
+        ob_tensor_free(&f), ob_tensor_free(&u);
+    }
+    OB_CHECK(checked >= 10, "native reads checked on %d files", checked);
+    /* a float format stays float */
+    ob_tensor img, u;
+    ob_test_image(&img, 3, 4, 5);
+    for (int i = 0; i < 60; i++) ob_tensor_f32(&img)[i] = 0.25f * i;
+    OB_CHECK_OK(ob_image_write(tpath(p, sizeof p, "native.pfm"), &img, OB_FMT_AUTO, 0));
+    if (OB_CHECK_OK(ob_image_read_native(&u, NULL, p)))
+        OB_CHECK(u.dtype == OB_F32 && memcmp(u.data, img.data, 60 * sizeof(float)) == 0, "PFM native = floats");
+    ob_tensor_free(&u), ob_tensor_free(&img);
+}
+
 static void test_atomic(void)
 {
     char p[600];
     ob_tensor a, b, back;
-    make_image(&a, 3, 4, 4);
-    make_image(&b, 3, 4, 4);
+    ob_test_image(&a, 3, 4, 4);
+    ob_test_image(&b, 3, 4, 4);
     for (int i = 0; i < 48; i++) {
         ob_tensor_f32(&a)[i] = 0.25f;
         ob_tensor_f32(&b)[i] = 0.75f;
@@ -735,6 +765,7 @@ int main(void)
     test_hdr_roundtrip();
     test_hdr_known_bytes();
     test_pfm();
+    test_native();
     test_atomic();
     return ob_test_finish();
 }
