@@ -3,6 +3,8 @@
  * tensor-level entry points. */
 #include "pyramid.h"
 
+#include <stdio.h>
+
 #include "ob_dispatch.h"
 
 int ob_pyr_max_levels(int h, int w)
@@ -10,6 +12,13 @@ int ob_pyr_max_levels(int h, int w)
     int m = h < w ? h : w, l = 0;
     while (m >= 2) m >>= 1, l++;
     return l > 1 ? l : 1;
+}
+
+int ob_pyr_deep_levels(int h, int w)
+{
+    int m = h < w ? h : w, l = 1;
+    while (m >= 2) m >>= 1, l++;
+    return l;
 }
 
 ob_status ob_pyr_check(const char *op, int planes, int h, int w)
@@ -30,9 +39,9 @@ ob_status ob_pyr_check_expand(int planes, int h, int w, int oh, int ow)
 ob_status ob_pyr_shape_init(ob_pyr_shape *s, int planes, int h, int w, int levels)
 {
     OB_TRY(ob_pyr_check("build", planes, h, w));
-    const int max = ob_pyr_max_levels(h, w);
+    const int max = ob_pyr_deep_levels(h, w);
     OB_REQUIRE(levels >= 1 && levels <= max,
-               "pyramid: %d levels for a %dx%d (W x H) image; it allows 1..%d (floor(log2 of the shorter side))",
+               "pyramid: %d levels for a %dx%d (W x H) image; it allows 1..%d (floor(log2 of the shorter side) + 1)",
                levels, w, h, max);
     s->planes = planes, s->levels = levels;
     size_t at = 0;
@@ -101,6 +110,21 @@ ob_status ob_pyr_blend_with(const ob_pyr_ops *ops, float *pyr, const float *pyr_
     for (int k = 0; k < levels; k++)
         OB_TRY(ops->mix(pyr + s.offset[k], pyr + s.offset[k], pyr_b + s.offset[k], mask_pyr + sm.offset[k], planes,
                         mask_planes, (size_t)s.h[k] * s.w[k], cfg));
+    return OB_OK;
+}
+
+ob_status ob_pyr_accumulate_with(const ob_pyr_ops *ops, float *acc, const float *pyr, const float *w_pyr, int planes,
+                                 int w_planes, int h, int w, int levels, const ob_launch_cfg *cfg)
+{
+    ob_pyr_shape s, sw;
+    OB_REQUIRE(w_planes == 1 || w_planes == planes,
+               "pyramid accumulate: a weight of %d planes for %d planes (need 1 or %d)", w_planes, planes, planes);
+    OB_TRY(ob_pyr_shape_init(&s, planes, h, w, levels));
+    OB_TRY(ob_pyr_shape_init(&sw, w_planes, h, w, levels));
+    OB_REQUIRE(acc && pyr && w_pyr, "pyramid accumulate: null pointer");
+    for (int k = 0; k < levels; k++)
+        OB_TRY(ops->accum(acc + s.offset[k], pyr + s.offset[k], w_pyr + sw.offset[k], planes, w_planes,
+                          (size_t)s.h[k] * s.w[k], cfg));
     return OB_OK;
 }
 
@@ -211,21 +235,46 @@ ob_status ob_pyr_collapse(ob_ctx *ctx, ob_tensor *img, ob_tensor *pyr, int level
     return OB_CUDA_PATH(ob_pyr_collapse_cuda(ob_tensor_f32(img), ob_tensor_f32(pyr), c, h, w, levels, &cfg));
 }
 
+/* The pyramids of a level-by-level op (blend, accumulate): x and y of `planes`
+ * planes and m of m_planes (1 or planes), each checked as `names` call them. */
+static ob_status level_op_tensors(ob_ctx *ctx, const char *op, const char *const names[3], const ob_tensor *x,
+                                  const ob_tensor *y, const ob_tensor *m, int planes, int m_planes, int h, int w,
+                                  int levels)
+{
+    ob_pyr_shape s, sm;
+    char what[3][96];
+    OB_REQUIRE(m_planes == 1 || m_planes == planes, "pyramid %s: a %s of %d planes for %d planes (need 1 or %d)", op,
+               names[2], m_planes, planes, planes);
+    OB_TRY(ob_pyr_shape_init(&s, planes, h, w, levels));
+    OB_TRY(ob_pyr_shape_init(&sm, m_planes, h, w, levels));
+    for (int k = 0; k < 3; k++) snprintf(what[k], sizeof what[k], "pyramid %s: %s", op, names[k]);
+    OB_TRY(pyr_tensor(x, what[0], ctx, s.numel));
+    OB_TRY(pyr_tensor(y, what[1], ctx, s.numel));
+    return pyr_tensor(m, what[2], ctx, sm.numel);
+}
+
 ob_status ob_pyr_blend(ob_ctx *ctx, ob_tensor *pyr, const ob_tensor *pyr_b, const ob_tensor *mask_pyr, int planes,
                        int mask_planes, int h, int w, int levels)
 {
-    ob_pyr_shape s, sm;
-    OB_REQUIRE(mask_planes == 1 || mask_planes == planes, "pyramid blend: a mask of %d planes for %d planes (need 1 or %d)",
-               mask_planes, planes, planes);
-    OB_TRY(ob_pyr_shape_init(&s, planes, h, w, levels));
-    OB_TRY(ob_pyr_shape_init(&sm, mask_planes, h, w, levels));
-    OB_TRY(pyr_tensor(pyr, "pyramid blend: first pyramid", ctx, s.numel));
-    OB_TRY(pyr_tensor(pyr_b, "pyramid blend: second pyramid", ctx, s.numel));
-    OB_TRY(pyr_tensor(mask_pyr, "pyramid blend: mask pyramid", ctx, sm.numel));
+    static const char *const names[3] = {"first pyramid", "second pyramid", "mask pyramid"};
+    OB_TRY(level_op_tensors(ctx, "blend", names, pyr, pyr_b, mask_pyr, planes, mask_planes, h, w, levels));
     float *p = ob_tensor_f32(pyr);
     const float *pb = ob_tensor_f32(pyr_b), *pm = ob_tensor_f32(mask_pyr);
     if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
         return ob_pyr_blend_cpu(p, pb, pm, planes, mask_planes, h, w, levels);
     ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
     return OB_CUDA_PATH(ob_pyr_blend_cuda(p, pb, pm, planes, mask_planes, h, w, levels, &cfg));
+}
+
+ob_status ob_pyr_accumulate(ob_ctx *ctx, ob_tensor *acc, const ob_tensor *pyr, const ob_tensor *w_pyr, int planes,
+                            int w_planes, int h, int w, int levels)
+{
+    static const char *const names[3] = {"accumulator", "pyramid", "weight pyramid"};
+    OB_TRY(level_op_tensors(ctx, "accumulate", names, acc, pyr, w_pyr, planes, w_planes, h, w, levels));
+    float *pa = ob_tensor_f32(acc);
+    const float *pp = ob_tensor_f32(pyr), *pw = ob_tensor_f32(w_pyr);
+    if (ob_ctx_backend(ctx) == OB_BACKEND_CPU)
+        return ob_pyr_accumulate_cpu(pa, pp, pw, planes, w_planes, h, w, levels);
+    ob_launch_cfg cfg = ob_ctx_launch_cfg(ctx);
+    return OB_CUDA_PATH(ob_pyr_accumulate_cuda(pa, pp, pw, planes, w_planes, h, w, levels, &cfg));
 }

@@ -9,8 +9,9 @@
  *   horizontal  five taps along the row -> the thread's output.
  * The taps are pyramid.h's ob_pyr_tap5 / ob_pyr_expand_tap on the same samples
  * as the CPU path, in the same order, so the results are bit-identical.
- * mix is elementwise on a 1-D grid (grid.y = planes). The multi-level functions
- * are pyramid.c's schedule over these launchers and a device-to-device copy. */
+ * mix and accum are one elementwise kernel on a 1-D grid (grid.y = planes).
+ * The multi-level functions are pyramid.c's schedule over these launchers and
+ * a device-to-device copy. */
 #include "ob_cuda_kernel.h"
 #include "pyramid.h"
 
@@ -88,15 +89,17 @@ __global__ void pyr_expand_kernel(float *out, const float *__restrict__ in, cons
     }
 }
 
-/* out <- m * a + (1 - m) * b per plane; m broadcast when m_planes == 1 */
-__global__ void pyr_mix_kernel(float *out, const float *a, const float *b, const float *__restrict__ m, int planes,
-                               int m_planes, long long n)
+/* per plane, m broadcast when m_planes == 1: out <- m * a + (1 - m) * b (mix),
+ * or out <- out + m * a (accum; b unused) */
+__global__ void pyr_pointwise_kernel(float *out, const float *a, const float *b, const float *__restrict__ m,
+                                     int planes, int m_planes, long long n, int accum)
 {
     const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     for (long long p = blockIdx.y; p < planes; p += gridDim.y) {
         const long long at = p * n + i;
-        out[at] = ob_pyr_lerp(m[(m_planes == 1 ? 0 : p) * n + i], a[at], b[at]);
+        const float mv = m[(m_planes == 1 ? 0 : p) * n + i];
+        out[at] = accum ? ob_pyr_madd(mv, a[at], out[at]) : ob_pyr_lerp(mv, a[at], b[at]);
     }
 }
 
@@ -159,21 +162,35 @@ extern "C" ob_status OB_GPU_FN(ob_pyr_expand)(float *out, const float *in, const
     return OB_OK;
 }
 
+/* mix (accum 0) or accum (1), checked and launched */
+static ob_status pointwise_launch(const char *op, float *out, const float *a, const float *b, const float *m,
+                                  int planes, int m_planes, size_t n, int accum, const ob_launch_cfg *cfg)
+{
+    OB_REQUIRE(out && a && b && m, "pyramid %s: null pointer", op);
+    OB_REQUIRE(planes >= 1 && n >= 1 && (m_planes == 1 || m_planes == planes),
+               "pyramid %s: %d planes of %zu values with a %d-plane mask (need 1 or %d)", op, planes, n, m_planes,
+               planes);
+    const int bx = ob_cfg_block_x(cfg, 256);
+    OB_REQUIRE_BLOCK(bx % 32 == 0 && bx <= 1024, "pyramid mix and accum need block_x a multiple of 32, at most 1024");
+    const long long nb = ((long long)n + bx - 1) / bx;
+    OB_REQUIRE(nb <= 0x7fffffffLL, "pyramid %s: %zu values too many for one launch", op, n);
+    const dim3 grid((unsigned)nb, planes < 65535 ? (unsigned)planes : 65535u, 1), block((unsigned)bx, 1, 1);
+    OB_LAUNCH(pyr_pointwise_kernel, grid, block, 0, ob_cfg_stream(cfg), out, a, b, m, planes, m_planes, (long long)n,
+              accum);
+    OB_CHECK_LAUNCH(pyr_pointwise_kernel);
+    return OB_OK;
+}
+
 extern "C" ob_status OB_GPU_FN(ob_pyr_mix)(float *out, const float *a, const float *b, const float *m, int planes,
                                           int m_planes, size_t n, const ob_launch_cfg *cfg)
 {
-    OB_REQUIRE(out && a && b && m, "pyramid mix: null pointer");
-    OB_REQUIRE(planes >= 1 && n >= 1 && (m_planes == 1 || m_planes == planes),
-               "pyramid mix: %d planes of %zu values with a %d-plane mask (need 1 or %d)", planes, n, m_planes,
-               planes);
-    const int bx = ob_cfg_block_x(cfg, 256);
-    OB_REQUIRE_BLOCK(bx % 32 == 0 && bx <= 1024, "pyramid mix needs block_x a multiple of 32, at most 1024");
-    const long long nb = ((long long)n + bx - 1) / bx;
-    OB_REQUIRE(nb <= 0x7fffffffLL, "pyramid mix: %zu values too many for one launch", n);
-    const dim3 grid((unsigned)nb, planes < 65535 ? (unsigned)planes : 65535u, 1), block((unsigned)bx, 1, 1);
-    OB_LAUNCH(pyr_mix_kernel, grid, block, 0, ob_cfg_stream(cfg), out, a, b, m, planes, m_planes, (long long)n);
-    OB_CHECK_LAUNCH(pyr_mix_kernel);
-    return OB_OK;
+    return pointwise_launch("mix", out, a, b, m, planes, m_planes, n, 0, cfg);
+}
+
+extern "C" ob_status OB_GPU_FN(ob_pyr_accum)(float *acc, const float *a, const float *m, int planes, int m_planes,
+                                            size_t n, const ob_launch_cfg *cfg)
+{
+    return pointwise_launch("accum", acc, a, a, m, planes, m_planes, n, 1, cfg);
 }
 
 static ob_status copy_op(float *dst, const float *src, size_t n, const ob_launch_cfg *cfg)
@@ -185,7 +202,7 @@ static ob_status copy_op(float *dst, const float *src, size_t n, const ob_launch
 }
 
 static const ob_pyr_ops gpu_ops = {OB_GPU_FN(ob_pyr_reduce), OB_GPU_FN(ob_pyr_expand), OB_GPU_FN(ob_pyr_mix),
-                                   copy_op};
+                                   copy_op, OB_GPU_FN(ob_pyr_accum)};
 
 extern "C" ob_status OB_GPU_FN(ob_pyr_gaussian)(float *pyr, const float *img, int planes, int h, int w, int levels,
                                                const ob_launch_cfg *cfg)
@@ -209,4 +226,10 @@ extern "C" ob_status OB_GPU_FN(ob_pyr_blend)(float *pyr, const float *pyr_b, con
                                             int mask_planes, int h, int w, int levels, const ob_launch_cfg *cfg)
 {
     return ob_pyr_blend_with(&gpu_ops, pyr, pyr_b, mask_pyr, planes, mask_planes, h, w, levels, cfg);
+}
+
+extern "C" ob_status OB_GPU_FN(ob_pyr_accumulate)(float *acc, const float *pyr, const float *w_pyr, int planes,
+                                                 int w_planes, int h, int w, int levels, const ob_launch_cfg *cfg)
+{
+    return ob_pyr_accumulate_with(&gpu_ops, acc, pyr, w_pyr, planes, w_planes, h, w, levels, cfg);
 }

@@ -32,8 +32,13 @@
  *            GPU paths evaluate the very same expressions, so their results are
  *            bit-identical (the parity tests check atol = rtol = 0).
  *
- *   Pyramid  `levels` L in 1..ob_pyr_max_levels(h, w) = max(1, floor(log2(min(h,
- *            w)))), so the top level is at least 2 x 2 for images that are.
+ *   Pyramid  `levels` L in 1..ob_pyr_deep_levels(h, w) = floor(log2(min(h, w)))
+ *            + 1, down to a top level 1 pixel on a power-of-two shorter side
+ *            (cv::buildPyramid's count for maxlevel = floor(log2 min side),
+ *            which exposure fusion needs to match cv2.createMergeMertens);
+ *            ob_pyr_max_levels(h, w) = max(1, floor(log2(min(h, w)))), one
+ *            fewer, keeps the top level at least 2 x 2 for images that are
+ *            (the blend's default).
  *            Level k is (planes, h_k, w_k), h_0 = h, h_{k+1} = ceil(h_k / 2);
  *            the levels are stored one after the other in one buffer of
  *            ob_pyr_shape.numel floats (level k at offset[k]).
@@ -46,6 +51,10 @@
  *            or `planes` planes; m = 1 gives a and m = 0 gives b exactly.
  *            ob_pyr_blend_* mixes two Laplacian pyramids level by level under
  *            a mask's Gaussian pyramid (the blend of pipelines/ob_blend.h).
+ *   accum    acc = fmaf(m, a, acc) elementwise, m broadcast as in mix: the
+ *            weighted sum of exposure fusion (pipelines/ob_fuse.h);
+ *            ob_pyr_accumulate_* adds a Laplacian pyramid times a weight's
+ *            Gaussian pyramid into an accumulator pyramid, level by level.
  *
  * Paths
  *   _cpu   separable, one output row at a time (vertical taps into a row
@@ -54,15 +63,16 @@
  *          NULL = 32 x 8; block_x a multiple of 32, <= 1024 threads); each block
  *          loads its input tile plus the reflected 2-pixel apron into shared
  *          memory, runs the vertical pass there, then the horizontal pass;
- *          grid.z walks the planes. mix is 1-D. Device pointers (_emu: the same
- *          source under cuda-emu, host pointers).
- *   Multi-level functions (gaussian, laplacian, collapse, blend) are one
- *   schedule (pyramid.c, ob_pyr_ops) over each path's reduce/expand/mix/copy.
+ *          grid.z walks the planes. mix and accum are 1-D. Device pointers
+ *          (_emu: the same source under cuda-emu, host pointers).
+ *   Multi-level functions (gaussian, laplacian, collapse, blend, accumulate)
+ *   are one schedule (pyramid.c, ob_pyr_ops) over each path's
+ *   reduce/expand/mix/copy/accum.
  *   Tensor entries (ob_pyr_reduce, ...): (C, H, W) images, pyramids as 1-D
  *   tensors of ob_pyr_shape.numel floats, where the context computes.
  *
  * Errors: OB_ERR_ARG for sizes < 1, an expand size with ceil(oh/2) != h, levels
- * outside 1..max (the message names the limit), null pointers, block shapes the
+ * outside 1..ob_pyr_deep_levels (the message names the limit), null pointers, block shapes the
  * kernel cannot use; OB_ERR_NOMEM when a row buffer cannot be had.
  *
  * Example
@@ -135,6 +145,9 @@ OB_PYR_HD float ob_pyr_combine(float e, int has_base, float base, float scale)
 /* mix: m * a + (1 - m) * b. */
 OB_PYR_HD float ob_pyr_lerp(float m, float a, float b) { return fmaf(m, a, (1.0f - m) * b); }
 
+/* accum: acc + m * a. */
+OB_PYR_HD float ob_pyr_madd(float m, float a, float acc) { return fmaf(m, a, acc); }
+
 /* ---- sizes ---------------------------------------------------------------- */
 
 typedef struct {
@@ -144,9 +157,11 @@ typedef struct {
     size_t numel;                                   /* floats in the whole pyramid */
 } ob_pyr_shape;
 
-/* max(1, floor(log2(min(h, w)))): the most levels a pyramid of h x w may have. */
+/* max(1, floor(log2(min(h, w)))): the default (and blend's most) levels of h x w, top >= 2 x 2. */
 int ob_pyr_max_levels(int h, int w);
-/* Checks planes, h, w >= 1 and levels in 1..ob_pyr_max_levels, then fills *s. */
+/* floor(log2(min(h, w))) + 1: the most levels a pyramid of h x w may have (OpenCV's count). */
+int ob_pyr_deep_levels(int h, int w);
+/* Checks planes, h, w >= 1 and levels in 1..ob_pyr_deep_levels, then fills *s. */
 ob_status ob_pyr_shape_init(ob_pyr_shape *s, int planes, int h, int w, int levels);
 /* Size checks of the single-level ops (both paths call them). */
 ob_status ob_pyr_check(const char *op, int planes, int h, int w);
@@ -181,6 +196,13 @@ ob_status ob_pyr_mix_cuda(float *out, const float *a, const float *b, const floa
 ob_status ob_pyr_mix_emu(float *out, const float *a, const float *b, const float *m, int planes, int m_planes,
                          size_t n, const ob_launch_cfg *cfg);
 
+/* acc (planes, n) <- acc + m * a; m (m_planes, n), m_planes 1 or planes. */
+ob_status ob_pyr_accum_cpu(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n);
+ob_status ob_pyr_accum_cuda(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n,
+                            const ob_launch_cfg *cfg);
+ob_status ob_pyr_accum_emu(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n,
+                           const ob_launch_cfg *cfg);
+
 /* ---- whole pyramids (pyr: ob_pyr_shape.numel floats) ----------------------- */
 
 /* pyr <- Gaussian pyramid of img (planes, h, w). */
@@ -211,6 +233,15 @@ ob_status ob_pyr_blend_cuda(float *pyr, const float *pyr_b, const float *mask_py
 ob_status ob_pyr_blend_emu(float *pyr, const float *pyr_b, const float *mask_pyr, int planes, int mask_planes,
                            int h, int w, int levels, const ob_launch_cfg *cfg);
 
+/* acc <- acc + w_pyr * pyr level by level: acc and pyr pyramids of `planes`
+ * planes, w_pyr one of w_planes (1 or planes) planes. */
+ob_status ob_pyr_accumulate_cpu(float *acc, const float *pyr, const float *w_pyr, int planes, int w_planes, int h,
+                                int w, int levels);
+ob_status ob_pyr_accumulate_cuda(float *acc, const float *pyr, const float *w_pyr, int planes, int w_planes, int h,
+                                 int w, int levels, const ob_launch_cfg *cfg);
+ob_status ob_pyr_accumulate_emu(float *acc, const float *pyr, const float *w_pyr, int planes, int w_planes, int h,
+                                int w, int levels, const ob_launch_cfg *cfg);
+
 /* What each path gives the shared multi-level schedule (pyramid.c). */
 typedef struct {
     ob_status (*reduce)(float *out, const float *in, int planes, int h, int w, const ob_launch_cfg *cfg);
@@ -219,6 +250,8 @@ typedef struct {
     ob_status (*mix)(float *out, const float *a, const float *b, const float *m, int planes, int m_planes, size_t n,
                      const ob_launch_cfg *cfg);
     ob_status (*copy)(float *dst, const float *src, size_t n, const ob_launch_cfg *cfg);
+    ob_status (*accum)(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n,
+                       const ob_launch_cfg *cfg);
 } ob_pyr_ops;
 
 ob_status ob_pyr_gaussian_with(const ob_pyr_ops *ops, float *pyr, const float *img, int planes, int h, int w,
@@ -229,6 +262,8 @@ ob_status ob_pyr_collapse_with(const ob_pyr_ops *ops, float *img, float *pyr, in
                                const ob_launch_cfg *cfg);
 ob_status ob_pyr_blend_with(const ob_pyr_ops *ops, float *pyr, const float *pyr_b, const float *mask_pyr, int planes,
                             int mask_planes, int h, int w, int levels, const ob_launch_cfg *cfg);
+ob_status ob_pyr_accumulate_with(const ob_pyr_ops *ops, float *acc, const float *pyr, const float *w_pyr, int planes,
+                                 int w_planes, int h, int w, int levels, const ob_launch_cfg *cfg);
 
 /* ---- tensors (float32, where the context computes) -------------------------- */
 
@@ -239,7 +274,8 @@ ob_status ob_pyr_blur(ob_ctx *ctx, ob_tensor *out, const ob_tensor *in);
 ob_status ob_pyr_reduce(ob_ctx *ctx, ob_tensor *out, const ob_tensor *in);
 /* out (C, OH, OW) <- base (NULL or out's shape) + scale * expand(in (C, H, W)). */
 ob_status ob_pyr_expand(ob_ctx *ctx, ob_tensor *out, const ob_tensor *in, const ob_tensor *base, float scale);
-/* pyr (numel) <- Laplacian (or Gaussian, gaussian = 1) pyramid of img (C, H, W). */
+/* pyr (numel) <- Laplacian (or Gaussian, gaussian = 1) pyramid of img (C, H, W). img may be pyr's
+ * level 0 itself (the first C*H*W floats): the copy is skipped and the pyramid built in place. */
 ob_status ob_pyr_build(ob_ctx *ctx, ob_tensor *pyr, const ob_tensor *img, int levels, int gaussian);
 /* img (C, H, W) <- collapse(pyr (numel)); pyr is overwritten as in ob_pyr_collapse_cpu. */
 ob_status ob_pyr_collapse(ob_ctx *ctx, ob_tensor *img, ob_tensor *pyr, int levels);
@@ -247,6 +283,9 @@ ob_status ob_pyr_collapse(ob_ctx *ctx, ob_tensor *img, ob_tensor *pyr, int level
  * level-0 size. */
 ob_status ob_pyr_blend(ob_ctx *ctx, ob_tensor *pyr, const ob_tensor *pyr_b, const ob_tensor *mask_pyr, int planes,
                        int mask_planes, int h, int w, int levels);
+/* acc (numel of C planes) <- acc + w_pyr (numel of 1 or C planes) * pyr (numel of C planes), level by level. */
+ob_status ob_pyr_accumulate(ob_ctx *ctx, ob_tensor *acc, const ob_tensor *pyr, const ob_tensor *w_pyr, int planes,
+                            int w_planes, int h, int w, int levels);
 
 #ifdef __cplusplus
 }

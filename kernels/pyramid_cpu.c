@@ -186,6 +186,22 @@ ob_status ob_pyr_mix_cpu(float *out, const float *a, const float *b, const float
     return OB_OK;
 }
 
+ob_status ob_pyr_accum_cpu(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n)
+{
+    OB_REQUIRE(acc && a && m, "pyramid accum: null pointer");
+    OB_REQUIRE(planes >= 1 && n >= 1 && (m_planes == 1 || m_planes == planes),
+               "pyramid accum: %d planes of %zu values with a %d-plane weight (need 1 or %d)", planes, n, m_planes,
+               planes);
+#pragma omp parallel for schedule(static) if ((size_t)planes * n >= SERIAL_BELOW)
+    for (int p = 0; p < planes; p++) {
+        const float *restrict mp = m + (m_planes == 1 ? 0 : (size_t)p * n);
+        const float *restrict ap = a + (size_t)p * n;
+        float *restrict out = acc + (size_t)p * n;
+        for (size_t i = 0; i < n; i++) out[i] = ob_pyr_madd(mp[i], ap[i], out[i]);
+    }
+    return OB_OK;
+}
+
 /* ---- the multi-level schedule on this path ---------------------------------- */
 
 static ob_status reduce_op(float *out, const float *in, int planes, int h, int w, const ob_launch_cfg *cfg)
@@ -211,7 +227,13 @@ static ob_status copy_op(float *dst, const float *src, size_t n, const ob_launch
     return OB_OK;
 }
 
-static const ob_pyr_ops cpu_ops = {reduce_op, expand_op, mix_op, copy_op};
+static ob_status accum_op(float *acc, const float *a, const float *m, int planes, int m_planes, size_t n,
+                         const ob_launch_cfg *cfg)
+{
+    return ob_pyr_accum_cpu(acc, a, m, planes, m_planes, n);
+}
+
+static const ob_pyr_ops cpu_ops = {reduce_op, expand_op, mix_op, copy_op, accum_op};
 
 ob_status ob_pyr_gaussian_cpu(float *pyr, const float *img, int planes, int h, int w, int levels)
 {
@@ -232,4 +254,10 @@ ob_status ob_pyr_blend_cpu(float *pyr, const float *pyr_b, const float *mask_pyr
                            int h, int w, int levels)
 {
     return ob_pyr_blend_with(&cpu_ops, pyr, pyr_b, mask_pyr, planes, mask_planes, h, w, levels, NULL);
+}
+
+ob_status ob_pyr_accumulate_cpu(float *acc, const float *pyr, const float *w_pyr, int planes, int w_planes, int h,
+                                int w, int levels)
+{
+    return ob_pyr_accumulate_with(&cpu_ops, acc, pyr, w_pyr, planes, w_planes, h, w, levels, NULL);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ob_atomic_file.h"
+#include "ob_fuse.h"
 #include "ob_hdr_report.h"
 #include "ob_hdr_stream.h"
 #include "ob_hdr_times.h"
@@ -188,11 +189,15 @@ static ob_status quantize_display(ob_tensor *out, const ob_tensor *in, int bits)
     return OB_OK;
 }
 
-/* fused.png: Mertens exposure fusion of the (aligned) stack. */
+/* fused.png: Mertens exposure fusion of the (aligned) stack, before the merge
+ * consumes it; no times, no response. */
 static ob_status fuse_stack(ob_ctx *ctx, ob_hdr_scene *s, const ob_hdr_opts *o)
 {
-    (void)ctx, (void)s, (void)o;
-    return OB_FAIL(OB_ERR_UNSUPPORTED, "hdr --fuse: not wired yet");
+    const ob_tensor *ptrs[OB_HDR_MAX_INPUTS];
+    for (int i = 0; i < s->n; i++) ptrs[i] = &s->images[i];
+    ob_fuse_opts f = OB_FUSE_OPTS_DEFAULT;
+    f.contrast = o->fuse_weights[0], f.saturation = o->fuse_weights[1], f.exposedness = o->fuse_weights[2];
+    return ob_fuse(ctx, &s->fused, ptrs, s->n, &f);
 }
 
 /* The GPU path: the merge and the three operators stage by stage on the device. */

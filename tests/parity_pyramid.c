@@ -107,6 +107,11 @@ static void check_pyramids(int planes, int h, int w, int levels, int bx, int by,
     snprintf(what, sizeof what, "blended pyramid L%d", levels);
     compare(what, dpa, pa, s.numel, planes, h, w, bx, by, order);
 
+    OB_CHECK_OK(ob_pyr_accumulate_cpu(pb, pa, pm, planes, 1, h, w, levels)); /* pb += pm * pa */
+    OB_CHECK_OK(OB_GPU(ob_pyr_accumulate)(dpb, dpa, dpm, planes, 1, h, w, levels, &cfg));
+    snprintf(what, sizeof what, "accumulated pyramid L%d", levels);
+    compare(what, dpb, pb, s.numel, planes, h, w, bx, by, order);
+
     OB_CHECK_OK(ob_pyr_collapse_cpu(img, pa, planes, h, w, levels));
     OB_CHECK_OK(OB_GPU(ob_pyr_collapse)(dimg, dpa, planes, h, w, levels, &cfg));
     snprintf(what, sizeof what, "collapse L%d", levels);
@@ -136,6 +141,7 @@ int main(void)
         check_pyramids(3, 37, 53, 5, bx, by, k ? 7 : 0);
         check_pyramids(1, 67, 41, 3, bx, by, 9);
         check_pyramids(2, 5, 9, 1, bx, by, 0);
+        check_pyramids(2, 32, 48, ob_pyr_deep_levels(32, 48), bx, by, 5); /* top level 1 x 2 */
     }
     /* block shapes the kernels cannot use are refused, not launched */
     float *d = ob_gpu_alloc(256);
@@ -145,7 +151,7 @@ int main(void)
     OB_CHECK_FAILS(OB_GPU(ob_pyr_reduce)(d, d + 128, 1, 8, 8, &wide), OB_ERR_ARG); /* shared memory */
     OB_CHECK_FAILS(OB_GPU(ob_pyr_expand)(d, d + 128, NULL, 1, 1, 3, 3, 7, 6, NULL), OB_ERR_ARG);
     OB_CHECK_FAILS(OB_GPU(ob_pyr_mix)(d, d, d, d, 3, 2, 16, NULL), OB_ERR_ARG);
-    OB_CHECK_FAILS(OB_GPU(ob_pyr_laplacian)(d, d + 128, 1, 8, 8, 4, NULL), OB_ERR_ARG);
+    OB_CHECK_FAILS(OB_GPU(ob_pyr_laplacian)(d, d + 128, 1, 8, 8, 5, NULL), OB_ERR_ARG);
     ob_gpu_free(d);
     return ob_test_finish();
 }

@@ -127,7 +127,7 @@ int ob_cli_parse_size(int *w, int *h, const char *text, const char *what, int li
 #include "ob_json.h" /* ob_json_string, ob_json_number */
 
 /* The verbs. */
-extern const ob_cli_verb ob_verb_align_face, ob_verb_denoise, ob_verb_faceswap, ob_verb_generate, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
+extern const ob_cli_verb ob_verb_align_face, ob_verb_denoise, ob_verb_faceswap, ob_verb_fuse, ob_verb_generate, ob_verb_demo, ob_verb_hdr, ob_verb_version, ob_verb_metrics, ob_verb_resize, ob_verb_tonemap, ob_verb_bilateral, ob_verb_blend, ob_verb_quilt, ob_verb_transfer, ob_verb_train, ob_verb_eval, ob_verb_nets,
     ob_verb_upscale, ob_verb_keypoints;
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const ob_cli_verb *const verbs[] = {&ob_verb_align_face, &ob_verb_bilateral, &ob_verb_blend, &ob_verb_demo, &ob_verb_denoise, &ob_verb_eval, &ob_verb_faceswap, &ob_verb_generate, &ob_verb_hdr, &ob_verb_keypoints, &ob_verb_metrics, &ob_verb_nets, &ob_verb_quilt, &ob_verb_resize, &ob_verb_tonemap, &ob_verb_train, &ob_verb_transfer, &ob_verb_upscale, &ob_verb_version};
+static const ob_cli_verb *const verbs[] = {&ob_verb_align_face, &ob_verb_bilateral, &ob_verb_blend, &ob_verb_demo, &ob_verb_denoise, &ob_verb_eval, &ob_verb_faceswap, &ob_verb_fuse, &ob_verb_generate, &ob_verb_hdr, &ob_verb_keypoints, &ob_verb_metrics, &ob_verb_nets, &ob_verb_quilt, &ob_verb_resize, &ob_verb_tonemap, &ob_verb_train, &ob_verb_transfer, &ob_verb_upscale, &ob_verb_version};
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
 static void print_main_help(FILE *f)
