@@ -105,14 +105,21 @@ ob_status ob_hdr_merge_streamed(ob_tensor *radiance, ob_hdr_radiance_stats *stat
 
 /* ---- display ------------------------------------------------------------------ */
 
-/* ob_image_write's quantisation (image_io_internal.h's ob_quantize); x is
- * already in [0, 1] here (ob_tm_display clamps), so (double)x * maxv + 0.5
- * rounds exactly as it does. */
-static inline unsigned quantize(float x, unsigned maxv)
+/* ob_image_write's quantisation (image_io_internal.h's ob_quantize) for x
+ * already in [0, 1] (ob_tm_display's range): there its two clamps change
+ * nothing, and without them the store loops vectorise. */
+static inline unsigned quantize01(float x, unsigned maxv) { return (unsigned)((double)x * maxv + 0.5); }
+
+/* One channel value through the three operators' last steps: global scale's
+ * display, Reinhard's and Durand's colour (chroma times the new intensity)
+ * and display. */
+static inline void three_ops(float v, float in, float ld, float io, float gs_scale, float gamma, float *gs,
+                             float *simple, float *durand)
 {
-    if (!(x > 0.0f)) return 0;
-    if (x >= 1.0f) return maxv;
-    return (unsigned)((double)x * maxv + 0.5);
+    const float chroma = ob_tm_chroma(v, in);
+    *gs = ob_tm_display(v, gs_scale, gamma);
+    *simple = ob_tm_display(chroma * ld, 1.f, gamma);
+    *durand = ob_tm_display(chroma * io, 1.f, gamma);
 }
 
 typedef struct {
@@ -207,25 +214,23 @@ ob_status ob_hdr_display_streamed(ob_tensor display[3], ob_hdr_display_report *r
                             *pbase = base + i0;
 #pragma omp simd
                 for (int t = 0; t < m; t++) {
-                    const float rgb[3] = {ob_tm_clean(pr[t]), ob_tm_clean(pg[t]), ob_tm_clean(pb[t])};
-                    const float in = ob_tm_intensity(rgb[0], rgb[1], rgb[2]);
+                    const float cr = ob_tm_clean(pr[t]), cg = ob_tm_clean(pg[t]), cb = ob_tm_clean(pb[t]);
+                    const float in = ob_tm_intensity(cr, cg, cb);
                     const float ld = ob_tm_reinhard(in, a);
                     const float io = ob_tm_exp2(ob_tm_base_scale(pbase[t], bmax, scale), pl[t] - pbase[t]);
-                    for (int k = 0; k < 3; k++) {
-                        const float chroma = ob_tm_chroma(rgb[k], in);
-                        v[0][k][t] = ob_tm_display(rgb[k], gs_scale, gamma);
-                        v[1][k][t] = ob_tm_display(chroma * ld, 1.f, gamma);
-                        v[2][k][t] = ob_tm_display(chroma * io, 1.f, gamma);
-                    }
+                    /* channel by channel, unrolled: the vectoriser takes no arrays of lanes */
+                    three_ops(cr, in, ld, io, gs_scale, gamma, &v[0][0][t], &v[1][0][t], &v[2][0][t]);
+                    three_ops(cg, in, ld, io, gs_scale, gamma, &v[0][1][t], &v[1][1][t], &v[2][1][t]);
+                    three_ops(cb, in, ld, io, gs_scale, gamma, &v[0][2][t], &v[1][2][t], &v[2][2][t]);
                 }
                 for (int op = 0; op < 3; op++)
                     for (int k = 0; k < 3; k++) {
                         void *out = display[op].data;
                         const size_t at = (size_t)k * n + i0;
                         if (bits == 16)
-                            for (int t = 0; t < m; t++) ((uint16_t *)out)[at + t] = (uint16_t)quantize(v[op][k][t], 65535);
+                            for (int t = 0; t < m; t++) ((uint16_t *)out)[at + t] = (uint16_t)quantize01(v[op][k][t], 65535);
                         else
-                            for (int t = 0; t < m; t++) ((uint8_t *)out)[at + t] = (uint8_t)quantize(v[op][k][t], 255);
+                            for (int t = 0; t < m; t++) ((uint8_t *)out)[at + t] = (uint8_t)quantize01(v[op][k][t], 255);
                     }
             }
         }
