@@ -1,6 +1,7 @@
 /* response_solve_cpu.c — the CPU solvers of response_solve.h: Cholesky on the
  * reduced normal equations (LAPACKE_dposv), and the dense SVD least-squares
- * solve (LAPACKE_dgelsd) that is both the reference and the fallback. */
+ * solve (LAPACKE_dgelsd) that is both the reference and the fallback; then
+ * the monotone step (response_monotone.c) unless pb->free_curve. */
 #include <lapacke.h>
 #include <stdlib.h>
 
@@ -58,10 +59,8 @@ ob_status ob_response_solve_cpu(double *g, const ob_response_problem *pb, ob_res
     OB_TRY(ob_response_problem_check(pb));
     OB_REQUIRE(how == OB_RESPONSE_SOLVE_NORMAL || how == OB_RESPONSE_SOLVE_DENSE,
                "response solve: unknown solver %d", (int)how);
-    if (how == OB_RESPONSE_SOLVE_NORMAL) {
-        int not_pd;
-        OB_TRY(solve_normal(g, &not_pd, pb));
-        if (!not_pd) return OB_OK;
-    }
-    return solve_dense(g, pb);
+    int not_pd = 1;
+    if (how == OB_RESPONSE_SOLVE_NORMAL) OB_TRY(solve_normal(g, &not_pd, pb));
+    if (not_pd) OB_TRY(solve_dense(g, pb));
+    return pb->free_curve ? OB_OK : ob_response_monotone(g, pb, NULL);
 }

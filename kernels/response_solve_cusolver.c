@@ -4,7 +4,8 @@
  * cusolverDnDpotrs on the context's handle and stream. Thin by design: it
  * cannot run on a machine without a GPU; bench/gpu_check runs it where one
  * exists. A matrix that is not positive definite falls back to the CPU's
- * dense solve, as the CPU path does. */
+ * dense solve, as the CPU path does; the monotone step (response_monotone.c)
+ * runs on the host after either, unless pb->free_curve. */
 #include "response_solve.h"
 
 #ifdef OB_HAVE_CUDA
@@ -66,10 +67,11 @@ ob_status ob_response_solve_cusolver(ob_ctx *ctx, double *g, const ob_response_p
     dev_free(&d);
     free(s);
     if (st != OB_OK) return st;
-    if (info > 0) return ob_response_solve_cpu(g, pb, OB_RESPONSE_SOLVE_DENSE); /* not positive definite */
+    /* not positive definite: the CPU's dense solve, monotone step included */
+    if (info > 0) return ob_response_solve_cpu(g, pb, OB_RESPONSE_SOLVE_DENSE);
     if (info < 0) return OB_FAIL(OB_ERR_INTERNAL, "response solve: cuSOLVER potrf/potrs argument %d", -info);
     ob_response_pin(g, n);
-    return OB_OK;
+    return pb->free_curve ? OB_OK : ob_response_monotone(g, pb, NULL); /* on the host, S rebuilt there */
 }
 
 #else

@@ -6,7 +6,8 @@
  *     one written here from the paper's rows, and both library solvers
  *     (reduced normal equations + LAPACKE_dposv; dense LAPACKE_dgelsd) agree
  *     with a dense normal-equations solve written here (Gaussian elimination
- *     with partial pivoting in long double), to 1e-9;
+ *     with partial pivoting in long double), to 1e-9 (free_curve = 1: the
+ *     monotone solve has its own test, tests/test_response_monotone.c);
  *   - on a full-size synthetic problem the two library solvers agree to 1e-6;
  *     lambda = 0 (singular normal equations) falls back and stays finite;
  *   - recovery: synthetic stacks with a known response per channel (sRGB and
@@ -101,7 +102,8 @@ static void test_tiny_system(void)
     for (int i = 0; i < N * P; i++) z[i] = (uint16_t)ob_test_rand_int(&rng, 0, NB - 1);
     z[0] = 3, z[1] = 8, z[2] = 12; /* one sample spanning three usable bins */
     const double ln_t[P] = {log(1 / 8.0), log(1 / 2.0), log(2.0)};
-    const ob_response_problem pb = {z, ln_t, N, P, NB, 2.0};
+    /* free_curve: the reference below is the unconstrained solve (random bins need not give a monotone g) */
+    const ob_response_problem pb = {z, ln_t, N, P, NB, 2.0, 1};
     int m, k;
     ob_response_dense_size(&pb, &m, &k);
     OB_CHECK(m == N * P + 1 + NB - 2 && k == NB + N, "dense size %d x %d", m, k);
@@ -268,7 +270,7 @@ static void check_solvers_agree(void)
     OB_CHECK_OK(ob_response_sample(z, &got, s.ptr, s.n_exp, 0, &o));
     double ln_t[8], gn[256], gd[256];
     for (int j = 0; j < 8; j++) ln_t[j] = log(s.times[j]);
-    ob_response_problem pb = {z, ln_t, got, s.n_exp, 256, 10.0};
+    ob_response_problem pb = {z, ln_t, got, s.n_exp, 256, 10.0, 0};
     OB_CHECK_OK(ob_response_solve_cpu(gn, &pb, OB_RESPONSE_SOLVE_NORMAL));
     OB_CHECK_OK(ob_response_solve_cpu(gd, &pb, OB_RESPONSE_SOLVE_DENSE));
     double worst = 0;
@@ -415,7 +417,7 @@ static void check_bad_input(ob_ctx *ctx)
     /* the solver's own checks */
     uint16_t z[4] = {1, 300, 2, 3};
     double ln_t[2] = {0, 1}, gd[256];
-    ob_response_problem pb = {z, ln_t, 2, 2, 256, 10};
+    ob_response_problem pb = {z, ln_t, 2, 2, 256, 10, 0};
     OB_CHECK_FAILS(ob_response_solve_cpu(gd, &pb, OB_RESPONSE_SOLVE_NORMAL), OB_ERR_ARG);
     z[1] = 2, pb.n_samples = 1;
     OB_CHECK_FAILS(ob_response_solve_cpu(gd, &pb, OB_RESPONSE_SOLVE_NORMAL), OB_ERR_ARG);
