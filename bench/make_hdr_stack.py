@@ -8,7 +8,8 @@ resized to the size asked (bicubic, clipped at 0), then each exposure t_j (2
 stops apart, centred on the map's median) goes through a camera: sRGB-like
 response z = (E t)^(1/2.2), Gaussian noise of sigma 0.01 before quantisation
 (seeded), 8 bits. Writes OUT_DIR/exposure_J.png (OpenCV's default PNG settings,
-as a camera pipeline writes them) and OUT_DIR/times.txt ('NAME SECONDS').
+as a camera pipeline writes them) and OUT_DIR/times.txt ('NAME SECONDS'); with
+--truth also the radiance it rendered, OUT_DIR/radiance_true.pfm.
 """
 import argparse
 import os
@@ -20,7 +21,14 @@ import numpy as np
 DEFAULT_MAP = "/usr/share/qtcreator/qml/qmlpuppet/mockfiles/images/preview_landscape.hdr"
 
 
-def render(out, width, height, n, source=DEFAULT_MAP, seed=0):
+def write_pfm(path, e):
+    """e (H, W, 3) BGR float32 -> little-endian PFM, rows bottom to top."""
+    with open(path, "wb") as f:
+        f.write(b"PF\n%d %d\n-1.0\n" % (e.shape[1], e.shape[0]))
+        f.write(np.ascontiguousarray(e[::-1, :, ::-1], dtype="<f4").tobytes())
+
+
+def render(out, width, height, n, source=DEFAULT_MAP, seed=0, truth=False):
     e = cv2.imread(source, cv2.IMREAD_ANYDEPTH | cv2.IMREAD_COLOR)
     if e is None:
         sys.exit(f"make_hdr_stack: cannot read the radiance map {source}")
@@ -28,6 +36,8 @@ def render(out, width, height, n, source=DEFAULT_MAP, seed=0):
     rng = np.random.default_rng(seed)
     median = float(np.median(e[e > 0])) if (e > 0).any() else 1.0
     os.makedirs(out, exist_ok=True)
+    if truth:  # the radiance the stack was rendered from, for error figures (not an input)
+        write_pfm(os.path.join(out, "radiance_true.pfm"), e)
     names = []
     with open(os.path.join(out, "times.txt"), "w") as f:
         for j in range(n):
@@ -50,9 +60,10 @@ def main():
     ap.add_argument("--exposures", type=int, default=16)
     ap.add_argument("--source", default=DEFAULT_MAP, help="the radiance map (.hdr, .exr, .pfm)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--truth", action="store_true", help="also OUT_DIR/radiance_true.pfm, the rendered radiance")
     a = ap.parse_args()
     w, h = (int(v) for v in a.size.lower().split("x"))
-    render(a.out, w, h, a.exposures, a.source, a.seed)
+    render(a.out, w, h, a.exposures, a.source, a.seed, a.truth)
 
 
 if __name__ == "__main__":

@@ -305,7 +305,8 @@ static ob_status write_summary(FILE *f, void *user)
     fprintf(f, "  \"lambda\": %.10g,\n  \"samples\": %d,\n  \"seed\": %llu,\n  \"bins\": %d,\n  \"aligned\": %s,\n",
             o->response.lambda, o->response.samples, (unsigned long long)o->response.seed, s->n_bins,
             o->align ? "true" : "false");
-    fprintf(f, "  \"response\": \"monotone least squares (Debevec-Malik with g non-decreasing)\",\n");
+    fprintf(f, "  \"response\": \"%s\",\n", o->response.free_curve ? "free least squares (Debevec-Malik)"
+                                                                  : "monotone least squares (Debevec-Malik with g non-decreasing)");
     fprintf(f, "  \"dynamic_range_stops\": %.4f,\n", s->dynamic_range_stops);
     fprintf(f, "  \"tonemap\": {\"gamma\": %.6g, \"key\": %.6g, \"sigma_s\": %.6g, \"sigma_r\": %.6g, \"stops\": %.6g, "
                "\"bilateral\": \"%s\", \"bits\": %d},\n",

@@ -15,7 +15,7 @@
 
 ob_response_opts ob_response_opts_default(void)
 {
-    ob_response_opts o = {OB_HDR_DEFAULT_BINS, 10.0, 1024, 0};
+    ob_response_opts o = {OB_HDR_DEFAULT_BINS, 10.0, 1024, 0, 0};
     return o;
 }
 
@@ -228,7 +228,7 @@ ob_status ob_response_recover(ob_ctx *ctx, float *g, const ob_tensor *const *sta
                          ch, got);
         if (st != OB_OK) break;
         const ob_response_problem pb = {.z = z, .ln_t = ln_t, .n_samples = got, .n_exp = n_exposures, .n_bins = nb,
-                                        .lambda = o.lambda};
+                                        .lambda = o.lambda, .free_curve = o.free_curve};
         st = ob_response_solve(ctx, gd, &pb);
         for (int b = 0; st == OB_OK && b < nb; b++) g[(size_t)ch * nb + b] = (float)gd[b];
     }

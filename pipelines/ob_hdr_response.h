@@ -56,6 +56,7 @@ typedef struct {
     double lambda; /* smoothness weight (default 10; finite, >= 0) */
     int samples;   /* pixels sampled per channel (default 1024; >= 2) */
     uint64_t seed; /* Philox seed of the sampling (default 0) */
+    int free_curve; /* 0 (default): g non-decreasing (response_solve.h); 1: the unconstrained fit */
 } ob_response_opts;
 
 ob_response_opts ob_response_opts_default(void);

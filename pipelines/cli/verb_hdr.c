@@ -22,6 +22,7 @@ static const ob_cli_opt opts[] = {
     {"--lambda", NULL, "L", "smoothness weight of the response fit (default 10)"},
     {"--samples", NULL, "N", "pixels sampled per channel for the fit (default 1024)"},
     {"--seed", NULL, "S", "seed of the pixel sampling (default 0)"},
+    {"--response", NULL, "monotone|free", "monotone (default): g non-decreasing; free: the unconstrained fit (as OpenCV's)"},
     {"--align", NULL, NULL, "align the exposures first (Ward's median threshold bitmaps)"},
     {"--sigma-s", NULL, "PX", "Durand: spatial sigma in pixels (default 2% of the larger side)"},
     {"--sigma-r", NULL, "R", "Durand: range sigma in log2 units (default 0.4)"},
@@ -62,6 +63,10 @@ static int parse_opts(const ob_cli *cli, ob_hdr_opts *o)
         o->response.seed = seed;
     }
     if (o->response.lambda < 0) return ob_cli_error("--lambda must be >= 0, got %g", o->response.lambda);
+    if ((v = ob_cli_get(cli, "--response"))) {
+        if (strcmp(v, "monotone") && strcmp(v, "free")) return ob_cli_error("--response takes monotone or free, got %s", v);
+        o->response.free_curve = !strcmp(v, "free");
+    }
     o->align = ob_cli_has(cli, "--align");
     if (parse_float(&o->durand.sigma_s, cli, "--sigma-s") || parse_float(&o->durand.sigma_r, cli, "--sigma-r") ||
         parse_float(&o->durand.stops, cli, "--stops") || parse_float(&o->durand.gamma, cli, "--gamma") ||
