@@ -24,7 +24,31 @@ v = json.load(open(sys.argv[1]))
 assert v["cpu"] and v["cpu_impl"] in ("dnnl", "ref") and v["gemm"], v
 assert (v["onednn"] == "none") == (v["cpu_impl"] == "ref"), v
 assert v["cpu_impl"] == "ref" or v["onednn_isa"] not in ("none", "unknown"), v
+# the GPU libraries' plugin (host/ob_gpulibs.h) resolves every symbol it needs
+# (version dlopens it with RTLD_NOW) wherever CUDA is compiled in
+assert (v["gpu_libraries"] == "not compiled") == (not v["cuda_compiled"]), v
+assert not v["cuda_compiled"] or v["gpu_libraries"].endswith("(loads on first GPU use)"), v
 PY
+# and a CPU run never loads it: cuBLAS, cuDNN, cuSOLVER stay out of the process
+if [ -r /proc/self/maps ]; then
+  "$OBSCURA" demo -o "$work/maps_demo" --quiet && ok || bad "demo for the maps check"
+  python3 - "$OBSCURA" "$work/maps_demo" <<'PY' && ok || bad "a CPU hdr run mapped the GPU libraries"
+import subprocess, sys, time
+exe, d = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([exe, "hdr"] + [f"{d}/stack/exposure_{i}.png" for i in range(1, 8)] +
+                     ["--times-file", f"{d}/stack/times.txt", "--device", "cpu", "-q", "-o", f"{d}/h"])
+seen = set()
+while p.poll() is None:
+    try:
+        seen |= {l.split()[-1] for l in open(f"/proc/{p.pid}/maps") if "/" in l}
+    except OSError:
+        pass
+    time.sleep(0.002)
+assert p.returncode == 0, p.returncode
+bad = [m for m in seen if any(k in m for k in ("libcublas", "libcudnn", "libcusolver"))]
+assert not bad, bad
+PY
+fi
 expect_ok "version --cpu-impl ref" "$OBSCURA" version --cpu-impl ref
 grep -q "cpu-impl ref" "$work/out" && ok || bad "--cpu-impl ref not reported: $(cat "$work/out")"
 expect_error "--cpu-impl bogus" "unknown --cpu-impl 'bogus'" "$OBSCURA" version --cpu-impl bogus
