@@ -10,9 +10,11 @@
 
 #define PLUGIN_NAME "libobscura_gpulibs.so"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void *plugin;
 static char plugin_path[4096];
+
+#ifdef OB_HAVE_CUDA
+static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char why[1024];
 
 /* The folder of the running binary. */
@@ -52,6 +54,8 @@ static void load_once(void)
         try_load(path);
     }
 }
+
+#endif
 
 ob_status ob_gpulibs_load(void)
 {

@@ -221,7 +221,9 @@ static ob_status pts_parse_text(float **kp, int *k, char *text, const char *path
             int v;
             if (sscanf(line, " version: %d", &v) == 1) continue;
             if (sscanf(line, " n_points: %d", &v) == 1) {
-                if (v < 1 || v > OB_DATASET_MAX_KEYPOINTS)
+                if (pts) /* found by tests/fuzz: a second n_points leaked the first block */
+                    s = OB_FAIL(OB_ERR_FORMAT, "%s:%d: n_points given twice", path, lineno);
+                else if (v < 1 || v > OB_DATASET_MAX_KEYPOINTS)
                     s = OB_FAIL(OB_ERR_FORMAT, "%s:%d: n_points %d outside 1..%d", path, lineno, v,
                                 OB_DATASET_MAX_KEYPOINTS);
                 else if (!(pts = malloc((size_t)v * 2 * sizeof *pts)))
@@ -265,7 +267,7 @@ static ob_status pts_parse_text(float **kp, int *k, char *text, const char *path
 ob_status ob_pts_parse(float **kp, int *k, const char *path)
 {
     *kp = NULL, *k = 0;
-    char *text;
+    char *text = NULL;
     OB_TRY(read_text(&text, path));
     ob_status s = pts_parse_text(kp, k, text, path);
     free(text);

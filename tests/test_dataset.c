@@ -283,6 +283,14 @@ static void test_pts(void)
         OB_CHECK_OK(ob_image_write(p, &t, OB_FMT_JPEG, 0));
         ob_tensor_free(&t);
     }
+    /* found by tests/fuzz (regressions/fuzz_landmarks): a second n_points line leaked the first */
+    {
+        float *kp = NULL;
+        int k = 0;
+        write_text(at(p, dir, "twice.txt"), "n_points: 1\nn_points: 1\n{\n10.5 20.05\n}\n");
+        OB_CHECK_FAILS(ob_pts_parse(&kp, &k, p), OB_ERR_FORMAT);
+        OB_CHECK(strstr(ob_last_error(), "n_points given twice") && !kp, "twice: %s", ob_last_error());
+    }
     ob_dataset *ds = NULL;
     OB_CHECK_OK(ob_dataset_open_pts(&ds, dir, NULL));
     if (ds) {

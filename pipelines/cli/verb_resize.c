@@ -16,7 +16,7 @@ static const ob_cli_opt opts[] = {
     {"--scale", NULL, "S", "scale both sides by S (output side = round(side * S))"},
     {"--size", NULL, "WxH", "exact output size"},
     {"--method", NULL, "M", "nearest | bilinear | bicubic | area (default: area to shrink, bicubic to enlarge)"},
-    {"--bits", NULL, "8|16", "PNG bit depth of the output (default: the input's)"},
+    {"--bits", NULL, "8|16", "PNG bit depth of the output (default: the input's); EXR: 16 = half"},
     {0},
 };
 
@@ -74,7 +74,8 @@ static int run(ob_cli *cli)
         goto done;
     }
     double ms = (ob_now_seconds() - t0) * 1e3;
-    int out_bits = bits ? bits : (info.bit_depth == 16 ? 16 : 8);
+    /* PNG: the input's depth (8 for float inputs); EXR: half for 16-bit inputs, else float */
+    int out_bits = bits ? bits : info.bit_depth == 16 ? 16 : out_fmt == OB_FMT_EXR ? 0 : 8;
     if (ob_image_write(out_path, &out, out_fmt, out_bits) != OB_OK) {
         rc = ob_cli_fail_status(out_path);
         goto done;
