@@ -15,7 +15,7 @@
 #include "ob_log.h"
 
 /* Slot `slot` (0..3) of memory files holding data[0..size); returns its path. */
-static const char *ob_fuzz_file(int slot, const uint8_t *data, size_t size)
+static inline const char *ob_fuzz_file(int slot, const uint8_t *data, size_t size)
 {
     static int fd[4] = {-1, -1, -1, -1};
     static char path[4][64];
@@ -35,7 +35,7 @@ static const char *ob_fuzz_file(int slot, const uint8_t *data, size_t size)
 }
 
 /* Quiet readers: errors are expected on almost every input. */
-static void ob_fuzz_quiet(void)
+static inline void ob_fuzz_quiet(void)
 {
     static int done;
     if (!done) ob_log_set_level(OB_LOG_QUIET), done = 1;

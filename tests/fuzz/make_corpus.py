@@ -101,6 +101,21 @@ def times():
     put("fuzz_times", "name", b"\x03dir/1_1024.png")
 
 
+def cli():
+    # fuzz_cli: byte 0 picks the verb (its index in fuzz_cli.c's table), then NUL-separated arguments
+    verbs = ["align-face", "bilateral", "blend", "demo", "denoise", "eval", "faceswap", "fuse", "generate", "hdr",
+             "keypoints", "metrics", "nets", "quilt", "resize", "tonemap", "train", "transfer", "upscale", "version"]
+    cases = {
+        "hdr": ["a.png", "b.png", "--times", "1/100,1/50", "-o", "out", "--bits", "16", "--format", "exr", "--json"],
+        "resize": ["in.png", "-o", "o.png", "--size", "640x480", "--method", "bicubic", "--threads", "2"],
+        "quilt": ["t.png", "-o", "q.png", "--size", "64x64", "--patch", "9", "--overlap", "3", "--seed", "7"],
+        "train": ["classify", "--data", "d", "-o", "r", "--epochs", "3", "--lr", "1e-3", "-v"],
+        "version": ["--json", "--device", "cpu"],
+    }
+    for verb, args in cases.items():
+        put("fuzz_cli", verb, bytes([verbs.index(verb)]) + b"\0".join(a.encode() for a in args))
+
+
 if __name__ == "__main__":
     images(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "build", "obscura"))
     safetensors()
@@ -108,3 +123,4 @@ if __name__ == "__main__":
     cifar()
     landmarks()
     times()
+    cli()
