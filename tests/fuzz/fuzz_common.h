@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ob_dataset.h"
 #include "ob_log.h"
 
 /* Slot `slot` (0..3) of memory files holding data[0..size); returns its path. */
@@ -32,6 +34,16 @@ static inline const char *ob_fuzz_file(int slot, const uint8_t *data, size_t siz
         abort();
     }
     return path[slot];
+}
+
+/* A dataset that opened: its first and last samples read, then closed. */
+static inline void ob_fuzz_touch_dataset(ob_dataset *ds)
+{
+    ob_sample s;
+    memset(&s, 0, sizeof s);
+    if (ds->n > 0 && ob_dataset_get(ds, &s, 0) == OB_OK) ob_sample_free(&s);
+    if (ds->n > 1 && ob_dataset_get(ds, &s, ds->n - 1) == OB_OK) ob_sample_free(&s);
+    ob_dataset_close(ds);
 }
 
 /* Quiet readers: errors are expected on almost every input. */
