@@ -13,8 +13,10 @@ for s in 1 2 3 4 5 6; do mkdir "$work/scenes/s$s" && cp "$stack"/exposure_*.png 
 for s in 1 2 3 4 5 6; do
   "$OBSCURA" resize "$work/demo/durand.png" --size $((40 + 4 * s))x$((40 + 4 * s)) -o "$work/tex/t$s.png" -q
 done
-hdr_cmd() { "$OBSCURA" hdr --batch "$work/scenes" -o "$1" --threads 2 -q; }
-quilt_cmd() { "$OBSCURA" quilt --batch "$work/tex" -o "$1" --size 160x160 --patch 16 --seed 5 --threads 2 -q; }
+# argument vectors, not functions: `cmd &` of a function backgrounds a subshell, and
+# SIGKILL to it would leave obscura running; "$OBSCURA" "${args[@]}" & is obscura itself
+hdr_args=(hdr --batch "$work/scenes" --threads 2 -q -o)
+quilt_args=(quilt --batch "$work/tex" --size 160x160 --patch 16 --seed 5 --threads 2 -q -o)
 
 # every image under its final name decodes completely; .hdr too; JSON parses
 check_complete() { # DIR
@@ -39,18 +41,19 @@ PY
 for verb in hdr quilt; do
   ref="$work/ref_$verb"
   start=$(date +%s%N)
-  expect_ok "$verb --batch uninterrupted" ${verb}_cmd "$ref"
+  declare -n args=${verb}_args
+  expect_ok "$verb --batch uninterrupted" "$OBSCURA" "${args[@]}" "$ref"
   took=$(( ($(date +%s%N) - start) / 1000000 ))
   kills=0 torn=0 unfinished=0 differ=0 resumed=0
   for i in $(seq 1 20); do # each trial: a fresh run killed at a random point, then re-run
     out="$work/out_$verb$i"
-    ${verb}_cmd "$out" & pid=$!
+    "$OBSCURA" "${args[@]}" "$out" & pid=$!
     sleep "$(awk -v s="$RANDOM$i" -v t="$took" 'BEGIN { srand(s); printf "%.3f", 0.8 * rand() * t / 1000 }')"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     [ $? -eq 137 ] && kills=$((kills + 1)) # it was still running: SIGKILL ended it
     check_complete "$out" || torn=$((torn + 1))
-    ${verb}_cmd "$out" || unfinished=$((unfinished + 1))
+    "$OBSCURA" "${args[@]}" "$out" || unfinished=$((unfinished + 1))
     check_complete "$out" || torn=$((torn + 1))
     # the same bytes as the uninterrupted run (summary.json holds timings: left out)
     diff -r -x '.*.tmp' -x summary.json "$ref" "$out" >/dev/null || differ=$((differ + 1))
@@ -66,7 +69,7 @@ done
 # the re-run skips what is complete
 "$OBSCURA" hdr --batch "$work/scenes" -o "$work/ref_hdr" --json > "$work/skip.json"
 grep -q '"done": 0, "skipped": 6, "failed": 0' "$work/skip.json" && ok || bad "hdr re-run: $(cat "$work/skip.json")"
-hdr_cmd "$work/part" & pid=$!
+"$OBSCURA" "${hdr_args[@]}" "$work/part" & pid=$!
 for t in $(seq 1 200); do [ "$(ls "$work"/part/*/summary.json 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.01; done
 kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done_before=$(ls "$work"/part/*/summary.json 2>/dev/null | wc -l)
